@@ -1,0 +1,207 @@
+"""The inbox worker: stored activities, dispatched by type, side effects recorded.
+
+Authority was checked before the row was stored (the signer is the activity's
+actor); each handler checks what is specific to it (a Follow targets one of
+our actors, a Create is attributed to its actor, an Update or Delete touches
+only that actor's objects). Unknown types are acknowledged and ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+import orjson
+
+from node.activitypub import outbox
+from node.activitypub.actors import INSTANCE_USERNAME
+from node.activitypub.remote import as_list, get_id, same_origin
+from node.storage import jobs
+from node.storage.models import Follower, Following, Interaction, RemoteActor, RemoteObject
+
+log = logging.getLogger("aan.inbox")
+Handler = Callable[[object, dict], Awaitable[None]]
+HANDLERS: dict[str, Handler] = {}
+MAX_ATTEMPTS = 5
+OBJECT_TYPES = {"Note", "Article", "Page", "Question"}
+
+
+def handles(*types: str):
+    def register(fn: Handler) -> Handler:
+        for t in types:
+            HANDLERS[t] = fn
+        return fn
+    return register
+
+
+def _local_username(node, uri: str | None) -> str | None:
+    if not uri:
+        return None
+    for username in node.actors:
+        if username != INSTANCE_USERNAME and node.urls.actor(username) == uri:
+            return username
+    return None
+
+
+@handles("Follow")
+async def on_follow(node, activity: dict) -> None:
+    username = _local_username(node, get_id(activity.get("object")))
+    if username is None:
+        log.info("Follow of something that is not our actor: %s", activity.get("object"))
+        return
+    local = node.actors[username]
+    remote = await node.remotes.actor(get_id(activity["actor"]))
+    await Follower.update_or_create(
+        defaults={"inbox": remote.inbox, "shared_inbox": remote.shared_inbox, "follow_id": activity["id"]},
+        local_actor=local, actor_uri=remote.uri,
+    )
+    await outbox.send_accept(local, node.urls, activity, remote.inbox)
+
+
+@handles("Undo")
+async def on_undo(node, activity: dict) -> None:
+    actor = get_id(activity["actor"])
+    obj = activity.get("object")
+    inner_type = obj.get("type") if isinstance(obj, dict) else None
+    inner_id = get_id(obj)
+    if inner_type == "Follow" or (inner_type is None and
+                                  await Follower.filter(actor_uri=actor, follow_id=inner_id).exists()):
+        target = _local_username(node, get_id(obj.get("object"))) if isinstance(obj, dict) else None
+        query = Follower.filter(actor_uri=actor)
+        if target:
+            query = query.filter(local_actor=node.actors[target])
+        await query.delete()
+    elif inner_id:
+        await Interaction.filter(activity_id=inner_id, actor_uri=actor).delete()
+
+
+@handles("Accept", "Reject")
+async def on_accept(node, activity: dict) -> None:
+    obj = activity.get("object")
+    follow_id = get_id(obj)
+    actor = get_id(activity["actor"])
+    row = await Following.filter(target_uri=actor, follow_id=follow_id).first() if follow_id else None
+    if row is None and isinstance(obj, dict) and obj.get("type") == "Follow":
+        row = await Following.filter(target_uri=actor).first()
+    if row:
+        row.state = "accepted" if activity["type"] == "Accept" else "rejected"
+        await row.save()
+
+
+def _is_ours(node, uri: str | None) -> bool:
+    return bool(uri) and node.urls.alert_id_from_url(uri) is not None
+
+
+@handles("Create")
+async def on_create(node, activity: dict) -> None:
+    obj = activity.get("object")
+    actor = get_id(activity["actor"])
+    if not isinstance(obj, dict) or obj.get("type") not in OBJECT_TYPES:
+        return
+    if get_id(obj.get("attributedTo")) != actor or not same_origin(obj.get("id", ""), actor):
+        log.info("Create of %s not attributed to its actor %s", obj.get("id"), actor)
+        return
+    followed = await Following.filter(target_uri=actor, state="accepted").exists()
+    reply_to_us = _is_ours(node, obj.get("inReplyTo"))
+    if not (followed or reply_to_us):
+        log.info("Create %s unrelated to this node, ignored", obj.get("id"))
+        return
+    await RemoteObject.update_or_create(
+        defaults={"actor_uri": actor, "type": obj["type"], "in_reply_to": get_id(obj.get("inReplyTo")),
+                  "data": obj, "deleted": False},
+        uri=obj["id"],
+    )
+
+
+@handles("Update")
+async def on_update(node, activity: dict) -> None:
+    obj = activity.get("object")
+    actor = get_id(activity["actor"])
+    if not isinstance(obj, dict):
+        return
+    if obj.get("id") == actor:
+        await node.remotes.store(obj)
+        return
+    row = await RemoteObject.filter(uri=obj.get("id"), actor_uri=actor).first()
+    if row is None:
+        if await Following.filter(target_uri=actor, state="accepted").exists():
+            await on_create(node, {**activity, "type": "Create"})
+        return
+    if not _newer(obj.get("updated"), row.data.get("updated") or row.data.get("published")):
+        return
+    row.data = obj
+    row.updated_at = datetime.now(UTC)
+    row.deleted = False
+    await row.save()
+
+
+def _newer(new: str | None, old: str | None) -> bool:
+    return bool(new) and (not old or new > old)
+
+
+@handles("Delete")
+async def on_delete(node, activity: dict) -> None:
+    actor = get_id(activity["actor"])
+    target = get_id(activity.get("object"))
+    if target == actor:
+        await Follower.filter(actor_uri=actor).delete()
+        await RemoteObject.filter(actor_uri=actor).update(deleted=True)
+        await RemoteActor.filter(uri=actor).update(gone=True)
+        return
+    await RemoteObject.filter(uri=target, actor_uri=actor).update(deleted=True, updated_at=datetime.now(UTC))
+
+
+@handles("Like", "Announce")
+async def on_interaction(node, activity: dict) -> None:
+    target = get_id(activity.get("object"))
+    if not _is_ours(node, target):
+        return
+    await Interaction.get_or_create(
+        activity_id=activity["id"],
+        defaults={"kind": activity["type"], "actor_uri": get_id(activity["actor"]), "object_uri": target},
+    )
+
+
+@handles("Block")
+async def on_block(node, activity: dict) -> None:
+    username = _local_username(node, get_id(activity.get("object")))
+    if username:
+        await Follower.filter(actor_uri=get_id(activity["actor"]), local_actor=node.actors[username]).delete()
+
+
+@handles("Flag")
+async def on_flag(node, activity: dict) -> None:
+    log.warning("report (Flag) from %s about %s", get_id(activity["actor"]), as_list(activity.get("object")))
+
+
+async def process(node, row: dict) -> None:
+    activity = orjson.loads(row["body"])
+    handler = HANDLERS.get(activity.get("type"))
+    if handler is None:
+        log.info("ignoring activity of type %s (%s)", activity.get("type"), activity.get("id"))
+        return
+    await handler(node, activity)
+
+
+async def inbox_once(node, worker: str, *, limit: int = 100) -> int:
+    rows = await jobs.claim("inbox_items", worker, limit=limit, lease=120)
+    done: list[int] = []
+    for row in rows:
+        try:
+            await process(node, row)
+            done.append(row["id"])
+        except Exception as exc:  # noqa: BLE001 - recorded on the row and retried
+            log.exception("processing %s failed", row["activity_id"])
+            if row["attempts"] >= MAX_ATTEMPTS:
+                await jobs.finish("inbox_items", [row["id"]], status="failed",
+                                  extra={"last_error": repr(exc)[:2000]})
+            else:
+                delay = 5 * 4 ** (row["attempts"] - 1)
+                await jobs.retry("inbox_items", row["id"], next_try=jobs.now() + timedelta(seconds=delay),
+                                 error=repr(exc))
+    await jobs.finish("inbox_items", done)
+    if rows:
+        node.poke()
+    return len(rows)
+

@@ -1,0 +1,187 @@
+"""POST inbox: cheap ordered checks, a durable row, then 202.
+
+Order (each step answers its own 4xx and stores nothing):
+size limit (413) -> upload deadline (408) -> content type (415) -> JSON depth
+(400) -> parse (400) -> shape (400) -> signature structure, Date window and
+digest (401) -> key lookup, refetched once on failure (401) -> key owner ==
+actor (401) -> object on the actor's host (400) -> stored (group commit) -> 202.
+
+All side effects happen later in the inbox worker (:mod:`node.activitypub.handlers`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from urllib.parse import urlsplit
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from node.activitypub.fetch import FetchError
+from node.activitypub.remote import get_id
+from node.activitypub.signatures import SignatureError, parse_request
+from node.storage import jobs
+
+log = logging.getLogger("aan.inbox")
+
+MAX_BODY = 1_000_000
+MAX_DEPTH = 32
+UPLOAD_DEADLINE = 10.0
+CONTENT_TYPES = ("application/activity+json", "application/ld+json", "application/json")
+_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+class Rejected(Exception):
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def json_depth_ok(body: bytes, limit: int = MAX_DEPTH) -> bool:
+    """Whether nesting stays within ``limit``, checked before parsing."""
+    if body.count(b"{") + body.count(b"[") <= limit:
+        return True
+    depth = 0
+    for match in _TOKENS.finditer(body):
+        token = match.group()
+        if token in (b"{", b"["):
+            depth += 1
+            if depth > limit:
+                return False
+        elif token in (b"}", b"]"):
+            depth -= 1
+    return True
+
+
+async def read_body(request: Request) -> bytes:
+    length = request.headers.get("content-length")
+    if length is not None:
+        if not length.isdigit():
+            raise Rejected(400, "invalid Content-Length")
+        if int(length) > MAX_BODY:
+            raise Rejected(413, "body larger than 1 MB")
+    body = bytearray()
+    try:
+        async with asyncio.timeout(UPLOAD_DEADLINE):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY:
+                    raise Rejected(413, "body larger than 1 MB")
+    except TimeoutError:
+        raise Rejected(408, "upload not finished within the deadline") from None
+    return bytes(body)
+
+
+def parse_activity(request: Request, body: bytes) -> dict:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype not in CONTENT_TYPES:
+        raise Rejected(415, f"unsupported content type {ctype!r}")
+    if not json_depth_ok(body):
+        raise Rejected(400, f"JSON nested deeper than {MAX_DEPTH}")
+    try:
+        activity = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise Rejected(400, f"malformed JSON: {exc}") from None
+    if not isinstance(activity, dict):
+        raise Rejected(400, "activity is not a JSON object")
+    for field in ("id", "type", "actor"):
+        if not isinstance(activity.get(field) if field != "actor" else get_id(activity.get("actor")), str):
+            raise Rejected(400, f"activity has no valid '{field}'")
+    return activity
+
+
+def request_url(request: Request, scheme: str) -> str:
+    raw_path = request.scope.get("raw_path") or request.url.path.encode()
+    query = request.scope.get("query_string", b"")
+    host = request.headers.get("host", "")
+    url = f"{scheme}://{host}{raw_path.decode('latin-1')}"
+    return f"{url}?{query.decode('latin-1')}" if query else url
+
+
+async def authenticate(node, request: Request, body: bytes, activity: dict) -> str:
+    """Verify the HTTP signature; return the signing actor's URI (== activity actor)."""
+    try:
+        signed = parse_request(request.method, request_url(request, node.urls.scheme),
+                               request.headers, body)
+    except SignatureError as exc:
+        raise Rejected(401, exc.reason) from None
+    try:
+        owner, key = await node.remotes.key(signed.key_id)
+        if not signed.verify(key):
+            owner, key = await node.remotes.key(signed.key_id, refresh=True)
+            if not signed.verify(key):
+                raise Rejected(401, "signature does not verify")
+    except FetchError as exc:
+        raise Rejected(401, f"cannot fetch key {signed.key_id}: {exc.reason}") from None
+    actor = get_id(activity.get("actor"))
+    if owner != actor:
+        raise Rejected(401, f"key owner {owner} is not the activity actor {actor}")
+    if activity.get("type") in ("Create", "Update", "Delete"):
+        object_id = get_id(activity.get("object"))
+        if object_id and urlsplit(object_id).netloc.lower() != urlsplit(actor).netloc.lower():
+            raise Rejected(400, "object id is not on the actor's host")
+    return owner
+
+
+class InboxWriter:
+    """Group commit: requests waiting to be stored share one transaction."""
+
+    def __init__(self, node, *, max_batch: int = 512):
+        self.node = node
+        self.max_batch = max_batch
+        self._pending: list[tuple[tuple[str, str, str], asyncio.Future]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="inbox-writer")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    async def store(self, activity_id: str, actor: str, body: str) -> None:
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append(((activity_id, actor, body), future))
+        self._wake.set()
+        await future
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
+                try:
+                    await jobs.insert_inbox_items([item for item, _ in batch])
+                except Exception as exc:  # noqa: BLE001 - every waiter must hear of it
+                    log.exception("storing %d inbox items failed", len(batch))
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for _, future in batch:
+                    if not future.done():
+                        future.set_result(None)
+                self.node.poke()
+
+
+async def inbox_endpoint(request: Request) -> Response:
+    node = request.app.state.node
+    try:
+        body = await read_body(request)
+        activity = parse_activity(request, body)
+        actor = await authenticate(node, request, body, activity)
+    except Rejected as exc:
+        log.info("inbox rejected %s: %s", exc.status, exc.reason)
+        return JSONResponse({"error": exc.reason}, status_code=exc.status)
+    await request.app.state.inbox_writer.store(activity["id"], actor, body.decode())
+    return Response(status_code=202)

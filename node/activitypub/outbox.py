@@ -1,0 +1,176 @@
+"""Local actions become activities: build, store verbatim, queue one fan-out job.
+
+Everything here only touches the database, so the command line can publish
+while ``aan serve`` (or ``aan worker``) does the network work.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+
+import orjson
+from tortoise.transactions import in_transaction
+
+from node.activitypub.actors import iso
+from node.activitypub.notes import AAN_CONTEXT, alert_to_note
+from node.alerts import Alert
+from node.storage import models
+from node.urls import AS_PUBLIC, Urls
+
+
+class NotFoundError(LookupError):
+    """No such alert (or it is deleted)."""
+
+
+def new_id() -> str:
+    """A short, time-sortable, unguessable id."""
+    return f"{int(time.time() * 1000):011x}{secrets.token_hex(4)}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+async def _queue(actor: models.LocalActor, urls: Urls, activity: dict, *, activity_id: str,
+                 object_uri: str | None, to_followers: bool = True,
+                 extra_inboxes: list[str] | None = None, conn=None) -> models.Activity:
+    body = orjson.dumps(activity).decode()
+    row = await models.Activity.create(
+        id=activity_id, uri=activity["id"], actor=actor, type=activity["type"],
+        object_uri=object_uri, body=body, using_db=conn,
+    )
+    await models.FanoutJob.create(
+        activity=row, to_followers=to_followers, extra_inboxes=extra_inboxes or [],
+        next_try=datetime.now(UTC), using_db=conn,
+    )
+    return row
+
+
+def _envelope(kind: str, urls: Urls, actor: models.LocalActor, activity_id: str, obj,
+              published: datetime, public: bool = True) -> dict:
+    activity = {
+        "@context": AAN_CONTEXT,
+        "id": urls.activity(activity_id),
+        "type": kind,
+        "actor": urls.actor(actor.username),
+        "published": iso(published),
+        "object": obj,
+    }
+    if public:
+        activity["to"] = [AS_PUBLIC]
+        activity["cc"] = [urls.followers(actor.username)]
+    return activity
+
+
+async def publish_alert(actor: models.LocalActor, urls: Urls, alert: Alert) -> models.Alert:
+    alert_id = new_id()
+    published = _now()
+    note = alert_to_note(alert, urls=urls, username=actor.username, alert_id=alert_id, published=published)
+    activity_id = new_id()
+    create = _envelope("Create", urls, actor, activity_id, note, published)
+    async with in_transaction() as conn:
+        row = await models.Alert.create(
+            id=alert_id, local_actor=actor, data=alert.to_dict(), headline=alert.headline[:512],
+            language=alert.language, country=alert.country, published=published, using_db=conn,
+        )
+        await _queue(actor, urls, create, activity_id=activity_id, object_uri=note["id"], conn=conn)
+    return row
+
+
+async def get_alert(alert_id: str, *, include_deleted: bool = False) -> models.Alert:
+    row = await models.Alert.filter(id=alert_id).prefetch_related("local_actor").first()
+    if row is None or (row.deleted_at and not include_deleted):
+        raise NotFoundError(f"no alert with id {alert_id!r}")
+    return row
+
+
+def alert_id_from(urls: Urls, id_or_url: str) -> str:
+    return urls.alert_id_from_url(id_or_url) or id_or_url
+
+
+async def update_alert(urls: Urls, alert_id: str, alert: Alert) -> models.Alert:
+    row = await get_alert(alert_id)
+    actor = row.local_actor
+    previous = row.updated or row.published
+    updated = max(_now(), previous + timedelta(seconds=1))
+    note = alert_to_note(alert, urls=urls, username=actor.username, alert_id=row.id,
+                         published=row.published, updated=updated)
+    activity_id = new_id()
+    update = _envelope("Update", urls, actor, activity_id, note, updated)
+    async with in_transaction() as conn:
+        row.data = alert.to_dict()
+        row.headline = alert.headline[:512]
+        row.language = alert.language
+        row.country = alert.country
+        row.updated = updated
+        await row.save(using_db=conn)
+        await _queue(actor, urls, update, activity_id=activity_id, object_uri=note["id"], conn=conn)
+    return row
+
+
+async def delete_alert(urls: Urls, alert_id: str) -> models.Alert:
+    row = await get_alert(alert_id)
+    actor = row.local_actor
+    deleted = _now()
+    activity_id = new_id()
+    tombstone = {"id": urls.alert(row.id), "type": "Tombstone", "formerType": "Note"}
+    delete = _envelope("Delete", urls, actor, activity_id, tombstone, deleted)
+    async with in_transaction() as conn:
+        row.deleted_at = deleted
+        await row.save(using_db=conn)
+        await _queue(actor, urls, delete, activity_id=activity_id, object_uri=tombstone["id"], conn=conn)
+    return row
+
+
+async def send_accept(actor: models.LocalActor, urls: Urls, follow: dict, inbox: str) -> None:
+    """Accept a Follow: signed by the followed actor, the Follow embedded as received."""
+    activity_id = new_id()
+    accept = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": urls.activity(activity_id),
+        "type": "Accept",
+        "actor": urls.actor(actor.username),
+        "object": {k: v for k, v in follow.items() if k != "@context"},
+    }
+    await _queue(actor, urls, accept, activity_id=activity_id, object_uri=follow.get("id"),
+                 to_followers=False, extra_inboxes=[inbox])
+
+
+async def send_follow(actor: models.LocalActor, urls: Urls, target: models.RemoteActor) -> models.Following:
+    activity_id = new_id()
+    follow = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": urls.activity(activity_id),
+        "type": "Follow",
+        "actor": urls.actor(actor.username),
+        "object": target.uri,
+    }
+    async with in_transaction() as conn:
+        row, _ = await models.Following.update_or_create(
+            defaults={"follow_id": follow["id"], "state": "pending"},
+            local_actor=actor, target_uri=target.uri, using_db=conn,
+        )
+        await _queue(actor, urls, follow, activity_id=activity_id, object_uri=target.uri,
+                     to_followers=False, extra_inboxes=[target.inbox], conn=conn)
+    return row
+
+
+async def send_undo_follow(actor: models.LocalActor, urls: Urls, target: models.RemoteActor) -> None:
+    row = await models.Following.filter(local_actor=actor, target_uri=target.uri).first()
+    if row is None:
+        raise NotFoundError(f"not following {target.uri}")
+    activity_id = new_id()
+    undo = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": urls.activity(activity_id),
+        "type": "Undo",
+        "actor": urls.actor(actor.username),
+        "object": {"id": row.follow_id, "type": "Follow", "actor": urls.actor(actor.username),
+                   "object": target.uri},
+    }
+    async with in_transaction() as conn:
+        await row.delete(using_db=conn)
+        await _queue(actor, urls, undo, activity_id=activity_id, object_uri=row.follow_id,
+                     to_followers=False, extra_inboxes=[target.inbox], conn=conn)

@@ -1,0 +1,238 @@
+"""GET endpoints of the federation side: discovery, actors, collections, objects.
+
+Every document is served as ``application/activity+json`` with an ``id`` equal
+to the URL it was fetched from; a browser asking for the same URL gets HTML.
+"""
+
+from __future__ import annotations
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from node.activitypub import actors as docs
+from node.activitypub.actors import INSTANCE_USERNAME
+from node.activitypub.inbox import inbox_endpoint
+from node.activitypub.notes import AAN_CONTEXT, alert_to_note
+from node.alerts import Alert as AlertModel
+from node.storage.models import Activity, Alert, Follower, Following
+
+AP_MEDIA_TYPE = "application/activity+json"
+PAGE_SIZE = 20
+
+
+class APResponse(Response):
+    media_type = AP_MEDIA_TYPE
+
+    def __init__(self, content: dict, status_code: int = 200, headers: dict | None = None):
+        super().__init__(content, status_code=status_code, headers={"Vary": "Accept", **(headers or {})})
+
+    def render(self, content) -> bytes:
+        return content if isinstance(content, bytes) else orjson.dumps(content)
+
+
+class JRDResponse(JSONResponse):
+    media_type = "application/jrd+json"
+
+
+def wants_activitypub(request: Request) -> bool:
+    accept = request.headers.get("accept", "").lower()
+    return "application/activity+json" in accept or "application/ld+json" in accept
+
+
+def not_found(reason: str = "not found") -> JSONResponse:
+    return JSONResponse({"error": reason}, status_code=404)
+
+
+def _local_actor(request: Request):
+    node = request.app.state.node
+    username = request.path_params["username"]
+    if username == INSTANCE_USERNAME:
+        return None
+    return node.actors.get(username)
+
+
+async def webfinger_endpoint(request: Request) -> Response:
+    node = request.app.state.node
+    resource = request.query_params.get("resource", "")
+    if not resource:
+        return JSONResponse({"error": "missing resource parameter"}, status_code=400)
+    username = None
+    acct = resource[5:] if resource.startswith("acct:") else resource
+    if "@" in acct and not acct.startswith("http"):
+        user, _, domain = acct.lstrip("@").partition("@")
+        if domain.lower() == node.urls.domain.lower():
+            username = user
+    else:
+        for name in node.actors:
+            if resource in (node.urls.actor(name), node.urls.profile(name)):
+                username = name
+    actor = node.actors.get(username) if username and username != INSTANCE_USERNAME else None
+    if actor is None:
+        return not_found("no such account")
+    return JRDResponse(docs.webfinger(actor, node.urls), headers={"Access-Control-Allow-Origin": "*"})
+
+
+async def host_meta_endpoint(request: Request) -> Response:
+    return Response(docs.host_meta(request.app.state.node.urls), media_type="application/xrd+xml")
+
+
+async def nodeinfo_links_endpoint(request: Request) -> Response:
+    return JSONResponse(docs.nodeinfo_links(request.app.state.node.urls))
+
+
+async def nodeinfo_endpoint(request: Request) -> Response:
+    node = request.app.state.node
+    version = request.path_params["version"]
+    if version not in ("2.0", "2.1"):
+        return not_found()
+    posts = await Alert.filter(deleted_at=None).count()
+    users = len([u for u in node.actors if u != INSTANCE_USERNAME])
+    profile = f'http://nodeinfo.diaspora.software/ns/schema/{version}#'
+    return JSONResponse(docs.nodeinfo(version, name=node.config.name, role=node.config.role,
+                                      users=users, posts=posts),
+                        media_type=f'application/json; profile="{profile}"')
+
+
+async def instance_actor_endpoint(request: Request) -> Response:
+    node = request.app.state.node
+    return APResponse(docs.actor_document(node.actors[INSTANCE_USERNAME], node.urls))
+
+
+async def instance_outbox_endpoint(request: Request) -> Response:
+    node = request.app.state.node
+    url = node.urls.instance_actor + "/outbox"
+    return APResponse({"@context": docs.AS_CONTEXT, "id": url, "type": "OrderedCollection",
+                       "totalItems": 0, "orderedItems": []})
+
+
+async def actor_endpoint(request: Request) -> Response:
+    actor = _local_actor(request)
+    if actor is None:
+        return not_found("no such actor")
+    node = request.app.state.node
+    if not wants_activitypub(request):
+        return RedirectResponse(node.urls.profile(actor.username), status_code=302)
+    return APResponse(docs.actor_document(actor, node.urls))
+
+
+async def personal_inbox_endpoint(request: Request) -> Response:
+    if _local_actor(request) is None:
+        return not_found("no such actor")
+    return await inbox_endpoint(request)
+
+
+def _page_number(request: Request) -> int | None:
+    raw = request.query_params.get("page")
+    if raw is None:
+        return None
+    return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+
+
+def collection(url: str, total: int, page: int | None, items: list, *, has_next: bool) -> dict:
+    """An OrderedCollection (no page) or one of its OrderedCollectionPages."""
+    if page is None:
+        return {"@context": docs.AS_CONTEXT, "id": url, "type": "OrderedCollection",
+                "totalItems": total, "first": f"{url}?page=1"}
+    doc = {"@context": docs.AS_CONTEXT, "id": f"{url}?page={page}", "type": "OrderedCollectionPage",
+           "partOf": url, "totalItems": total, "orderedItems": items}
+    if has_next:
+        doc["next"] = f"{url}?page={page + 1}"
+    if page > 1:
+        doc["prev"] = f"{url}?page={page - 1}"
+    return doc
+
+
+async def outbox_endpoint(request: Request) -> Response:
+    actor = _local_actor(request)
+    if actor is None:
+        return not_found("no such actor")
+    urls = request.app.state.node.urls
+    live = Alert.filter(local_actor=actor, deleted_at=None)
+    total = await live.count()
+    page = _page_number(request)
+    items: list = []
+    has_next = False
+    if page is not None:
+        rows = await live.order_by("-published").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+        has_next = len(rows) > PAGE_SIZE
+        creates = {a.object_uri: a for a in await Activity.filter(
+            type="Create", object_uri__in=[urls.alert(r.id) for r in rows[:PAGE_SIZE]])}
+        for row in rows[:PAGE_SIZE]:
+            create = creates.get(urls.alert(row.id))
+            if create:
+                activity = orjson.loads(create.body)
+                activity.pop("@context", None)
+                activity["object"] = _note(row, urls, actor.username)
+                activity["object"].pop("@context", None)
+                items.append(activity)
+    return APResponse(collection(urls.outbox(actor.username), total, page, items, has_next=has_next))
+
+
+async def followers_endpoint(request: Request) -> Response:
+    """Follower counts are public; who follows a press-freedom alert feed is not."""
+    actor = _local_actor(request)
+    if actor is None:
+        return not_found("no such actor")
+    urls = request.app.state.node.urls
+    total = await Follower.filter(local_actor=actor).count()
+    page = _page_number(request)
+    return APResponse(collection(urls.followers(actor.username), total, page, [], has_next=False))
+
+
+async def following_endpoint(request: Request) -> Response:
+    actor = _local_actor(request)
+    if actor is None:
+        return not_found("no such actor")
+    urls = request.app.state.node.urls
+    query = Following.filter(local_actor=actor, state="accepted")
+    total = await query.count()
+    page = _page_number(request)
+    items: list = []
+    has_next = False
+    if page is not None:
+        rows = await query.order_by("id").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+        has_next = len(rows) > PAGE_SIZE
+        items = [r.target_uri for r in rows[:PAGE_SIZE]]
+    return APResponse(collection(urls.following(actor.username), total, page, items, has_next=has_next))
+
+
+async def featured_endpoint(request: Request) -> Response:
+    """Pinned alerts; Mastodon reads only the first page, so it is one page with items inline."""
+    actor = _local_actor(request)
+    if actor is None:
+        return not_found("no such actor")
+    urls = request.app.state.node.urls
+    rows = await Alert.filter(local_actor=actor, deleted_at=None, featured=True).order_by("-published").limit(20)
+    return APResponse({"@context": docs.AS_CONTEXT, "id": urls.featured(actor.username),
+                       "type": "OrderedCollection", "totalItems": len(rows),
+                       "orderedItems": [urls.alert(r.id) for r in rows]})
+
+
+def _note(row: Alert, urls, username: str) -> dict:
+    return alert_to_note(AlertModel.from_dict(row.data), urls=urls, username=username,
+                         alert_id=row.id, published=row.published, updated=row.updated)
+
+
+async def alert_document(request: Request, alert_id: str) -> Response:
+    urls = request.app.state.node.urls
+    row = await Alert.filter(id=alert_id).prefetch_related("local_actor").first()
+    if row is None:
+        return not_found("no such alert")
+    if row.deleted_at:
+        return APResponse({"@context": AAN_CONTEXT, "id": urls.alert(row.id), "type": "Tombstone",
+                           "formerType": "Note", "deleted": docs.iso(row.deleted_at)}, status_code=410)
+    return APResponse(_note(row, urls, row.local_actor.username))
+
+
+async def activity_endpoint(request: Request) -> Response:
+    row = await Activity.filter(id=request.path_params["activity_id"]).first()
+    if row is None or row.type in ("Follow", "Undo", "Accept"):
+        return not_found("no such activity")
+    if row.type in ("Create", "Update") and row.object_uri:
+        urls = request.app.state.node.urls
+        alert_id = urls.alert_id_from_url(row.object_uri)
+        if alert_id and await Alert.filter(id=alert_id).exclude(deleted_at=None).exists():
+            return JSONResponse({"error": "gone"}, status_code=410)
+    return APResponse(row.body.encode())
+

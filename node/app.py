@@ -1,0 +1,64 @@
+"""The web application: federation endpoints and public pages, one route list."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from node.activitypub import routes as ap
+from node.activitypub.inbox import InboxWriter, inbox_endpoint
+from node.config import NodeConfig
+from node.service import Node
+from node.web import pages
+from node.workers import Workers
+
+log = logging.getLogger("aan")
+
+
+def create_app(config: NodeConfig, *, run_workers: bool = True, concurrency: int = 32) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        node = await Node(config).open()
+        app.state.node = node
+        app.state.inbox_writer = InboxWriter(node)
+        app.state.inbox_writer.start()
+        workers = Workers(node, concurrency=concurrency) if run_workers else None
+        if workers:
+            await workers.start()
+        log.info("aan %s node %s ready", config.role, config.handle)
+        try:
+            yield
+        finally:
+            if workers:
+                await workers.stop()
+            await app.state.inbox_writer.stop()
+            await node.close()
+
+    routes = [
+        Route("/.well-known/webfinger", ap.webfinger_endpoint),
+        Route("/.well-known/host-meta", ap.host_meta_endpoint),
+        Route("/.well-known/nodeinfo", ap.nodeinfo_links_endpoint),
+        Route("/nodeinfo/{version:str}", ap.nodeinfo_endpoint),
+        Route("/actor", ap.instance_actor_endpoint),
+        Route("/actor/outbox", ap.instance_outbox_endpoint),
+        Route("/inbox", inbox_endpoint, methods=["POST"]),
+        Route("/actors/{username:str}", ap.actor_endpoint),
+        Route("/actors/{username:str}/inbox", ap.personal_inbox_endpoint, methods=["POST"]),
+        Route("/actors/{username:str}/outbox", ap.outbox_endpoint),
+        Route("/actors/{username:str}/followers", ap.followers_endpoint),
+        Route("/actors/{username:str}/following", ap.following_endpoint),
+        Route("/actors/{username:str}/featured", ap.featured_endpoint),
+        Route("/activities/{activity_id:str}", ap.activity_endpoint),
+        Route("/alerts/{alert_id:str}", pages.alert_endpoint),
+        Route("/alerts", pages.index_endpoint),
+        Route("/", pages.index_endpoint),
+        Route("/@{username:str}", pages.profile_endpoint),
+        Route("/tags/{name:str}", pages.tag_endpoint),
+        Route("/feed.atom", pages.atom_endpoint),
+        Route("/media/{name:str}", pages.media_endpoint),
+        Route("/healthz", pages.health_endpoint),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,416 @@
+"""The ``aan`` command line.
+
+Every command takes ``--data-dir DIR`` (default ``./aan-data``, or ``AAN_DATA_DIR``).
+Errors are one line on stderr and a non-zero exit; they change nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from node.config import ROLES, ConfigError, NodeConfig, default_data_dir
+
+EXAMPLE_ALERT = Path(__file__).parent / "examples" / "first-alert.md"
+USERNAME_RE = re.compile(r"^[a-z0-9_]+([.-]+[a-z0-9_]+)*$", re.I)
+DOMAIN_RE = re.compile(r"^[a-z0-9.-]+(:\d{1,5})?$", re.I)
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+def _data_dir(args) -> Path:
+    return Path(args.data_dir) if getattr(args, "data_dir", None) else default_data_dir()
+
+
+def _config(args) -> NodeConfig:
+    try:
+        return NodeConfig.load(_data_dir(args))
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+
+
+async def _open(config: NodeConfig, *, network: bool = False):
+    from node.service import Node
+
+    node = Node(config)
+    try:
+        await node.open()
+    except Exception as exc:  # noqa: BLE001 - database unreachable and the like
+        await node.http.aclose()
+        raise CliError(f"cannot open the database: {exc}") from None
+    return node
+
+
+# --- init ---------------------------------------------------------------------------------------
+
+async def cmd_init(args) -> None:
+    from node.activitypub.actors import INSTANCE_USERNAME
+    from node.service import create_local_actor
+    from node.storage import db
+    from node.storage.models import LocalActor
+
+    data_dir = _data_dir(args)
+    if (data_dir / "config.json").exists():
+        raise CliError(f"{data_dir} already holds a node (remove it or choose another --data-dir)")
+    if not DOMAIN_RE.match(args.domain):
+        raise CliError(f"invalid --domain {args.domain!r} (expected host or host:port)")
+    if not USERNAME_RE.match(args.username):
+        raise CliError(f"invalid --username {args.username!r} (letters, digits, _ . -)")
+    if args.username == INSTANCE_USERNAME:
+        raise CliError(f"--username {args.username!r} is reserved")
+    url = args.db or f"sqlite://{(data_dir / 'aan.sqlite3').resolve()}"
+    try:
+        db.dialect(url)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    data_dir.mkdir(parents=True, exist_ok=True)
+    config = NodeConfig(domain=args.domain, username=args.username, name=args.name, role=args.role,
+                        database_url=url, insecure_http=args.insecure_http, data_dir=data_dir)
+    try:
+        await db.migrate(url)
+        await db.init(url)
+    except Exception as exc:  # noqa: BLE001 - report the database problem in one line
+        raise CliError(f"cannot set up the database {url}: {exc}") from None
+    try:
+        if await LocalActor.filter(username=args.username).exists():
+            raise CliError(f"the database already holds actor {args.username!r}")
+        kind = "Group" if args.role == "clearinghouse" else "Organization"
+        await create_local_actor(args.username, args.name, kind, args.summary or "")
+        if not await LocalActor.filter(username=INSTANCE_USERNAME).exists():
+            await create_local_actor(INSTANCE_USERNAME, args.domain, "Application")
+    finally:
+        await db.close()
+    config.save()
+    print(f"created {args.role} node @{args.username}@{args.domain} in {data_dir}")
+
+
+async def cmd_migrate(args) -> None:
+    from node.storage import db
+
+    config = _config(args)
+    applied = await db.migrate(config.database_url)
+    await db.close()
+    print(f"applied {len(applied)} migration(s)" if applied else "schema is up to date")
+
+
+# --- serving ------------------------------------------------------------------------------------
+
+def cmd_serve(args) -> None:
+    import uvicorn
+
+    from node.app import create_app
+
+    config = _config(args)
+    app = create_app(config, run_workers=args.workers_in_process > 0)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+                loop="uvloop", http="httptools", limit_concurrency=2048, timeout_graceful_shutdown=10)
+
+
+async def cmd_worker(args) -> None:
+    import signal
+
+    from node.workers import Workers
+
+    config = _config(args)
+    node = await _open(config)
+    workers = Workers(node, concurrency=args.concurrency)
+    await workers.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    print(f"worker {workers.name} running", file=sys.stderr)
+    await stop.wait()
+    await workers.stop()
+    await node.close()
+
+
+async def cmd_demo(args) -> None:
+    """Set up (once) a development node on 127.0.0.1:PORT with a first alert."""
+    data_dir = _data_dir(args)
+    if not (data_dir / "config.json").exists():
+        await cmd_init(argparse.Namespace(
+            data_dir=str(data_dir), domain=f"127.0.0.1:{args.port}", username="alerts",
+            name="Demo Free Expression Group", role="member", db=None, insecure_http=True,
+            summary="A demonstration node of the Action Alert Network."))
+        await cmd_alert_publish(argparse.Namespace(data_dir=str(data_dir), file=str(EXAMPLE_ALERT)))
+    config = _config(args)
+    print(f"demo node: {config.urls.base}/  (actor @{config.handle}; Ctrl-C stops it)", file=sys.stderr)
+
+
+# --- alerts -------------------------------------------------------------------------------------
+
+def _read_alert(path: str):
+    from node.alerts import AlertError, parse_alert_file
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        return parse_alert_file(text)
+    except AlertError as exc:
+        raise CliError(f"{path}: {exc}") from None
+
+
+async def cmd_alert_publish(args) -> None:
+    from node.activitypub import outbox
+
+    alert = _read_alert(args.file)
+    config = _config(args)
+    node = await _open(config)
+    try:
+        row = await outbox.publish_alert(node.org, node.urls, alert)
+    finally:
+        await node.close()
+    print(node.urls.alert(row.id))
+
+
+async def cmd_alert_update(args) -> None:
+    from node.activitypub import outbox
+
+    alert = _read_alert(args.file)
+    config = _config(args)
+    node = await _open(config)
+    try:
+        row = await outbox.update_alert(node.urls, outbox.alert_id_from(node.urls, args.id), alert)
+    except outbox.NotFoundError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        await node.close()
+    print(node.urls.alert(row.id))
+
+
+async def cmd_alert_delete(args) -> None:
+    from node.activitypub import outbox
+
+    config = _config(args)
+    node = await _open(config)
+    try:
+        row = await outbox.delete_alert(node.urls, outbox.alert_id_from(node.urls, args.id))
+    except outbox.NotFoundError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        await node.close()
+    print(f"deleted {node.urls.alert(row.id)}")
+
+
+async def cmd_alert_list(args) -> None:
+    from node.storage.models import Alert
+
+    config = _config(args)
+    node = await _open(config)
+    try:
+        rows = await Alert.all().order_by("-published")
+        for row in rows:
+            state = "deleted" if row.deleted_at else ("updated" if row.updated else "published")
+            record = {"id": node.urls.alert(row.id), "headline": row.headline, "country": row.country,
+                      "published": row.published.isoformat(), "state": state}
+            print(json.dumps(record) if args.json else
+                  f"{record['id']}  {row.published:%Y-%m-%d %H:%M}  {state:9}  {row.country}  {row.headline}")
+    finally:
+        await node.close()
+
+
+# --- federation state ---------------------------------------------------------------------------
+
+async def cmd_followers(args) -> None:
+    from node.storage.models import Follower
+
+    config = _config(args)
+    node = await _open(config)
+    try:
+        rows = await Follower.filter(local_actor=node.org).order_by("created_at")
+        by_host: dict[str, list] = {}
+        for row in rows:
+            by_host.setdefault(row.actor_uri.split("/")[2], []).append(row)
+        for host, items in sorted(by_host.items()):
+            print(f"{host}  ({len(items)})")
+            for row in items:
+                print(f"  {row.actor_uri}  since {row.created_at:%Y-%m-%d %H:%M}")
+        print(f"{len(rows)} follower(s)")
+    finally:
+        await node.close()
+
+
+async def cmd_deliveries(args) -> None:
+    from node.storage.models import Delivery, Host
+
+    config = _config(args)
+    node = await _open(config)
+    try:
+        statuses = ["failed"] if args.failed else ["pending", "running"]
+        rows = await Delivery.filter(status__in=statuses).prefetch_related("activity").order_by("host", "id")
+        hosts = {h.host: h for h in await Host.all()}
+        by_host: dict[str, list] = {}
+        for row in rows:
+            by_host.setdefault(row.host, []).append(row)
+        for host, items in sorted(by_host.items()):
+            health = hosts.get(host)
+            parked = f", parked until {health.parked_until:%Y-%m-%d %H:%M}" if health and health.parked_until else ""
+            print(f"{host}  {len(items)} {'failed' if args.failed else 'pending'}{parked}")
+            for row in items:
+                print(f"  {row.activity.type} {row.activity.uri} -> {row.inbox}  attempts={row.attempts}"
+                      f"  next={row.next_try:%H:%M:%S}  last={row.last_status or '-'} {row.last_error or ''}"[:300])
+        print(f"{len(rows)} {'failed' if args.failed else 'pending'} deliver{'y' if len(rows) == 1 else 'ies'}")
+    finally:
+        await node.close()
+
+
+async def cmd_follow(args) -> None:
+    from node.activitypub import outbox
+    from node.activitypub.fetch import FetchError
+    from node.activitypub.remote import resolve
+
+    config = _config(args)
+    node = await _open(config)
+    try:
+        try:
+            target = await resolve(node, args.target)
+        except FetchError as exc:
+            raise CliError(f"cannot resolve {args.target}: {exc.reason}") from None
+        if args.undo:
+            try:
+                await outbox.send_undo_follow(node.org, node.urls, target)
+            except outbox.NotFoundError as exc:
+                raise CliError(str(exc)) from None
+            print(f"unfollowing {target.uri}")
+        else:
+            await outbox.send_follow(node.org, node.urls, target)
+            print(f"follow requested: {target.uri}")
+    finally:
+        await node.close()
+
+
+async def cmd_following(args) -> None:
+    from node.storage.models import Following
+
+    config = _config(args)
+    node = await _open(config)
+    try:
+        for row in await Following.filter(local_actor=node.org).order_by("created_at"):
+            print(f"{row.target_uri}  {row.state}")
+    finally:
+        await node.close()
+
+
+async def cmd_received(args) -> None:
+    """Objects received from actors we follow (and replies to our alerts)."""
+    from node.storage.models import RemoteObject
+
+    config = _config(args)
+    node = await _open(config)
+    try:
+        query = RemoteObject.all() if args.all else RemoteObject.filter(deleted=False)
+        for row in await query.order_by("received_at"):
+            record = {"id": row.uri, "actor": row.actor_uri, "type": row.type, "deleted": row.deleted,
+                      "in_reply_to": row.in_reply_to, "updated": row.data.get("updated"),
+                      "content": row.data.get("content"), "has_alert": "alert" in row.data}
+            print(json.dumps(record) if args.json else f"{row.uri}  {row.actor_uri}  {'deleted' if row.deleted else ''}")
+    finally:
+        await node.close()
+
+
+# --- parser -------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS,
+                        help="node data directory (default ./aan-data, or $AAN_DATA_DIR)")
+    parser = argparse.ArgumentParser(prog="aan", description="Action Alert Network node", parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", parents=[common], help="create a node: data directory, database, actor, keys")
+    p.add_argument("--domain", required=True, help="HOST[:PORT] the node is reached at")
+    p.add_argument("--username", default="alerts")
+    p.add_argument("--name", required=True, help="organisation name")
+    p.add_argument("--summary", default="")
+    p.add_argument("--role", choices=ROLES, default="member")
+    p.add_argument("--db", help="database URL (default: SQLite file in the data directory; or postgres://…)")
+    p.add_argument("--insecure-http", action="store_true",
+                   help="development mode: http:// ids, loopback and private peers allowed")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("serve", parents=[common], help="run the web app (and workers)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers-in-process", type=int, default=1, metavar="N",
+                   help="run the inbox and delivery workers in this process (0: web only)")
+    p.add_argument("--log-level", default=os.environ.get("AAN_LOG_LEVEL", "warning"))
+    p.set_defaults(func=cmd_serve, sync=True)
+
+    p = sub.add_parser("demo", parents=[common], help="set up and run a development node with a first alert")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("worker", parents=[common], help="run only the inbox and delivery workers")
+    p.add_argument("--concurrency", type=int, default=32)
+    p.set_defaults(func=cmd_worker)
+
+    alert = sub.add_parser("alert", parents=[common], help="publish, update, delete, list alerts")
+    asub = alert.add_subparsers(dest="alert_command", required=True, metavar="ACTION")
+    p = asub.add_parser("publish", parents=[common], help="publish FILE.md; prints the new id")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_alert_publish)
+    p = asub.add_parser("update", parents=[common], help="replace alert ID with FILE.md (sends Update)")
+    p.add_argument("id")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_alert_update)
+    p = asub.add_parser("delete", parents=[common], help="delete alert ID (sends Delete)")
+    p.add_argument("id")
+    p.set_defaults(func=cmd_alert_delete)
+    p = asub.add_parser("list", parents=[common], help="list alerts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_alert_list)
+
+    p = sub.add_parser("followers", parents=[common], help="who follows this node, per host")
+    p.set_defaults(func=cmd_followers)
+    p = sub.add_parser("deliveries", parents=[common], help="pending (or --failed) deliveries, per host")
+    p.add_argument("--failed", action="store_true")
+    p.set_defaults(func=cmd_deliveries)
+    p = sub.add_parser("follow", parents=[common], help="follow @user@host or an actor URL")
+    p.add_argument("target")
+    p.add_argument("--undo", action="store_true", help="unfollow instead")
+    p.set_defaults(func=cmd_follow)
+    p = sub.add_parser("following", parents=[common], help="actors this node follows")
+    p.set_defaults(func=cmd_following)
+    p = sub.add_parser("received", parents=[common], help="objects received from followed actors")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--all", action="store_true", help="include deleted objects")
+    p.set_defaults(func=cmd_received)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.func is cmd_demo:
+            asyncio.run(cmd_demo(args))
+            args = argparse.Namespace(**{**vars(args), "host": "127.0.0.1", "workers_in_process": 1,
+                                         "log_level": "warning"})
+            cmd_serve(args)
+        elif getattr(args, "sync", False):
+            args.func(args)
+        else:
+            asyncio.run(args.func(args))
+    except CliError as exc:
+        print(f"aan: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Markdown to HTML that is safe to federate and to serve.
+
+Two outputs, one pipeline: markdown-it-py (CommonMark, raw HTML disabled,
+plus ``~~strikethrough~~``) renders, then nh3 sanitises to an allow-list.
+
+* :func:`markdown_to_html` produces the subset that survives Mastodon's
+  sanitizer unchanged (interop-mastodon.md 6.3), so what we send is what
+  readers see: headings become ``<p><strong>``, images become links.
+* :func:`markdown_to_page_html` is for our own alert page and may also keep
+  ``h2``-``h4`` (the page's ``h1`` is the headline).
+
+Links keep only ``href`` with an http, https or mailto URL, and get
+``rel="nofollow noopener noreferrer"``. The Markdown parser already refuses
+other schemes; the sanitiser enforces it again so that a parser change can
+never let ``javascript:`` or an event handler through.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+NOTE_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "span",
+        "a",
+        "del",
+        "s",
+        "pre",
+        "blockquote",
+        "code",
+        "b",
+        "strong",
+        "u",
+        "i",
+        "em",
+        "ul",
+        "ol",
+        "li",
+    }
+)
+PAGE_TAGS = NOTE_TAGS | {"h2", "h3", "h4"}
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow noopener noreferrer"
+
+_LINK_RE = re.compile(r"^(?:https?://[^\s/?#]+|mailto:[^\s@]+@[^\s@]+)", re.IGNORECASE)
+_BLOCK_GAP_RE = re.compile(r"\n+(?=</?(?:p|ul|ol|li|blockquote|pre|h[1-6])[\s>])")
+
+
+def markdown_to_html(md: str) -> str:
+    """Render Markdown to the HTML subset Mastodon keeps (for a Note's ``content``)."""
+    return _sanitise(_NOTE_PARSER.render(md), NOTE_TAGS)
+
+
+def markdown_to_page_html(md: str) -> str:
+    """Render Markdown for our own web page: the Note subset plus ``h2``-``h4``."""
+    return _sanitise(_PAGE_PARSER.render(md), PAGE_TAGS)
+
+
+def is_safe_link(url: str) -> bool:
+    """True for an absolute http(s) URL with a host, or a mailto: address."""
+    return bool(_LINK_RE.match(url.strip()))
+
+
+def _sanitise(rendered: str, tags: frozenset[str]) -> str:
+    cleaned = nh3.clean(
+        rendered,
+        tags=set(tags),
+        clean_content_tags={"script", "style"},
+        attributes={"a": {"href"}, "*": set()},  # "*" overrides ammonia's default lang/title
+        attribute_filter=_keep_attribute,
+        url_schemes=set(LINK_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+    # Mastodon and most clients render the text between block elements, so
+    # drop markdown-it's newlines there (never inside a paragraph or <pre>).
+    return _BLOCK_GAP_RE.sub("", cleaned).strip()
+
+
+def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
+    """Keep a safe ``href`` and the ``rel`` nh3 adds itself; drop every other attribute."""
+    if element == "a" and attribute == "href" and is_safe_link(value):
+        return value
+    if element == "a" and attribute == "rel":
+        return LINK_REL
+    return None
+
+
+def _make_parser(*, keep_headings: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
+    md.validateLink = is_safe_link  # type: ignore[method-assign]
+    if keep_headings:
+        md.add_render_rule("heading_open", _page_heading_open)
+        md.add_render_rule("heading_close", _page_heading_close)
+    else:
+        md.add_render_rule("heading_open", lambda *_: "<p><strong>")
+        md.add_render_rule("heading_close", lambda *_: "</strong></p>\n")
+    md.add_render_rule("image", _image_as_link)
+    return md
+
+
+def _page_level(token: Token) -> str:
+    level = min(max(int(token.tag[1:]), 2), 4)  # h1 is the page title; h5/h6 read as h4
+    return f"h{level}"
+
+
+def _page_heading_open(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return f"<{_page_level(tokens[idx])}>"
+
+
+def _page_heading_close(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return f"</{_page_level(tokens[idx])}>\n"
+
+
+def _image_as_link(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """Images are dropped by Mastodon; keep them as a link labelled with the alt text."""
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    alt = renderer.renderInlineAsText(token.children or [], options, env) or src
+    return f'<a href="{html.escape(src)}">{html.escape(alt)}</a>'
+
+
+_NOTE_PARSER = _make_parser(keep_headings=False)
+_PAGE_PARSER = _make_parser(keep_headings=True)

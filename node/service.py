@@ -1,0 +1,90 @@
+"""The running node: configuration, database, local actors with loaded keys, HTTP clients.
+
+One :class:`Node` is opened by ``aan serve``, ``aan worker`` and every command
+that needs the network; it is passed to whatever needs it (no globals beyond
+tortoise's connection registry).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import httpx
+
+from node.activitypub.actors import INSTANCE_USERNAME
+from node.activitypub.fetch import Fetcher
+from node.activitypub.keys import generate_private_key, load_private_key, private_key_to_pem, public_key_pem
+from node.activitypub.remote import RemoteActors
+from node.config import NodeConfig
+from node.storage import db
+from node.storage.models import LocalActor
+
+
+class Node:
+    def __init__(self, config: NodeConfig, *, http: httpx.AsyncClient | None = None):
+        self.config = config
+        self.urls = config.urls
+        self._own_http = http is None
+        self.http = http or httpx.AsyncClient(headers={"User-Agent": f"aan/{_version()} (+{self.urls.base})"},
+                                              limits=httpx.Limits(max_connections=20))
+        self.actors: dict[str, LocalActor] = {}
+        self.keys: dict[str, object] = {}
+        self._wakers: list[asyncio.Event] = []
+        self.fetcher: Fetcher | None = None
+        self.remotes: RemoteActors | None = None
+
+    @property
+    def insecure(self) -> bool:
+        return self.config.insecure_http
+
+    @property
+    def org(self) -> LocalActor:
+        return self.actors[self.config.username]
+
+    async def open(self, *, pool_max: int = 10) -> Node:
+        await db.init(self.config.database_url, pool_max=pool_max)
+        await self.load_actors()
+        self.fetcher = Fetcher(self.http, key_id=self.urls.instance_key_id,
+                               private_key=self.keys[INSTANCE_USERNAME], insecure=self.insecure)
+        self.remotes = RemoteActors(self.fetcher)
+        return self
+
+    async def load_actors(self) -> None:
+        for actor in await LocalActor.all():
+            self.actors[actor.username] = actor
+            self.keys[actor.username] = load_private_key(actor.private_key_pem)
+
+    def key_id(self, username: str) -> str:
+        return self.urls.instance_key_id if username == INSTANCE_USERNAME else self.urls.key_id(username)
+
+    def waker(self) -> asyncio.Event:
+        """An event set whenever new work is queued in this process."""
+        event = asyncio.Event()
+        self._wakers.append(event)
+        return event
+
+    def poke(self) -> None:
+        """Wake the in-process workers: new work was queued."""
+        for event in self._wakers:
+            event.set()
+
+    async def close(self) -> None:
+        if self._own_http:
+            await self.http.aclose()
+        await db.close()
+
+
+def _version() -> str:
+    from node import __version__
+
+    return __version__
+
+
+async def create_local_actor(username: str, name: str, kind: str, summary: str = "") -> LocalActor:
+    key = generate_private_key()
+    return await LocalActor.create(
+        username=username, name=name, kind=kind, summary=summary,
+        private_key_pem=private_key_to_pem(key), public_key_pem=public_key_pem(key),
+        created_at=datetime.now(UTC),
+    )

@@ -1,0 +1,94 @@
+"""Database set-up: one URL picks SQLite (embedded default) or PostgreSQL.
+
+Migrations are aerich's, kept per dialect under ``node/storage/migrations/<dialect>``
+because aerich writes dialect-specific SQL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from tortoise import Tortoise, connections
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+MODELS = ["node.storage.models", "aerich.models"]
+
+# WAL with synchronous=FULL: a received alert or a queued delivery is on disk when we
+# say so. Group commit (node.activitypub.inbox) pays the fsync once per batch.
+SQLITE_PRAGMAS = {"journal_mode": "WAL", "synchronous": "FULL", "busy_timeout": "10000"}
+
+
+def dialect(url: str) -> str:
+    scheme = urlsplit(url).scheme
+    if scheme.startswith("sqlite"):
+        return "sqlite"
+    if scheme in ("postgres", "postgresql", "asyncpg", "psycopg"):
+        return "postgres"
+    raise ValueError(f"unsupported database URL scheme {scheme!r} (use sqlite:// or postgres://)")
+
+
+def normalise_url(url: str) -> str:
+    """Add our SQLite pragmas; map ``postgresql://`` to tortoise's ``postgres://``."""
+    parts = urlsplit(url)
+    if dialect(url) == "sqlite":
+        query = dict(SQLITE_PRAGMAS)
+        query.update(parse_qsl(parts.query))
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+    if parts.scheme == "postgresql":
+        return urlunsplit(("postgres",) + tuple(parts[1:]))
+    return url
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite://{path}"
+
+
+def tortoise_config(url: str, *, pool_max: int = 10) -> dict:
+    url = normalise_url(url)
+    if dialect(url) == "postgres":
+        sep = "&" if "?" in url else "?"
+        if "maxsize" not in url:
+            url = f"{url}{sep}minsize=1&maxsize={pool_max}"
+    return {
+        "connections": {"default": url},
+        "apps": {"models": {"models": MODELS, "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def init(url: str, *, pool_max: int = 10) -> None:
+    await Tortoise.init(config=tortoise_config(url, pool_max=pool_max), _enable_global_fallback=True)
+
+
+async def close() -> None:
+    await Tortoise.close_connections()
+
+
+def conn():
+    return connections.get("default")
+
+
+def is_postgres() -> bool:
+    return conn().capabilities.dialect == "postgres"
+
+
+async def migrate(url: str) -> list[str]:
+    """Bring the schema up to date; safe to run any number of times."""
+    from aerich import Command
+
+    location = MIGRATIONS / dialect(url)
+    command = Command(tortoise_config=tortoise_config(url), app="models", location=str(location))
+    await command.init()
+    applied = await command.upgrade(run_in_transaction=True)
+    return applied
+
+
+def default_sqlite_path(data_dir: Path) -> Path:
+    return data_dir / "aan.sqlite3"
+
+
+def env_database_url() -> str | None:
+    return os.environ.get("AAN_DATABASE_URL")

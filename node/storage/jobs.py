@@ -1,0 +1,119 @@
+"""The durable job queue: claim rows with a lease, record what happened.
+
+This is the only module that knows how the queue works. A queue is a table
+with the columns of :class:`node.storage.models.QueueMixin`. A row is
+``pending`` until a worker claims it: the claim sets ``status='running'``,
+``lease_until`` and ``locked_by`` in one statement, so two workers never get
+the same row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer
+at a time, so its ``UPDATE … RETURNING`` is atomic). A worker that dies leaves
+the row ``running`` with a lease in the past; the next claim takes it again.
+That is why delivery is at-least-once, and receivers are idempotent on the
+activity id.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from node.storage import db
+
+QUEUES = {"inbox_items", "fanout_jobs", "deliveries"}
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sql(sql: str) -> str:
+    """Our raw SQL is written with ``?``; asyncpg wants ``$1, $2…``."""
+    if not db.is_postgres():
+        return sql
+    parts = sql.split("?")
+    out = [parts[0]]
+    for i, part in enumerate(parts[1:], start=1):
+        out.append(f"${i}{part}")
+    return "".join(out)
+
+
+async def claim(table: str, worker: str, *, limit: int = 50, lease: float = 60.0,
+                at: datetime | None = None) -> list[dict]:
+    """Claim up to ``limit`` due rows of ``table`` for ``lease`` seconds."""
+    if table not in QUEUES:
+        raise ValueError(f"unknown queue {table!r}")
+    at = at or now()
+    until = at + timedelta(seconds=lease)
+    parked = ""
+    params: list = [until, worker, at, at]
+    if table == "deliveries":
+        parked = " AND host NOT IN (SELECT host FROM hosts WHERE parked_until IS NOT NULL AND parked_until > ?)"
+        params.append(at)
+    lock = " FOR UPDATE SKIP LOCKED" if db.is_postgres() else ""
+    sql = (
+        f"UPDATE {table} SET status='running', lease_until=?, locked_by=?, attempts=attempts+1 "
+        f"WHERE id IN (SELECT id FROM {table} WHERE "
+        f"((status='pending' AND next_try <= ?) OR (status='running' AND lease_until < ?)){parked} "
+        f"ORDER BY next_try, id LIMIT ?{lock}) RETURNING *"
+    )
+    params.append(limit)
+    rows = await db.conn().execute_query_dict(_sql(sql), params)
+    rows.sort(key=lambda r: r["id"])
+    return rows
+
+
+async def finish(table: str, ids: list[int], *, status: str = "done", extra: dict | None = None) -> None:
+    """Mark claimed rows finished (``done`` or ``failed``)."""
+    if not ids:
+        return
+    sets = ["status=?", "lease_until=NULL", "locked_by=NULL"]
+    params: list = [status]
+    for key, value in (extra or {}).items():
+        sets.append(f"{key}=?")
+        params.append(value)
+    marks = ",".join("?" * len(ids))
+    sql = f"UPDATE {table} SET {', '.join(sets)} WHERE id IN ({marks})"
+    await db.conn().execute_query(_sql(sql), params + list(ids))
+
+
+async def retry(table: str, row_id: int, *, next_try: datetime, error: str, extra: dict | None = None) -> None:
+    """Put a claimed row back in the queue for a later attempt."""
+    sets = ["status='pending'", "lease_until=NULL", "locked_by=NULL", "next_try=?", "last_error=?"]
+    params: list = [next_try, error[:2000]]
+    for key, value in (extra or {}).items():
+        sets.append(f"{key}=?")
+        params.append(value)
+    sql = f"UPDATE {table} SET {', '.join(sets)} WHERE id=?"
+    await db.conn().execute_query(_sql(sql), params + [row_id])
+
+
+async def release(table: str, worker: str) -> None:
+    """Give back every row this worker holds (graceful shutdown)."""
+    sql = f"UPDATE {table} SET status='pending', lease_until=NULL, locked_by=NULL WHERE locked_by=? AND status='running'"
+    await db.conn().execute_query(_sql(sql), [worker])
+
+
+async def counts(table: str) -> dict[str, int]:
+    rows = await db.conn().execute_query_dict(f"SELECT status, COUNT(*) AS n FROM {table} GROUP BY status")
+    return {r["status"]: int(r["n"]) for r in rows}
+
+
+async def insert_inbox_items(items: list[tuple[str, str, str]]) -> None:
+    """Store (activity_id, actor_uri, body) rows in one transaction (group commit).
+
+    A repeated activity id is a no-op, which makes the inbox idempotent.
+    """
+    at = now()
+    sql = _sql(
+        "INSERT INTO inbox_items (activity_id, actor_uri, body, status, attempts, next_try, created_at) "
+        "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (activity_id) DO NOTHING"
+    )
+    async with in_transaction() as conn:
+        await conn.execute_many(sql, [[a, b, c, at, at] for a, b, c in items])

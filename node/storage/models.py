@@ -1,0 +1,207 @@
+"""Tortoise models: everything a node keeps.
+
+Queue tables (``InboxItem``, ``FanoutJob``, ``Delivery``) share the lease
+columns used by :mod:`node.storage.jobs`: ``status``, ``attempts``,
+``next_try``, ``lease_until``, ``locked_by``.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class QueueMixin:
+    status = fields.CharField(max_length=16, default="pending", db_index=True)
+    attempts = fields.IntField(default=0)
+    next_try = fields.DatetimeField(db_index=True)
+    lease_until = fields.DatetimeField(null=True)
+    locked_by = fields.CharField(max_length=64, null=True)
+    last_error = fields.TextField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+
+class LocalActor(Model):
+    """An actor this node owns: the organisation, the instance actor, later topic groups."""
+
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=64, unique=True)
+    kind = fields.CharField(max_length=16)  # Organization | Application | Group | Service
+    name = fields.CharField(max_length=255)
+    summary = fields.TextField(default="")
+    private_key_pem = fields.TextField()
+    public_key_pem = fields.TextField()
+    profile_fields = fields.JSONField(default=list)
+    icon_url = fields.CharField(max_length=1024, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "local_actors"
+
+
+class RemoteActor(Model):
+    """A cached remote actor document and its key."""
+
+    id = fields.IntField(primary_key=True)
+    uri = fields.CharField(max_length=1024, unique=True)
+    key_id = fields.CharField(max_length=1024, db_index=True)
+    public_key_pem = fields.TextField()
+    inbox = fields.CharField(max_length=1024)
+    shared_inbox = fields.CharField(max_length=1024, null=True)
+    username = fields.CharField(max_length=255, default="")
+    domain = fields.CharField(max_length=255, default="")
+    name = fields.CharField(max_length=2048, default="")
+    kind = fields.CharField(max_length=32, default="Person")
+    document = fields.JSONField(default=dict)
+    fetched_at = fields.DatetimeField()
+    gone = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "remote_actors"
+
+
+class Follower(Model):
+    """A remote actor following one of our actors."""
+
+    id = fields.IntField(primary_key=True)
+    local_actor = fields.ForeignKeyField("models.LocalActor", related_name="followers")
+    actor_uri = fields.CharField(max_length=1024)
+    inbox = fields.CharField(max_length=1024)
+    shared_inbox = fields.CharField(max_length=1024, null=True)
+    follow_id = fields.CharField(max_length=1024)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "followers"
+        unique_together = (("local_actor", "actor_uri"),)
+
+
+class Following(Model):
+    """One of our actors following a remote actor."""
+
+    id = fields.IntField(primary_key=True)
+    local_actor = fields.ForeignKeyField("models.LocalActor", related_name="following")
+    target_uri = fields.CharField(max_length=1024)
+    follow_id = fields.CharField(max_length=1024)
+    state = fields.CharField(max_length=16, default="pending")  # pending | accepted | rejected
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "following"
+        unique_together = (("local_actor", "target_uri"),)
+
+
+class Alert(Model):
+    """An alert published by one of our actors (served as a Note)."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    local_actor = fields.ForeignKeyField("models.LocalActor", related_name="alerts")
+    data = fields.JSONField()  # node.alerts.Alert.to_dict()
+    headline = fields.CharField(max_length=512)
+    language = fields.CharField(max_length=16)
+    country = fields.CharField(max_length=2, db_index=True)
+    published = fields.DatetimeField(db_index=True)
+    updated = fields.DatetimeField(null=True)
+    deleted_at = fields.DatetimeField(null=True)
+    featured = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "alerts"
+
+
+class RemoteObject(Model):
+    """An object received from elsewhere: alerts of actors we follow, replies to ours."""
+
+    id = fields.IntField(primary_key=True)
+    uri = fields.CharField(max_length=1024, unique=True)
+    actor_uri = fields.CharField(max_length=1024, db_index=True)
+    type = fields.CharField(max_length=32)
+    in_reply_to = fields.CharField(max_length=1024, null=True, db_index=True)
+    data = fields.JSONField()
+    received_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(null=True)
+    deleted = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "remote_objects"
+
+
+class Interaction(Model):
+    """A Like or Announce of one of our objects."""
+
+    id = fields.IntField(primary_key=True)
+    activity_id = fields.CharField(max_length=1024, unique=True)
+    kind = fields.CharField(max_length=16)  # Like | Announce
+    actor_uri = fields.CharField(max_length=1024)
+    object_uri = fields.CharField(max_length=1024, db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "interactions"
+
+
+class Activity(Model):
+    """An activity we sent, kept verbatim so it is served and delivered byte for byte."""
+
+    id = fields.CharField(max_length=64, primary_key=True)
+    uri = fields.CharField(max_length=1024, unique=True)
+    actor = fields.ForeignKeyField("models.LocalActor", related_name="activities")
+    type = fields.CharField(max_length=32)
+    object_uri = fields.CharField(max_length=1024, null=True, db_index=True)
+    body = fields.TextField()  # the serialised JSON, exactly as delivered
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "activities"
+
+
+class InboxItem(QueueMixin, Model):
+    """An incoming activity, stored before we answer 202, processed by the inbox worker."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity_id = fields.CharField(max_length=1024, unique=True)
+    actor_uri = fields.CharField(max_length=1024)
+    body = fields.TextField()
+
+    class Meta:
+        table = "inbox_items"
+
+
+class FanoutJob(QueueMixin, Model):
+    """Stage one of delivery: expand an activity to one Delivery row per inbox."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity = fields.ForeignKeyField("models.Activity", related_name="fanouts")
+    extra_inboxes = fields.JSONField(default=list)  # inboxes beyond the followers (e.g. a Follow target)
+    to_followers = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "fanout_jobs"
+
+
+class Delivery(QueueMixin, Model):
+    """Stage two: one signed POST of one activity to one inbox."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity = fields.ForeignKeyField("models.Activity", related_name="deliveries")
+    inbox = fields.CharField(max_length=1024)
+    host = fields.CharField(max_length=255, db_index=True)
+    last_status = fields.IntField(null=True)
+    delivered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "deliveries"
+        unique_together = (("activity", "inbox"),)
+
+
+class Host(Model):
+    """Delivery health of one remote host; hosts that keep failing are parked."""
+
+    host = fields.CharField(max_length=255, primary_key=True)
+    consecutive_failures = fields.IntField(default=0)
+    parked_until = fields.DatetimeField(null=True)
+    last_error = fields.TextField(null=True)
+    last_success = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "hosts"

@@ -1,0 +1,146 @@
+"""Public HTML pages and the Atom feed: escaped, sanitised, no external assets."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+from struct import pack
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from node import vocab
+from node.activitypub import routes as ap
+from node.activitypub.actors import INSTANCE_USERNAME, iso
+from node.activitypub.notes import alert_hashtags
+from node.alerts import Alert as AlertModel
+from node.render import markdown_to_page_html
+from node.storage.models import Alert, Follower
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html", "xml"]),
+)
+PAGE_SIZE = 20
+RTL = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "ku", "sd", "ug"}
+
+
+def _labels(codes, table) -> list[str]:
+    return [vocab.label(table, c) for c in codes or []]
+
+
+def _render(name: str, status_code: int = 200, **context) -> HTMLResponse:
+    return HTMLResponse(TEMPLATES.get_template(name).render(**context), status_code=status_code)
+
+
+def _view(row: Alert, urls) -> dict:
+    alert = AlertModel.from_dict(row.data)
+    return {
+        "id": row.id, "url": urls.alert(row.id), "alert": alert, "published": row.published,
+        "updated": row.updated, "type_label": vocab.label(vocab.ALERT_TYPES, alert.type),
+        "country_name": vocab.label(vocab.COUNTRIES, alert.country),
+        "categories": _labels(alert.categories, vocab.CATEGORIES),
+        "act_types": _labels(alert.act_types, vocab.ACT_TYPES),
+        "body_raw": (body := markdown_to_page_html(alert.body)),
+        "body_html": Markup(body),
+        "translations": {
+            lang: {"t": t, "body_html": Markup(markdown_to_page_html(t.body or ""))}
+            for lang, t in (alert.translations or {}).items()
+        },
+        "dir": "rtl" if alert.language.split("-")[0] in RTL else "ltr",
+        "rtl": RTL,
+    }
+
+
+def _base(request: Request) -> dict:
+    node = request.app.state.node
+    return {"node": node.config, "urls": node.urls, "org": node.org, "vocab": vocab}
+
+
+async def alert_endpoint(request: Request) -> Response:
+    alert_id = request.path_params["alert_id"]
+    if ap.wants_activitypub(request):
+        return await ap.alert_document(request, alert_id)
+    row = await Alert.filter(id=alert_id).prefetch_related("local_actor").first()
+    if row is None:
+        return _render("message.html", 404, title="Not found", message="There is no such alert.",
+                       **_base(request))
+    if row.deleted_at:
+        return _render("message.html", 410, title="Alert withdrawn",
+                       message="This alert was deleted by its publisher.", **_base(request))
+    urls = request.app.state.node.urls
+    return _render("alert.html", item=_view(row, urls), **_base(request))
+
+
+async def index_endpoint(request: Request) -> Response:
+    urls = request.app.state.node.urls
+    page = request.query_params.get("page", "1")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    rows = await Alert.filter(deleted_at=None).prefetch_related("local_actor").order_by("-published") \
+        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+    items = [_view(r, urls) for r in rows[:PAGE_SIZE]]
+    return _render("index.html", items=items, page=page, has_next=len(rows) > PAGE_SIZE, **_base(request))
+
+
+async def tag_endpoint(request: Request) -> Response:
+    urls = request.app.state.node.urls
+    name = request.path_params["name"].lower()
+    rows = await Alert.filter(deleted_at=None).prefetch_related("local_actor").order_by("-published").limit(500)
+    items = [v for v in (_view(r, urls) for r in rows) if name in _tag_names(v["alert"], urls)][:PAGE_SIZE]
+    return _render("index.html", items=items, page=1, has_next=False, tag=name, **_base(request))
+
+
+def _tag_names(alert: AlertModel, urls) -> set[str]:
+    return {t["name"].lstrip("#").lower() for t in alert_hashtags(alert, urls)}
+
+
+async def profile_endpoint(request: Request) -> Response:
+    node = request.app.state.node
+    username = request.path_params["username"]
+    actor = node.actors.get(username)
+    if actor is None or username == INSTANCE_USERNAME:
+        return _render("message.html", 404, title="Not found", message="No such account.", **_base(request))
+    if ap.wants_activitypub(request):
+        return ap.APResponse(ap.docs.actor_document(actor, node.urls))
+    followers = await Follower.filter(local_actor=actor).count()
+    count = await Alert.filter(local_actor=actor, deleted_at=None).count()
+    return _render("profile.html", actor=actor, followers=followers, count=count, **_base(request))
+
+
+async def atom_endpoint(request: Request) -> Response:
+    urls = request.app.state.node.urls
+    rows = await Alert.filter(deleted_at=None).prefetch_related("local_actor").order_by("-published").limit(50)
+    items = [_view(r, urls) for r in rows]
+    updated = max((iso(r.updated or r.published) for r in rows), default=iso(request.app.state.node.org.created_at))
+    body = TEMPLATES.get_template("feed.xml").render(items=items, updated=updated, iso=iso, **_base(request))
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+async def media_endpoint(request: Request) -> Response:
+    name = request.path_params["name"]
+    node = request.app.state.node
+    for username in node.actors:
+        if name == f"{username}-avatar.png":
+            return Response(default_avatar(username), media_type="image/png",
+                            headers={"Cache-Control": "public, max-age=86400"})
+    return JSONResponse({"error": "not found"}, status_code=404)
+
+
+async def health_endpoint(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def default_avatar(seed: str, size: int = 96) -> bytes:
+    """A plain square PNG in a colour derived from the name (no external assets)."""
+    h = zlib.crc32(seed.encode())
+    colour = bytes([((h >> 16) & 0x7F) + 40, ((h >> 8) & 0x7F) + 40, (h & 0x7F) + 40])
+    row = b"\x00" + colour * size
+    raw = zlib.compress(row * size, 9)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return pack(">I", len(data)) + kind + data + pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")

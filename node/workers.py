@@ -1,0 +1,80 @@
+"""Worker loops: inbox processing, fan-out and delivery, each claim -> run -> record.
+
+Run in the ``aan serve`` process by default, or alone with ``aan worker``
+(several may run against one PostgreSQL database). Each loop sleeps when idle
+until woken by new local work or a short poll (work queued by another process).
+On stop, rows this worker holds are released for others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from node.activitypub.delivery import Deliverer, deliver_once, fanout_once
+from node.activitypub.handlers import inbox_once
+from node.storage import jobs
+
+log = logging.getLogger("aan.worker")
+POLL = 0.05
+
+
+class Workers:
+    def __init__(self, node, *, concurrency: int = 32, poll: float = POLL):
+        self.node = node
+        self.name = jobs.worker_name()
+        self.poll = poll
+        self.deliverer = Deliverer(node, concurrency=concurrency)
+        self._tasks: list[asyncio.Task] = []
+        self._stopping = asyncio.Event()
+
+    async def run_once(self) -> int:
+        """One pass of every queue; used by tests and by the loops."""
+        n = await inbox_once(self.node, self.name)
+        n += await fanout_once(self.node, self.name)
+        n += await deliver_once(self.node, self.deliverer, self.name)
+        return n
+
+    async def start(self) -> None:
+        await self.deliverer.__aenter__()
+        for name, step in (("inbox", self._inbox), ("fanout", self._fanout), ("delivery", self._deliver)):
+            self._tasks.append(asyncio.create_task(self._loop(name, step), name=f"worker-{name}"))
+
+    async def _inbox(self) -> int:
+        return await inbox_once(self.node, self.name)
+
+    async def _fanout(self) -> int:
+        return await fanout_once(self.node, self.name)
+
+    async def _deliver(self) -> int:
+        return await deliver_once(self.node, self.deliverer, self.name)
+
+    async def _loop(self, name: str, step) -> None:
+        wake = self.node.waker()
+        while not self._stopping.is_set():
+            try:
+                n = await step()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - a bad row must not kill the loop
+                log.exception("%s worker pass failed", name)
+                n = 0
+            if n == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), timeout=self.poll)
+                wake.clear()
+
+    async def stop(self) -> None:
+        """Stop claiming, cancel what runs, give claimed rows back."""
+        self._stopping.set()
+        self.node.poke()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for table in jobs.QUEUES:
+            with contextlib.suppress(Exception):
+                await jobs.release(table, self.name)
+        await self.deliverer.__aexit__(None, None, None)

@@ -1,0 +1,214 @@
+"""Shared fixtures: databases (SQLite and PostgreSQL), real node processes on loopback.
+
+PostgreSQL tests use ``AAN_TEST_POSTGRES`` (default
+``postgres://postgres@127.0.0.1:5432/postgres``) to create and drop one
+database per test. Where no server answers they are skipped with a message;
+in CI (``CI=true``) an unreachable server is an error instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("AAN_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+EXAMPLE = ROOT / "node" / "examples" / "first-alert.md"
+_pg_state: dict[str, str | None] = {}
+
+
+def _pg_unavailable() -> str | None:
+    if "reason" not in _pg_state:
+        import asyncpg
+
+        async def probe():
+            conn = await asyncpg.connect(PG_ADMIN_URL, timeout=3)
+            await conn.close()
+
+        try:
+            asyncio.run(probe())
+            _pg_state["reason"] = None
+        except Exception as exc:  # noqa: BLE001
+            _pg_state["reason"] = f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}"
+    return _pg_state["reason"]
+
+
+def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    async def run():
+        conn = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def make_database(kind: str, tmp_path: Path):
+    """Return (url, cleanup) for a fresh database of ``kind``."""
+    if kind == "sqlite":
+        return f"sqlite://{tmp_path / f'db-{uuid.uuid4().hex[:6]}.sqlite3'}", lambda: None
+    reason = _pg_unavailable()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    name = f"aan_test_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+
+    def cleanup():
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return f"{base}/{name}", cleanup
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db_url(db_kind, tmp_path):
+    url, cleanup = make_database(db_kind, tmp_path)
+    yield url
+    cleanup()
+
+
+@pytest.fixture
+def database_factory(tmp_path):
+    cleanups = []
+
+    def make(kind: str) -> str:
+        url, cleanup = make_database(kind, tmp_path)
+        cleanups.append(cleanup)
+        return url
+
+    yield make
+    for cleanup in cleanups:
+        cleanup()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def aan(*args: str, data_dir: Path, check: bool = True, stdin: str | None = None,
+        timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run the real ``aan`` command line."""
+    env = {**os.environ, "AAN_DATA_DIR": str(data_dir)}
+    result = subprocess.run([sys.executable, "-m", "node.cli", *args], capture_output=True, text=True,
+                            env=env, input=stdin, timeout=timeout, cwd=ROOT)
+    if check and result.returncode != 0:
+        raise AssertionError(f"aan {' '.join(args)} failed ({result.returncode}): {result.stderr}")
+    return result
+
+
+class NodeProcess:
+    """A real node: ``aan init`` then ``aan serve`` as a subprocess on a loopback port."""
+
+    def __init__(self, base: Path, name: str, db_url: str | None = None, username: str = "alerts"):
+        self.port = free_port()
+        self.data_dir = base / name
+        self.name = name
+        self.username = username
+        self.db_url = db_url
+        self.proc: subprocess.Popen | None = None
+        self.log = base / f"{name}.log"
+
+    @property
+    def domain(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.domain}"
+
+    @property
+    def actor(self) -> str:
+        return f"{self.base}/actors/{self.username}"
+
+    @property
+    def handle(self) -> str:
+        return f"@{self.username}@{self.domain}"
+
+    def init(self) -> NodeProcess:
+        args = ["init", "--domain", self.domain, "--username", self.username, "--name",
+                f"{self.name} org", "--insecure-http"]
+        if self.db_url:
+            args += ["--db", self.db_url]
+        self.cli(*args)
+        return self
+
+    def cli(self, *args: str, check: bool = True, stdin: str | None = None):
+        return aan(*args, data_dir=self.data_dir, check=check, stdin=stdin)
+
+    def start(self, *extra: str) -> NodeProcess:
+        env = {**os.environ, "AAN_DATA_DIR": str(self.data_dir), "AAN_LOG_LEVEL": "info"}
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "node.cli", "serve", "--port", str(self.port), *extra],
+                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"{self.name} exited: {self.log.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.base}/healthz", timeout=0.5).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"{self.name} did not start: {self.log.read_text()[-2000:]}")
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture
+def nodes(tmp_path):
+    started: list[NodeProcess] = []
+
+    def make(name: str, db_url: str | None = None, **kw) -> NodeProcess:
+        node = NodeProcess(tmp_path, name, db_url, **kw)
+        started.append(node)
+        return node
+
+    yield make
+    for node in started:
+        node.stop()
+
+
+def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {message} (last: {last!r})")
