@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 
+import httpx
+
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -18,10 +20,13 @@ from node.workers import Workers
 log = logging.getLogger("aan")
 
 
-def create_app(config: NodeConfig, *, run_workers: bool = True, concurrency: int = 32) -> Starlette:
+def create_app(config: NodeConfig, *, run_workers: bool = True, concurrency: int = 32,
+               http: httpx.AsyncClient | None = None) -> Starlette:
+    """The ASGI app; ``http`` replaces the client used for fetches (tests inject a transport)."""
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        node = await Node(config).open()
+        node = await Node(config, http=http).open()
         app.state.node = node
         app.state.inbox_writer = InboxWriter(node)
         app.state.inbox_writer.start()
