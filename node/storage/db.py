@@ -59,7 +59,20 @@ def tortoise_config(url: str, *, pool_max: int = 10) -> dict:
     }
 
 
+def _forget_cached_sql() -> None:
+    """Tortoise caches INSERT/UPDATE SQL per connection *name*, not per dialect.
+
+    A process that opens SQLite and later PostgreSQL under the same name (the
+    test suite does) must drop that cache, or it sends ``?`` placeholders to
+    PostgreSQL.
+    """
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    EXECUTOR_CACHE.clear()
+
+
 async def init(url: str, *, pool_max: int = 10) -> None:
+    _forget_cached_sql()
     await Tortoise.init(config=tortoise_config(url, pool_max=pool_max), _enable_global_fallback=True)
 
 
@@ -79,11 +92,17 @@ async def migrate(url: str) -> list[str]:
     """Bring the schema up to date; safe to run any number of times."""
     from aerich import Command
 
-    location = MIGRATIONS / dialect(url)
-    command = Command(tortoise_config=tortoise_config(url), app="models", location=str(location))
-    await command.init()
-    applied = await command.upgrade(run_in_transaction=True)
-    return applied
+    config = tortoise_config(url)
+    # (Re-)initialise tortoise for this URL ourselves: aerich skips its own init
+    # whenever a context from an earlier database is still marked initialised.
+    _forget_cached_sql()
+    await Tortoise.init(config=config)
+    try:
+        command = Command(tortoise_config=config, app="models", location=str(MIGRATIONS / dialect(url)))
+        await command.init()
+        return await command.upgrade(run_in_transaction=True)
+    finally:
+        await Tortoise.close_connections()
 
 
 def default_sqlite_path(data_dir: Path) -> Path:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
+from pathlib import Path
 
 import pytest
 
+from node import vocab
 from node.activitypub.notes import AAN_CONTEXT, alert_hashtags, alert_to_note, note_to_alert
 from node.alerts import Alert, AlertError, Authority, RecommendedAction, Translation, parse_alert_file
 from node.urls import AS_PUBLIC, Urls
@@ -261,3 +264,30 @@ def test_context__declares_mastodon_terms_and_the_alert_extension():
     assert terms["alert"] == {"@id": "aan:alert", "@type": "@json"}
     assert terms["sensitive"] == "as:sensitive" and terms["Hashtag"] == "as:Hashtag"
     assert terms["featured"] == {"@id": "toot:featured", "@type": "@id"}
+
+
+# --- documentation and vocabulary ------------------------------------------------
+
+
+def test_docs__example_note_matches_the_code():
+    """docs/vocabulary.md shows the Note for the example alert; keep it true."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "vocabulary.md").read_text(encoding="utf-8")
+    example_section = doc.split("## 5. Example", 1)[1]
+    alert_file = example_section.split("```markdown\n", 1)[1].split("```", 1)[0]
+    documented = json.loads(example_section.split("```json\n", 1)[1].split("```", 1)[0])
+
+    alert = parse_alert_file(alert_file)
+    note = alert_to_note(alert, urls=URLS, username="alerts", alert_id="01JD5XK3M7", published=PUBLISHED)
+
+    assert alert == example()
+    assert note == documented
+
+
+def test_country_hashtags__are_valid_distinct_mastodon_tags():
+    tags = [vocab.country_hashtag(code) for code in vocab.COUNTRIES]
+
+    assert all(re.fullmatch(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*", tag) for tag in tags)
+    assert len({tag.lower() for tag in tags}) == len(tags)
+    assert len(vocab.COUNTRIES) == 250  # 249 ISO 3166-1 codes + XK
+    assert {code for code, c in vocab.COUNTRIES.items() if c.region is None} == {"AQ"}
+    assert all(c.region in vocab.REGIONS for c in vocab.COUNTRIES.values() if c.region)

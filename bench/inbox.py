@@ -1,0 +1,324 @@
+"""Inbox throughput of ONE ``aan serve`` process: signed Creates verified and durably stored per second.
+
+    python bench/inbox.py [--duration 10] [--warmup 2] [--concurrency 128] [--runs 1]
+                          [--db postgres://postgres@127.0.0.1:5432/postgres]
+
+Set-up: ``aan init --insecure-http`` in a temp dir, ``aan serve --workers-in-process 0``
+pinned to CPU 0. This script is the load generator, pinned to CPU 1; in the same event
+loop it serves the fake remote actors' documents (so the node fetches each key once over
+loopback). N distinct requests are pre-signed (2 processes, before the node starts) with
+``sign_headers`` and one fixed RSA-2048 key, then replayed with aiohttp at a fixed
+concurrency: first one request per actor (key fetch), then ``--warmup`` s, then
+``--duration`` s measured. Afterwards inbox_items must hold exactly as many rows as
+requests answered 202. With ``--db postgres://…/anything`` a fresh database is created
+next to that URL and dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import _common as C
+
+NOTE_HTML = (
+    "<p>Police in <strong>Istanbul</strong> detained reporter Jane Doe on 20 November 2026 after she "
+    "covered a protest outside the courthouse. Her lawyer said she was held without charge and her "
+    "equipment was confiscated. Colleagues from three outlets have called for her immediate release; "
+    "press-freedom organisations are asking members to write to the Ministry of Justice. "
+    "<a href=\"https://example.org/tags/pressfreedom\" class=\"mention hashtag\" rel=\"tag\">#<span>"
+    "PressFreedom</span></a> <a href=\"https://example.org/tags/turkey\" class=\"mention hashtag\" "
+    "rel=\"tag\">#<span>Turkey</span></a></p>"
+)
+
+
+def activity_body(actor_base: str, actor: int, n: int) -> bytes:
+    """A realistic ~3 KB Mastodon-style Create(Note); unique per (actor, n)."""
+    user = f"{actor_base}/users/u{actor}"
+    note = f"{user}/statuses/{n}"
+    doc = {
+        "@context": ["https://www.w3.org/ns/activitystreams", {
+            "ostatus": "http://ostatus.org#", "atomUri": "ostatus:atomUri",
+            "inReplyToAtomUri": "ostatus:inReplyToAtomUri", "conversation": "ostatus:conversation",
+            "sensitive": "as:sensitive", "toot": "http://joinmastodon.org/ns#",
+            "votersCount": "toot:votersCount", "blurhash": "toot:blurhash",
+            "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"},
+            "Hashtag": "as:Hashtag"}],
+        "id": f"{note}/activity",
+        "type": "Create",
+        "actor": user,
+        "published": "2026-11-20T10:15:00Z",
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "cc": [f"{user}/followers"],
+        "object": {
+            "id": note, "type": "Note", "summary": None, "inReplyTo": None,
+            "published": "2026-11-20T10:15:00Z", "url": f"{actor_base}/@u{actor}/{n}",
+            "attributedTo": user, "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": [f"{user}/followers"], "sensitive": False, "atomUri": note,
+            "inReplyToAtomUri": None, "conversation": f"tag:127.0.0.1,2026-11-20:objectId={n}:objectType=Conversation",
+            "content": NOTE_HTML, "contentMap": {"en": NOTE_HTML},
+            "attachment": [{"type": "Document", "mediaType": "image/jpeg",
+                            "url": f"{actor_base}/media/{n}.jpg", "name": "Protest outside the courthouse",
+                            "blurhash": "UBL_:rOpGG-oBUNG,qRj2so|=eE1w^n4S5NH", "width": 1200, "height": 800}],
+            "tag": [{"type": "Hashtag", "href": f"{actor_base}/tags/pressfreedom", "name": "#pressfreedom"},
+                    {"type": "Hashtag", "href": f"{actor_base}/tags/turkey", "name": "#turkey"}],
+            "replies": {"id": f"{note}/replies", "type": "Collection",
+                        "first": {"type": "CollectionPage", "next": f"{note}/replies?only_other_accounts=true&page=true",
+                                  "partOf": f"{note}/replies", "items": []}},
+        },
+    }
+    return json.dumps(doc, separators=(",", ":")).encode()
+
+
+# --- pre-signing (in worker processes) -------------------------------------------------------------
+
+_sign_ctx: dict = {}
+
+
+def _sign_init(pem: str, inbox_url: str, actor_base: str, actors: int) -> None:
+    from node.activitypub.keys import load_private_key
+
+    _sign_ctx.update(key=load_private_key(pem), inbox=inbox_url, base=actor_base, actors=actors)
+
+
+def _sign_range(start: int, end: int) -> list[tuple[str, str, str]]:
+    """(Date, Digest, Signature) for request numbers start..end-1."""
+    from node.activitypub.signatures import sign_headers
+
+    ctx = _sign_ctx
+    out = []
+    for i in range(start, end):
+        actor = i % ctx["actors"]
+        body = activity_body(ctx["base"], actor, i)
+        h = sign_headers("POST", ctx["inbox"], key_id=f"{ctx['base']}/users/u{actor}#main-key",
+                         private_key=ctx["key"], body=body)
+        out.append((h["Date"], h["Digest"], h["Signature"]))
+    return out
+
+
+def presign(n: int, pem: str, inbox_url: str, actor_base: str, actors: int) -> list[tuple[str, str, str]]:
+    chunk = 2000
+    with ProcessPoolExecutor(max_workers=2, initializer=_sign_init,
+                             initargs=(pem, inbox_url, actor_base, actors)) as pool:
+        parts = pool.map(_sign_range, range(0, n, chunk), [min(n, s + chunk) for s in range(0, n, chunk)])
+        return [item for part in parts for item in part]
+
+
+# --- fake remote actors ----------------------------------------------------------------------------
+
+def actor_doc(base: str, i: int, pem: str) -> dict:
+    user = f"{base}/users/u{i}"
+    return {
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        "id": user, "type": "Person", "preferredUsername": f"u{i}", "name": f"Sender {i}",
+        "inbox": f"{user}/inbox", "outbox": f"{user}/outbox", "followers": f"{user}/followers",
+        "endpoints": {"sharedInbox": f"{base}/inbox"},
+        "publicKey": {"id": f"{user}#main-key", "owner": user, "publicKeyPem": pem},
+    }
+
+
+async def start_actor_server(port: int, base: str, public_pem: str, stats: dict):
+    from aiohttp import web
+
+    async def actor(request):
+        name = request.match_info["name"]
+        stats["fetches"] = stats.get("fetches", 0) + 1
+        if not name.startswith("u") or not name[1:].isdigit():
+            return web.Response(status=404)
+        body = json.dumps(actor_doc(base, int(name[1:]), public_pem)).encode()
+        return web.Response(body=body, content_type="application/activity+json")
+
+    app = web.Application()
+    app.router.add_get("/users/{name}", actor)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner
+
+
+# --- load ------------------------------------------------------------------------------------------
+
+async def load(args, signed, node_port, actor_base, node_pid) -> dict:
+    import aiohttp
+
+    url = f"http://127.0.0.1:{node_port}{args.path}"
+    host = f"127.0.0.1:{node_port}"
+    total = len(signed)
+    state = {"next": 0, "ok": 0, "errors": {}, "window_ok": 0, "lat": []}
+
+    connector = aiohttp.TCPConnector(limit=args.concurrency, limit_per_host=args.concurrency)
+    session = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60),
+                                    skip_auto_headers=("User-Agent",))
+
+    async def send(i: int, measure) -> None:
+        date, digest, signature = signed[i]
+        body = activity_body(actor_base, i % args.actors, i)
+        headers = {"Host": host, "Date": date, "Digest": digest, "Content-Type": "application/activity+json",
+                   "Signature": signature}
+        t0 = time.perf_counter()
+        try:
+            async with session.post(url, data=body, headers=headers) as resp:
+                await resp.read()
+                status = resp.status
+        except Exception as exc:  # noqa: BLE001 - counted as an error
+            status = type(exc).__name__
+        t1 = time.perf_counter()
+        if status == 202:
+            state["ok"] += 1
+            if measure and measure[0] <= t1 < measure[1]:
+                state["window_ok"] += 1
+                state["lat"].append(t1 - t0)
+        else:
+            state["errors"][str(status)] = state["errors"].get(str(status), 0) + 1
+
+    try:
+        # 1. one request per actor: each key is fetched once
+        state["next"] = args.actors
+        await asyncio.gather(*(send(i, None) for i in range(args.actors)))
+        # 2. warm-up + measured window at fixed concurrency
+        start = time.perf_counter()
+        window = (start + args.warmup, start + args.warmup + args.duration)
+        cpu_marks = {}
+
+        async def worker():
+            while True:
+                now = time.perf_counter()
+                if now >= window[1] or state["next"] >= total:
+                    return
+                i = state["next"]
+                state["next"] += 1
+                await send(i, window)
+
+        async def marks():
+            await asyncio.sleep(max(0.0, window[0] - time.perf_counter()))
+            cpu_marks["start"] = (C.cpu_seconds(node_pid), resource.getrusage(resource.RUSAGE_SELF))
+            await asyncio.sleep(max(0.0, window[1] - time.perf_counter()))
+            cpu_marks["end"] = (C.cpu_seconds(node_pid), resource.getrusage(resource.RUSAGE_SELF))
+
+        mark_task = asyncio.create_task(marks())
+        await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+        exhausted = state["next"] >= total and time.perf_counter() < window[1]
+        ended = time.perf_counter()
+        if not mark_task.done():
+            mark_task.cancel()
+            cpu_marks["end"] = (C.cpu_seconds(node_pid), resource.getrusage(resource.RUSAGE_SELF))
+    finally:
+        await session.close()
+    measured = min(window[1], ended) - window[0]
+    node_cpu = cpu_marks["end"][0] - cpu_marks["start"][0] if "start" in cpu_marks else float("nan")
+    gen_cpu = float("nan")
+    if "start" in cpu_marks:
+        a, b = cpu_marks["start"][1], cpu_marks["end"][1]
+        gen_cpu = (b.ru_utime + b.ru_stime) - (a.ru_utime + a.ru_stime)
+    return {
+        "sent": state["next"], "ok": state["ok"], "errors": state["errors"],
+        "window_ok": state["window_ok"], "measured_s": measured, "exhausted": exhausted,
+        "rate": state["window_ok"] / measured if measured > 0 else 0.0,
+        "p50_ms": C.pct(state["lat"], 50) * 1000, "p99_ms": C.pct(state["lat"], 99) * 1000,
+        "node_cpu_pct": 100 * node_cpu / measured if measured > 0 else float("nan"),
+        "gen_cpu_pct": 100 * gen_cpu / measured if measured > 0 else float("nan"),
+    }
+
+
+# --- one run ---------------------------------------------------------------------------------------
+
+def one_run(args, run: int, signed, node_port, actor_port, actor_base, public_pem) -> dict:
+    base = C.tempdir()
+    db = None
+    if args.db:
+        db, drop = C.pg_create(args.db)
+    data_dir = C.init_node(base, node_port, db=db)
+    db_url = C.node_db_url(data_dir)
+    log = base / "serve.log"
+    env = {"AAN_DATA_DIR": str(data_dir)}
+    proc = C.spawn(C.aan_cmd("serve", "--port", str(node_port), "--workers-in-process", "0", cpu=0),
+                   log=log, env=env)
+    stats: dict = {}
+    try:
+        C.wait_healthy(proc, node_port, log=log)
+
+        async def main():
+            runner = await start_actor_server(actor_port, actor_base, public_pem, stats)
+            try:
+                return await load(args, signed, node_port, actor_base, proc.pid)
+            finally:
+                await runner.cleanup()
+
+        result = _run_loop(main())
+        time.sleep(0.2)
+        result["rows"] = C.count_rows(db_url, "inbox_items")
+        result["key_fetches"] = stats.get("fetches", 0)
+        result["node_rss_mb"] = C.rss_kb(proc.pid) / 1024
+    finally:
+        C.stop_process(proc)
+        if db:
+            drop()
+    return result
+
+
+def _run_loop(coro):
+    try:
+        import uvloop
+
+        return uvloop.run(coro)
+    except ImportError:
+        return asyncio.run(coro)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--duration", type=float, default=10.0, help="measured seconds (default 10)")
+    p.add_argument("--warmup", type=float, default=2.0, help="seconds of load before measuring (default 2)")
+    p.add_argument("--concurrency", type=int, default=128, help="requests in flight (default 128)")
+    p.add_argument("--actors", type=int, default=50, help="distinct fake remote actors/keys (default 50)")
+    p.add_argument("--requests", type=int, default=0,
+                   help="pre-signed requests (default: enough for 10k/s over warm-up + duration)")
+    p.add_argument("--runs", type=int, default=1, help="fresh node per run; the median is reported")
+    p.add_argument("--path", default="/inbox", help="inbox path (default /inbox, the shared inbox)")
+    p.add_argument("--db", help="PostgreSQL admin URL; a fresh database is created next to it and dropped")
+    p.add_argument("--json", action="store_true", help="print the results as JSON too")
+    args = p.parse_args()
+    n = args.requests or int(10_000 * (args.warmup + args.duration)) + args.actors
+
+    from node.activitypub.keys import generate_private_key, private_key_to_pem, public_key_pem
+
+    key = generate_private_key()
+    pem, public_pem = private_key_to_pem(key), public_key_pem(key)
+    node_port, actor_port = C.free_ports(2)
+    actor_base = f"http://127.0.0.1:{actor_port}"
+    t = time.monotonic()
+    signed = presign(n, pem, f"http://127.0.0.1:{node_port}{args.path}", actor_base, args.actors)
+    print(f"pre-signed {n} requests in {time.monotonic() - t:.1f} s (2 processes)", file=sys.stderr)
+    C.pin_self(1)
+
+    results = []
+    for run in range(args.runs):
+        r = one_run(args, run, signed, node_port, actor_port, actor_base, public_pem)
+        results.append(r)
+        durable = "OK" if r["rows"] == r["ok"] else "MISMATCH"
+        print(f"run {run + 1}: {r['rate']:,.0f} req/s stored  p50 {r['p50_ms']:.1f} ms  p99 {r['p99_ms']:.1f} ms  "
+              f"errors {sum(r['errors'].values())} {r['errors'] or ''}  202s {r['ok']} rows {r['rows']} [{durable}]  "
+              f"key fetches {r['key_fetches']}  node CPU {r['node_cpu_pct']:.0f}%  load-gen CPU "
+              f"{r['gen_cpu_pct']:.0f}%  node RSS {r['node_rss_mb']:.0f} MB"
+              + ("  (pre-signed requests ran out early)" if r["exhausted"] else ""))
+    rates = [r["rate"] for r in results]
+    db = "postgres" if args.db else "sqlite (WAL, synchronous=FULL)"
+    print(f"inbox: median {C.median(rates):,.0f} req/s over {args.runs} run(s) "
+          f"(range {min(rates):,.0f}-{max(rates):,.0f}); p50 {C.median([r['p50_ms'] for r in results]):.1f} ms, "
+          f"p99 {C.median([r['p99_ms'] for r in results]):.1f} ms; db {db}; concurrency {args.concurrency}; "
+          f"{args.warmup:g} s warm-up + {args.duration:g} s measured; node on CPU 0, load on CPU 1")
+    ok = all(r["rows"] == r["ok"] for r in results) and not any(r["errors"] for r in results)
+    print("durability check: " + ("every 202 has its row, no errors" if ok else "FAILED"))
+    if args.json:
+        print(json.dumps({"runs": results, "median_rate": C.median(rates)}, indent=1))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The durable queue (node/storage/jobs.py) on SQLite and PostgreSQL."""
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from node.service import create_local_actor
+from node.storage import db, jobs
+from node.storage.models import Activity, Delivery, Host, InboxItem
+
+
+@pytest.fixture
+async def store(db_url):
+    await db.migrate(db_url)
+    await db.init(db_url, pool_max=8)
+    actor = await create_local_actor("alerts", "Org", "Organization")
+    activity = await Activity.create(id="a1", uri="https://n.test/activities/a1", actor=actor,
+                                     type="Create", body="{}")
+    yield activity
+    await db.close()
+
+
+async def add_deliveries(activity, n, *, host="h.test", due=None):
+    due = due or jobs.now()
+    for i in range(n):
+        await Delivery.create(activity=activity, inbox=f"https://{host}/u{i}/inbox", host=host, next_try=due)
+
+
+async def test_migrate_is_safe_to_run_twice(db_url, store):
+    assert await db.migrate(db_url) == []
+
+
+async def test_claim_takes_due_rows_once(store):
+    await add_deliveries(store, 5)
+    first = await jobs.claim("deliveries", "w1", limit=3)
+    second = await jobs.claim("deliveries", "w2", limit=10)
+    assert len(first) == 3 and len(second) == 2
+    assert not {r["id"] for r in first} & {r["id"] for r in second}
+    assert all(r["status"] == "running" and r["attempts"] == 1 for r in first + second)
+    assert await jobs.claim("deliveries", "w3") == []
+
+
+async def test_rows_not_yet_due_are_not_claimed(store):
+    await add_deliveries(store, 2, due=jobs.now() + timedelta(minutes=5))
+    assert await jobs.claim("deliveries", "w1") == []
+    later = await jobs.claim("deliveries", "w1", at=jobs.now() + timedelta(minutes=6))
+    assert len(later) == 2
+
+
+async def test_expired_lease_is_claimed_again(store):
+    """A worker that died holding rows: once the lease passes, another worker takes them."""
+    await add_deliveries(store, 2)
+    held = await jobs.claim("deliveries", "dead", lease=30)
+    assert len(held) == 2
+    assert await jobs.claim("deliveries", "alive") == []
+    retaken = await jobs.claim("deliveries", "alive", at=jobs.now() + timedelta(seconds=31))
+    assert sorted(r["id"] for r in retaken) == sorted(r["id"] for r in held)
+    assert all(r["attempts"] == 2 and r["locked_by"] == "alive" for r in retaken)
+
+
+async def test_finish_retry_and_release(store):
+    await add_deliveries(store, 3)
+    a, b, c = await jobs.claim("deliveries", "w1")
+    await jobs.finish("deliveries", [a["id"]], extra={"last_status": 202})
+    await jobs.retry("deliveries", b["id"], next_try=jobs.now() + timedelta(hours=1), error="HTTP 500")
+    await jobs.release("deliveries", "w1")
+    rows = {r.id: r for r in await Delivery.all()}
+    assert rows[a["id"]].status == "done" and rows[a["id"]].last_status == 202
+    assert rows[b["id"]].status == "pending" and rows[b["id"]].last_error == "HTTP 500"
+    assert rows[c["id"]].status == "pending" and rows[c["id"]].locked_by is None
+    again = await jobs.claim("deliveries", "w2")
+    assert [r["id"] for r in again] == [c["id"]]
+
+
+async def test_parked_hosts_are_skipped_until_the_park_ends(store):
+    await add_deliveries(store, 2, host="down.test")
+    await add_deliveries(store, 1, host="up.test")
+    await Host.create(host="down.test", consecutive_failures=5, parked_until=jobs.now() + timedelta(minutes=10))
+    claimed = await jobs.claim("deliveries", "w1")
+    assert {r["host"] for r in claimed} == {"up.test"}
+    await jobs.finish("deliveries", [r["id"] for r in claimed])
+    later = await jobs.claim("deliveries", "w1", at=jobs.now() + timedelta(minutes=11))
+    assert {r["host"] for r in later} == {"down.test"}
+
+
+async def test_concurrent_claimers_never_share_a_row(store):
+    await add_deliveries(store, 200)
+    results = await asyncio.gather(*(jobs.claim("deliveries", f"w{i}", limit=15) for i in range(8)))
+    ids = [r["id"] for rows in results for r in rows]
+    assert len(ids) == len(set(ids))
+    while rows := await jobs.claim("deliveries", "tail", limit=50):
+        ids += [r["id"] for r in rows]
+    assert sorted(ids) == sorted(d.id for d in await Delivery.all())
+
+
+async def test_inbox_rows_are_idempotent_on_activity_id(store):
+    await jobs.insert_inbox_items([("https://m.test/a/1", "https://m.test/u", "{}"),
+                                   ("https://m.test/a/2", "https://m.test/u", "{}")])
+    await jobs.insert_inbox_items([("https://m.test/a/1", "https://m.test/u", "{}")])
+    assert await InboxItem.all().count() == 2
+    assert (await jobs.counts("inbox_items")) == {"pending": 2}
+
+
+async def test_unknown_queue_is_refused(store):
+    with pytest.raises(ValueError):
+        await jobs.claim("local_actors", "w1")
