@@ -202,9 +202,13 @@ async def load(args, signed, node_port, actor_base, node_pid) -> dict:
             cpu_marks["end"] = (C.cpu_seconds(node_pid), resource.getrusage(resource.RUSAGE_SELF))
 
         mark_task = asyncio.create_task(marks())
+        if args.profile:
+            prof = asyncio.create_task(profile(args, node_pid, window))
         await asyncio.gather(*(worker() for _ in range(args.concurrency)))
         exhausted = state["next"] >= total and time.perf_counter() < window[1]
         ended = time.perf_counter()
+        if args.profile:
+            await prof
         if not mark_task.done():
             mark_task.cancel()
             cpu_marks["end"] = (C.cpu_seconds(node_pid), resource.getrusage(resource.RUSAGE_SELF))
@@ -224,6 +228,20 @@ async def load(args, signed, node_port, actor_base, node_pid) -> dict:
         "node_cpu_pct": 100 * node_cpu / measured if measured > 0 else float("nan"),
         "gen_cpu_pct": 100 * gen_cpu / measured if measured > 0 else float("nan"),
     }
+
+
+async def profile(args, pid: int, window) -> None:
+    """py-spy (on CPU 1) samples the node during the measured window; collapsed stacks to a file."""
+    await asyncio.sleep(max(0.0, window[0] - time.perf_counter()))
+    cmd = ["taskset", "-c", "1", "py-spy", "record", "-p", str(pid), "-d", str(int(args.duration)),
+           "-r", "250", "-f", "raw", "-o", args.profile, "--threads"] + (["--idle"] if args.idle else [])
+    proc = await asyncio.create_subprocess_exec(*cmd, stdout=asyncio.subprocess.DEVNULL,
+                                                stderr=asyncio.subprocess.DEVNULL)
+    try:
+        await asyncio.wait_for(proc.wait(), timeout=args.duration + 30)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
 
 
 # --- one run ---------------------------------------------------------------------------------------
@@ -283,6 +301,8 @@ def main() -> int:
     p.add_argument("--path", default="/inbox", help="inbox path (default /inbox, the shared inbox)")
     p.add_argument("--db", help="PostgreSQL admin URL; a fresh database is created next to it and dropped")
     p.add_argument("--json", action="store_true", help="print the results as JSON too")
+    p.add_argument("--profile", metavar="FILE", help="py-spy the node during the window (collapsed stacks)")
+    p.add_argument("--idle", action="store_true", help="with --profile: include idle/waiting samples")
     args = p.parse_args()
     n = args.requests or int(10_000 * (args.warmup + args.duration)) + args.actors
 

@@ -1,0 +1,99 @@
+"""The `aan` command line: exact outputs, one-line errors, and bad input changing nothing."""
+
+import json
+import re
+
+import pytest
+
+from conftest import EXAMPLE, aan
+
+
+@pytest.fixture
+def node_dir(db_url, tmp_path):
+    data = tmp_path / "node"
+    aan("init", "--domain", "alerts.example.org", "--username", "alerts", "--name", "Example Org",
+        "--db", db_url, data_dir=data)
+    return data
+
+
+def state(data) -> tuple[list, str]:
+    listing = [json.loads(line) for line in aan("alert", "list", "--json", data_dir=data).stdout.splitlines()]
+    return listing, aan("deliveries", data_dir=data).stdout
+
+
+def assert_one_line_error(result, *fragments):
+    assert result.returncode != 0
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("aan: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_publish_prints_only_the_new_id(node_dir):
+    result = aan("alert", "publish", str(EXAMPLE), data_dir=node_dir)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert re.fullmatch(r"https://alerts\.example\.org/alerts/[0-9a-f]+", lines[0])
+    listing, _ = state(node_dir)
+    assert [a["id"] for a in listing] == lines
+    assert listing[0]["headline"] == "Journalist detained after reporting on protests"
+
+
+@pytest.mark.parametrize("mutation, fragment", [
+    (lambda t: t.replace("headline: Journalist detained after reporting on protests\n", ""), "headline"),
+    (lambda t: t.replace("categories: [detention]", "categories: [detentions]"), "detentions"),
+    (lambda t: t.replace("country: TR", "country: XX"), "XX"),
+    (lambda t: t.replace("categories: [detention]", "categories: [detention"), "YAML"),
+    (lambda t: t.replace("---\n", "", 1), "front matter"),
+])
+def test_bad_alert_files_change_nothing(node_dir, tmp_path, mutation, fragment):
+    before = state(node_dir)
+    bad = tmp_path / "bad.md"
+    bad.write_text(mutation(EXAMPLE.read_text()))
+    assert_one_line_error(aan("alert", "publish", str(bad), data_dir=node_dir, check=False), fragment)
+    assert state(node_dir) == before
+
+
+def test_unknown_ids_are_refused(node_dir):
+    before = state(node_dir)
+    assert_one_line_error(aan("alert", "update", "nope", str(EXAMPLE), data_dir=node_dir, check=False), "nope")
+    assert_one_line_error(aan("alert", "delete", "nope", data_dir=node_dir, check=False), "nope")
+    assert state(node_dir) == before
+
+
+def test_update_and_delete_take_the_url_or_the_short_id(node_dir):
+    url = aan("alert", "publish", str(EXAMPLE), data_dir=node_dir).stdout.strip()
+    short = url.rsplit("/", 1)[1]
+    assert aan("alert", "update", short, str(EXAMPLE), data_dir=node_dir).stdout.strip() == url
+    aan("alert", "delete", url, data_dir=node_dir)
+    listing, _ = state(node_dir)
+    assert listing[0]["state"] == "deleted"
+    assert_one_line_error(aan("alert", "delete", url, data_dir=node_dir, check=False), short)
+
+
+def test_missing_file_is_a_clear_error(node_dir):
+    assert_one_line_error(aan("alert", "publish", "/nonexistent.md", data_dir=node_dir, check=False),
+                          "/nonexistent.md")
+
+
+def test_commands_without_a_node_say_so(tmp_path):
+    result = aan("alert", "list", data_dir=tmp_path / "empty", check=False)
+    assert_one_line_error(result, "aan init")
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--domain", "bad domain!", "--name", "X"], "--domain"),
+    (["--domain", "ok.example", "--name", "X", "--username", "no spaces"], "--username"),
+    (["--domain", "ok.example", "--name", "X", "--db", "mysql://x"], "mysql"),
+])
+def test_init_rejects_bad_arguments_and_creates_nothing(tmp_path, args, fragment):
+    data = tmp_path / "n"
+    assert_one_line_error(aan("init", *args, data_dir=data, check=False), fragment)
+    assert not (data / "config.json").exists()
+
+
+def test_init_twice_is_refused(node_dir):
+    result = aan("init", "--domain", "x.example", "--name", "X", data_dir=node_dir, check=False)
+    assert_one_line_error(result, "already holds a node")
