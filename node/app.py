@@ -6,7 +6,6 @@ import contextlib
 import logging
 
 import httpx
-
 from starlette.applications import Starlette
 from starlette.routing import Route
 

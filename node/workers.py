@@ -40,6 +40,16 @@ class Workers:
         await self.deliverer.__aenter__()
         for name, step in (("inbox", self._inbox), ("fanout", self._fanout), ("delivery", self._deliver)):
             self._tasks.append(asyncio.create_task(self._loop(name, step), name=f"worker-{name}"))
+        self._tasks.append(asyncio.create_task(self._heartbeat(), name="worker-heartbeat"))
+
+    async def _heartbeat(self) -> None:
+        """Keep our leases alive while we work; a dead process stops renewing them."""
+        while not self._stopping.is_set():
+            await asyncio.sleep(jobs.LEASE / 3)
+            try:
+                await jobs.renew(self.name)
+            except Exception:  # noqa: BLE001 - the next beat tries again
+                log.exception("renewing leases failed")
 
     async def _inbox(self) -> int:
         return await inbox_once(self.node, self.name)

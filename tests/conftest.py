@@ -100,10 +100,20 @@ def database_factory(tmp_path):
         cleanup()
 
 
+def free_ports(n: int) -> list[int]:
+    """``n`` distinct free loopback ports (held open together while chosen)."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def aan(*args: str, data_dir: Path, check: bool = True, stdin: str | None = None,
@@ -157,7 +167,9 @@ class NodeProcess:
         return aan(*args, data_dir=self.data_dir, check=check, stdin=stdin)
 
     def start(self, *extra: str) -> NodeProcess:
-        env = {**os.environ, "AAN_DATA_DIR": str(self.data_dir), "AAN_LOG_LEVEL": "info"}
+        # Short leases so that rows held by a killed process come back within seconds.
+        env = {**os.environ, "AAN_DATA_DIR": str(self.data_dir), "AAN_LOG_LEVEL": "info",
+               "AAN_QUEUE_LEASE": "3"}
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "node.cli", "serve", "--port", str(self.port), *extra],

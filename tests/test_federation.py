@@ -8,7 +8,6 @@ accepts a Follow only after verifying the reader's.
 import json
 
 import httpx
-
 from conftest import EXAMPLE, wait_for
 
 AP = {"Accept": "application/activity+json"}

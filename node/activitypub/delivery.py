@@ -42,7 +42,7 @@ def host_of(url: str) -> str:
 
 
 async def fanout_once(node, worker: str, *, limit: int = 10) -> int:
-    rows = await jobs.claim("fanout_jobs", worker, limit=limit, lease=300)
+    rows = await jobs.claim("fanout_jobs", worker, limit=limit)
     for row in rows:
         await _fanout(node, row)
     if rows:
@@ -156,15 +156,31 @@ class Deliverer:
             return None, f"{type(exc).__name__}: {exc}", False, None
 
     async def run_batch(self, rows: list[dict]) -> None:
+        """Send a claimed batch, recording outcomes as they come in groups of ``concurrency``.
+
+        Recording as we go (not once per batch) bounds what a crash can make us
+        send twice: the POSTs in flight plus one unrecorded group.
+        """
         sem = asyncio.Semaphore(self.concurrency)
-        results: list = [None] * len(rows)
+        finished: list[tuple[dict, tuple]] = []
+        flushing = asyncio.Lock()
 
-        async def one(i: int, row: dict) -> None:
+        async def flush() -> None:
+            async with flushing:
+                group = finished[:]
+                del finished[:len(group)]
+                if group:
+                    await record([r for r, _ in group], [o for _, o in group])
+
+        async def one(row: dict) -> None:
             async with sem:
-                results[i] = await self.send(row)
+                outcome = await self.send(row)
+            finished.append((row, outcome))
+            if len(finished) >= self.concurrency and not flushing.locked():
+                await flush()
 
-        await asyncio.gather(*(one(i, r) for i, r in enumerate(rows)))
-        await record(rows, results)
+        await asyncio.gather(*(one(r) for r in rows))
+        await flush()
 
 
 async def _text(resp) -> str:
@@ -225,7 +241,7 @@ async def _inbox_gone(inbox: str) -> None:
 
 
 async def deliver_once(node, deliverer: Deliverer, worker: str, *, limit: int = 200) -> int:
-    rows = await jobs.claim("deliveries", worker, limit=limit, lease=120)
+    rows = await jobs.claim("deliveries", worker, limit=limit)
     if rows:
         await deliverer.run_batch(rows)
     return len(rows)

@@ -185,7 +185,7 @@ async def process(node, row: dict) -> None:
 
 
 async def inbox_once(node, worker: str, *, limit: int = 100) -> int:
-    rows = await jobs.claim("inbox_items", worker, limit=limit, lease=120)
+    rows = await jobs.claim("inbox_items", worker, limit=limit)
     done: list[int] = []
     for row in rows:
         try:

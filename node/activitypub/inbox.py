@@ -138,6 +138,9 @@ class InboxWriter:
         self._task: asyncio.Task | None = None
 
     def start(self) -> None:
+        import os as _o
+        import sys as _s
+        if _o.environ.get("AAN_SWITCH"): _s.setswitchinterval(float(_o.environ["AAN_SWITCH"]))
         self._task = asyncio.create_task(self._run(), name="inbox-writer")
 
     async def stop(self) -> None:
@@ -161,7 +164,15 @@ class InboxWriter:
             while self._pending:
                 batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
                 try:
+                    import sys as _s
+                    import time as _t
+                    _t0=_t.perf_counter()
                     await jobs.insert_inbox_items([item for item, _ in batch])
+                    _st=getattr(self,'_st',None) or {'n':0,'rows':0,'t':0.0,'last':_t.perf_counter(),'gap':0.0,'end':_t0}
+                    self._st=_st; _st['n']+=1; _st['rows']+=len(batch); _st['t']+=_t.perf_counter()-_t0; _st['gap']+=_t0-_st['end']; _st['end']=_t.perf_counter()
+                    if _t.perf_counter()-_st['last']>1:
+                        print(f"batches {_st['n']} rows {_st['rows']} avg {_st['rows']/_st['n']:.1f} insert-time {_st['t']:.3f} gap {_st['gap']:.3f}", file=_s.stderr, flush=True)
+                        self._st=None
                 except Exception as exc:  # noqa: BLE001 - every waiter must hear of it
                     log.exception("storing %d inbox items failed", len(batch))
                     for _, future in batch:

@@ -23,6 +23,9 @@ from tortoise.transactions import in_transaction
 from node.storage import db
 
 QUEUES = {"inbox_items", "fanout_jobs", "deliveries"}
+# How long a claim holds a row. Live workers renew their leases (Workers' heartbeat), so a row
+# held by a process that died is back in the queue within this many seconds.
+LEASE = float(os.environ.get("AAN_QUEUE_LEASE", "30"))
 
 
 def worker_name() -> str:
@@ -44,13 +47,13 @@ def _sql(sql: str) -> str:
     return "".join(out)
 
 
-async def claim(table: str, worker: str, *, limit: int = 50, lease: float = 60.0,
+async def claim(table: str, worker: str, *, limit: int = 50, lease: float | None = None,
                 at: datetime | None = None) -> list[dict]:
     """Claim up to ``limit`` due rows of ``table`` for ``lease`` seconds."""
     if table not in QUEUES:
         raise ValueError(f"unknown queue {table!r}")
     at = at or now()
-    until = at + timedelta(seconds=lease)
+    until = at + timedelta(seconds=LEASE if lease is None else lease)
     parked = ""
     params: list = [until, worker, at, at]
     if table == "deliveries":
@@ -92,6 +95,14 @@ async def retry(table: str, row_id: int, *, next_try: datetime, error: str, extr
         params.append(value)
     sql = f"UPDATE {table} SET {', '.join(sets)} WHERE id=?"
     await db.conn().execute_query(_sql(sql), params + [row_id])
+
+
+async def renew(worker: str, *, lease: float | None = None) -> None:
+    """Extend every lease this worker holds (called periodically while it runs)."""
+    until = now() + timedelta(seconds=LEASE if lease is None else lease)
+    for table in sorted(QUEUES):
+        sql = f"UPDATE {table} SET lease_until=? WHERE locked_by=? AND status='running'"
+        await db.conn().execute_query(_sql(sql), [until, worker])
 
 
 async def release(table: str, worker: str) -> None:

@@ -389,6 +389,19 @@ async def _oversized(env):
                           url=SHARED_INBOX)
 
 
+async def _oversized_chunked(env):
+    """No Content-Length: the limit is enforced while the body streams in."""
+    activity = create(env.alice, note(env.alice, content="x" * 1_000_001))
+    body = body_of(activity)
+
+    async def chunks():
+        for start in range(0, len(body), 64 * 1024):
+            yield body[start:start + 64 * 1024]
+
+    headers = mastodon_post(env.alice, SHARED_INBOX, body)
+    return await env.client.post("/inbox", content=chunks(), headers=headers)
+
+
 async def _malformed_json(env):
     body = b'{"id": "https://mastodon.test/1", "type": "Follow",'
     return await env.raw(ORG_INBOX, body, mastodon_post(env.alice, ORG_INBOX, body))
@@ -433,6 +446,7 @@ REJECTIONS = {
     "actor is not the key owner": (_actor_is_not_key_owner, 401, "is not the activity actor"),
     "unsigned": (_unsigned, 401, "no Signature header"),
     "over 1 MB": (_oversized, 413, "larger than 1 MB"),
+    "over 1 MB, chunked": (_oversized_chunked, 413, "larger than 1 MB"),
     "malformed JSON": (_malformed_json, 400, "malformed JSON"),
     "nested deeper than 32": (_too_deep, 400, "nested deeper than 32"),
     "wrong content type": (_wrong_content_type, 415, "unsupported content type 'text/plain'"),
@@ -477,10 +491,17 @@ async def test_rotated_key_is_refetched_once(env):
     assert await inbox_rows() == 3  # the Follow and two Likes
 
 
+# --- known bugs (strict xfail: they turn into failures once fixed; then drop the mark) --------
+
+
 @pytest.mark.xfail(strict=True, reason="bug: an actor document served at a foreign keyId URL is "
                    "trusted without checking its id (node/activitypub/remote.py _fetch_key)")
 async def test_key_document_on_another_host_cannot_claim_an_actor(env):
-    """A keyId on attacker.test answering with an actor document whose ``id`` is alice's."""
+    """A keyId on attacker.test answering with an actor document whose ``id`` is alice's.
+
+    Today this is accepted (202) and alice's cached actor row is overwritten with the
+    attacker's inbox and key: impersonation, and her Accepts would go to the attacker.
+    """
     alice = env.alice
     attacker = env.fediverse.add(FakePeer("attacker.test", "mastodon"))
     forged_key = session_key(3)
@@ -493,3 +514,27 @@ async def test_key_document_on_another_host_cannot_claim_an_actor(env):
     assert response.status_code == 401
     assert await inbox_rows() == 0
     assert (await RemoteActor.get(uri=alice.uri)).inbox == alice.inbox
+
+
+@pytest.mark.xfail(strict=True, raises=AttributeError, reason="bug: a key document whose owner is not "
+                   "a URI reaches Fetcher.get(None) (node/activitypub/remote.py _fetch_key): 500, not 401")
+async def test_key_document_without_owner_uri_is_a_401(env):
+    odd = env.fediverse.add(FakePeer("odd.test", "keydoc"))
+    key_url = "https://odd.test/keys/x"
+    odd.documents[key_url] = {"id": key_url, "owner": {"name": "no id"}, "publicKeyPem": "-----BEGIN"}
+    alice = env.alice
+    response = await env.send(alice, like(alice, env.alert_url), key_id=key_url, key=session_key(3))
+    assert response.status_code == 401
+    assert await inbox_rows() == 0
+
+
+@pytest.mark.xfail(strict=True, reason="bug: the inbox deduplicates on the activity id alone and does not "
+                   "require it on the actor's host, so one actor can squat another's ids (inbox.py)")
+async def test_activity_id_of_another_host_cannot_be_squatted(env):
+    alice, bob = env.alice, env.bob
+    liked = like(alice, env.alert_url)
+    squat = {**liked, "actor": bob.uri}  # bob, correctly signed, reuses alice's (future) Like id
+    await env.send(bob, squat, style="gotosocial")
+    await env.send(alice, liked)
+    await env.work()
+    assert await Interaction.filter(actor_uri=alice.uri, activity_id=liked["id"]).exists()

@@ -59,6 +59,15 @@ async def test_expired_lease_is_claimed_again(store):
     assert all(r["attempts"] == 2 and r["locked_by"] == "alive" for r in retaken)
 
 
+async def test_live_workers_renew_their_leases(store):
+    await add_deliveries(store, 2)
+    held = await jobs.claim("deliveries", "live", lease=30)
+    await jobs.renew("live", lease=300)
+    assert await jobs.claim("deliveries", "other", at=jobs.now() + timedelta(seconds=60)) == []
+    retaken = await jobs.claim("deliveries", "other", at=jobs.now() + timedelta(seconds=301))
+    assert len(retaken) == len(held) == 2
+
+
 async def test_finish_retry_and_release(store):
     await add_deliveries(store, 3)
     a, b, c = await jobs.claim("deliveries", "w1")
