@@ -166,10 +166,10 @@ class NodeProcess:
     def cli(self, *args: str, check: bool = True, stdin: str | None = None):
         return aan(*args, data_dir=self.data_dir, check=check, stdin=stdin)
 
-    def start(self, *extra: str) -> NodeProcess:
+    def start(self, *extra: str, env: dict | None = None) -> NodeProcess:
         # Short leases so that rows held by a killed process come back within seconds.
         env = {**os.environ, "AAN_DATA_DIR": str(self.data_dir), "AAN_LOG_LEVEL": "info",
-               "AAN_QUEUE_LEASE": "3"}
+               "AAN_QUEUE_LEASE": "3", **(env or {})}
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "node.cli", "serve", "--port", str(self.port), *extra],
@@ -185,6 +185,12 @@ class NodeProcess:
                 pass
             time.sleep(0.05)
         raise AssertionError(f"{self.name} did not start: {self.log.read_text()[-2000:]}")
+
+    def rss_kb(self) -> int:
+        for line in open(f"/proc/{self.proc.pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise AssertionError("no VmRSS")
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:

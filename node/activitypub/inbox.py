@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -29,7 +30,7 @@ log = logging.getLogger("aan.inbox")
 
 MAX_BODY = 1_000_000
 MAX_DEPTH = 32
-UPLOAD_DEADLINE = 10.0
+UPLOAD_DEADLINE = float(os.environ.get("AAN_UPLOAD_DEADLINE", "10"))  # seconds for the whole body
 CONTENT_TYPES = ("application/activity+json", "application/ld+json", "application/json")
 _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
@@ -124,7 +125,29 @@ async def authenticate(node, request: Request, body: bytes, activity: dict) -> s
         object_id = get_id(activity.get("object"))
         if object_id and urlsplit(object_id).netloc.lower() != urlsplit(actor).netloc.lower():
             raise Rejected(400, "object id is not on the actor's host")
+    if urlsplit(activity["id"]).netloc.lower() != urlsplit(actor).netloc.lower():
+        raise Rejected(400, "activity id is not on the actor's host")
     return owner
+
+
+import os as _o
+
+_sc=None
+def _sync_insert(items):
+    global _sc
+    import sqlite3
+    from datetime import UTC, datetime
+    if _sc is None:
+        from node.storage import db
+        path = db.conn().filename
+        _sc = sqlite3.connect(path, isolation_level=None)
+        _sc.execute("PRAGMA synchronous=FULL"); _sc.execute("PRAGMA journal_size_limit=16384"); _sc.execute("PRAGMA busy_timeout=10000")
+    at = datetime.now(UTC)
+    params=[]
+    for a,b,c in items: params += (a,b,c,at,at)
+    values = ", ".join(["(?, ?, ?, 'pending', 0, ?, ?)"] * len(items))
+    _sc.execute("INSERT INTO inbox_items (activity_id, actor_uri, body, status, attempts, next_try, created_at) "
+            f"VALUES {values} ON CONFLICT (activity_id) DO NOTHING", params)
 
 
 class InboxWriter:
@@ -167,7 +190,10 @@ class InboxWriter:
                     import sys as _s
                     import time as _t
                     _t0=_t.perf_counter()
-                    await jobs.insert_inbox_items([item for item, _ in batch])
+                    if _o.environ.get("AAN_SYNCW"):
+                        _sync_insert([item for item, _ in batch])
+                    else:
+                        await jobs.insert_inbox_items([item for item, _ in batch])
                     _st=getattr(self,'_st',None) or {'n':0,'rows':0,'t':0.0,'last':_t.perf_counter(),'gap':0.0,'end':_t0}
                     self._st=_st; _st['n']+=1; _st['rows']+=len(batch); _st['t']+=_t.perf_counter()-_t0; _st['gap']+=_t0-_st['end']; _st['end']=_t.perf_counter()
                     if _t.perf_counter()-_st['last']>1:

@@ -78,20 +78,25 @@ class RemoteActors:
         return row.uri, public_key
 
     async def _fetch_key(self, key_id: str) -> RemoteActor:
+        """Resolve a keyId to the actor that owns it, never trusting a document for another id.
+
+        An actor served at the keyId's own URL (``actor#main-key``) is used as is.
+        Anything else (a GoToSocial stub, a standalone key document, or a forged
+        actor document) only names an owner, whose document is fetched from its
+        own id and must list the key.
+        """
         document, _ = await self.fetcher.get_any(key_id)
+        if (document.get("id") == key_id.split("#", 1)[0] and document.get("type") in ACTOR_TYPES
+                and "inbox" in document):
+            return await self.store(document, key_id=key_id)
+        keys = as_list(document.get("publicKey")) if "publicKey" in document else [document]
         owner = None
-        if document.get("type") in ACTOR_TYPES or "publicKey" in document:
-            owner = document.get("id")
-            if "inbox" not in document:  # a GoToSocial stub: fetch the real actor
-                for key in as_list(document.get("publicKey")):
-                    owner = get_id(key.get("owner")) if isinstance(key, dict) else owner
-                document = await self.fetcher.get(owner)
-        elif "owner" in document and "publicKeyPem" in document:
-            owner = get_id(document["owner"])
-            document = await self.fetcher.get(owner)
+        for key in keys:
+            if isinstance(key, dict) and key.get("id") == key_id:
+                owner = get_id(key.get("owner"))
         if not owner:
-            raise KeyError_(key_id, "not an actor or key document")
-        return await self.store(document, key_id=key_id)
+            raise KeyError_(key_id, "key document names no owner")
+        return await self.store(await self.fetcher.get(owner), key_id=key_id)
 
     async def actor(self, uri: str, *, refresh: bool = False) -> RemoteActor:
         if not refresh:

@@ -131,6 +131,16 @@ async def insert_inbox_items(items: list[tuple[str, str, str]]) -> None:
     """
     if not items:
         return
+    import os as _o
+    if _o.environ.get("AAN_OLDINS"):
+        at = now()
+        sql = _sql(
+            "INSERT INTO inbox_items (activity_id, actor_uri, body, status, attempts, next_try, created_at) "
+            "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (activity_id) DO NOTHING"
+        )
+        async with in_transaction() as conn:
+            await conn.execute_many(sql, [[a, b, c, at, at] for a, b, c in items])
+        return
     at = now()
     per_statement = 512
     statements = []
