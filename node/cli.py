@@ -202,13 +202,56 @@ async def cmd_alert_delete(args) -> None:
     print(f"deleted {node.urls.alert(row.id)}")
 
 
+async def cmd_alert_pin(args) -> None:
+    from node.activitypub import outbox
+
+    config = _config(args)
+    node = await _open(config)
+    try:
+        row = await outbox.set_featured(node.urls, outbox.alert_id_from(node.urls, args.id), not args.unpin)
+    except outbox.NotFoundError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        await node.close()
+    print(f"{'unpinned' if args.unpin else 'pinned'} {node.urls.alert(row.id)}")
+
+
+async def cmd_profile(args) -> None:
+    """Show or change the organisation's profile; changes are sent to followers."""
+    from node.activitypub import outbox
+
+    fields = []
+    for item in args.field or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise CliError(f"--field {item!r}: expected NAME=VALUE")
+        fields.append({"name": name.strip()[:255], "value": value.strip()[:2047]})
+    config = _config(args)
+    node = await _open(config)
+    try:
+        actor = node.org
+        changed = False
+        if args.name is not None:
+            actor.name, changed = args.name, True
+        if args.summary is not None:
+            actor.summary, changed = args.summary, True
+        if fields or args.clear_fields:
+            actor.profile_fields, changed = ([] if args.clear_fields else list(actor.profile_fields or [])) + fields, True
+        if changed:
+            await actor.save()
+            await outbox.send_actor_update(actor, node.urls)
+        print(json.dumps({"name": actor.name, "summary": actor.summary, "fields": actor.profile_fields}, indent=2))
+    finally:
+        await node.close()
+
+
 async def cmd_alert_list(args) -> None:
     from node.storage.models import Alert
 
     config = _config(args)
     node = await _open(config)
     try:
-        rows = await Alert.all().order_by("-published")
+        rows = await Alert.all().order_by("-published", "-id")
         for row in rows:
             state = "deleted" if row.deleted_at else ("updated" if row.updated else "published")
             record = {"id": node.urls.alert(row.id), "headline": row.headline, "country": row.country,
@@ -369,10 +412,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = asub.add_parser("delete", parents=[common], help="delete alert ID (sends Delete)")
     p.add_argument("id")
     p.set_defaults(func=cmd_alert_delete)
+    p = asub.add_parser("pin", parents=[common], help="feature alert ID on the profile (or --unpin)")
+    p.add_argument("id")
+    p.add_argument("--unpin", action="store_true")
+    p.set_defaults(func=cmd_alert_pin)
     p = asub.add_parser("list", parents=[common], help="list alerts")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_alert_list)
 
+    p = sub.add_parser("profile", parents=[common], help="show or change the organisation's profile")
+    p.add_argument("--name")
+    p.add_argument("--summary")
+    p.add_argument("--field", action="append", metavar="NAME=VALUE", help="add a profile field (repeatable)")
+    p.add_argument("--clear-fields", action="store_true", help="remove existing fields first")
+    p.set_defaults(func=cmd_profile)
     p = sub.add_parser("followers", parents=[common], help="who follows this node, per host")
     p.set_defaults(func=cmd_followers)
     p = sub.add_parser("deliveries", parents=[common], help="pending (or --failed) deliveries, per host")

@@ -230,3 +230,22 @@ def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05, message: 
             return last
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {message} (last: {last!r})")
+
+
+async def make_node_config(db_url: str, tmp_path: Path, *, domain: str = "node.test",
+                           insecure: bool = True, role: str = "member"):
+    """A node created the way `aan init` does, in process (returns its NodeConfig)."""
+    from node.activitypub.actors import INSTANCE_USERNAME
+    from node.config import NodeConfig
+    from node.service import create_local_actor
+    from node.storage import db
+
+    await db.migrate(db_url)
+    await db.init(db_url)
+    await create_local_actor("alerts", "Example <Org>", "Group" if role == "clearinghouse" else "Organization")
+    await create_local_actor(INSTANCE_USERNAME, domain, "Application")
+    await db.close()
+    config = NodeConfig(domain=domain, username="alerts", name="Example <Org>", role=role,
+                        database_url=db_url, insecure_http=insecure, data_dir=tmp_path / "node")
+    config.save()
+    return config

@@ -34,6 +34,14 @@ def iso(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def field_html(value: str) -> str:
+    """A profile field value as Mastodon shows it: a link (rel=me, for verification) or text."""
+    if value.startswith(("https://", "http://")) and " " not in value:
+        href = html.escape(value, quote=True)
+        return f'<a href="{href}" rel="me nofollow noopener noreferrer" target="_blank">{html.escape(value)}</a>'
+    return html.escape(value)
+
+
 def actor_document(actor: LocalActor, urls: Urls) -> dict:
     """The actor as Mastodon wants it (interop-mastodon.md section 2)."""
     if actor.username == INSTANCE_USERNAME:
@@ -61,7 +69,7 @@ def actor_document(actor: LocalActor, urls: Urls) -> dict:
         "icon": {"type": "Image", "mediaType": "image/png", "url": urls.media(f"{u}-avatar.png"),
                  "name": f"Logo of {actor.name}"},
         "attachment": [
-            {"type": "PropertyValue", "name": str(f.get("name", "")), "value": str(f.get("value", ""))}
+            {"type": "PropertyValue", "name": str(f.get("name", "")), "value": field_html(str(f.get("value", "")))}
             for f in (actor.profile_fields or [])
         ],
         "publicKey": {"id": urls.key_id(u), "owner": urls.actor(u), "publicKeyPem": actor.public_key_pem},

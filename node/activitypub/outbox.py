@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import orjson
 from tortoise.transactions import in_transaction
 
-from node.activitypub.actors import iso
+from node.activitypub.actors import actor_document, iso
 from node.activitypub.notes import AAN_CONTEXT, alert_to_note
 from node.alerts import Alert
 from node.storage import models
@@ -174,3 +174,21 @@ async def send_undo_follow(actor: models.LocalActor, urls: Urls, target: models.
         await row.delete(using_db=conn)
         await _queue(actor, urls, undo, activity_id=activity_id, object_uri=row.follow_id,
                      to_followers=False, extra_inboxes=[target.inbox], conn=conn)
+
+
+async def send_actor_update(actor: models.LocalActor, urls: Urls) -> None:
+    """Tell followers the profile changed (name, summary, fields, pinned alerts)."""
+    activity_id = new_id()
+    document = actor_document(actor, urls)
+    document.pop("@context", None)
+    update = _envelope("Update", urls, actor, activity_id, document, _now())
+    update["@context"] = actor_document(actor, urls)["@context"]
+    await _queue(actor, urls, update, activity_id=activity_id, object_uri=document["id"])
+
+
+async def set_featured(urls: Urls, alert_id: str, featured: bool) -> models.Alert:
+    row = await get_alert(alert_id)
+    row.featured = featured
+    await row.save()
+    await send_actor_update(row.local_actor, urls)
+    return row

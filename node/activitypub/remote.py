@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from node.activitypub.fetch import Fetcher, FetchError
 from node.activitypub.keys import load_public_key
+from node.activitypub.signatures import sign_headers
 from node.storage.models import RemoteActor
 
 ACTOR_TYPES = {"Person", "Organization", "Service", "Application", "Group"}
@@ -146,8 +147,10 @@ async def resolve(node, handle_or_url: str) -> RemoteActor:
     from node.activitypub.fetch import check_url
 
     await check_url(url, insecure=node.insecure)
+    headers = sign_headers("GET", url, key_id=node.urls.instance_key_id, private_key=node.fetcher.private_key,
+                           accept="application/jrd+json, application/json")
     try:
-        response = await node.http.get(url, headers={"Accept": "application/jrd+json, application/json"})
+        response = await node.http.get(url, headers=headers)
     except Exception as exc:  # noqa: BLE001 - any transport error is a failed lookup
         raise FetchError(url, f"{type(exc).__name__}: {exc}") from exc
     if response.status_code != 200:

@@ -154,7 +154,7 @@ async def outbox_endpoint(request: Request) -> Response:
     items: list = []
     has_next = False
     if page is not None:
-        rows = await live.order_by("-published").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+        rows = await live.order_by("-published", "-id").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
         has_next = len(rows) > PAGE_SIZE
         creates = {a.object_uri: a for a in await Activity.filter(
             type="Create", object_uri__in=[urls.alert(r.id) for r in rows[:PAGE_SIZE]])}
@@ -203,7 +203,7 @@ async def featured_endpoint(request: Request) -> Response:
     if actor is None:
         return not_found("no such actor")
     urls = request.app.state.node.urls
-    rows = await Alert.filter(local_actor=actor, deleted_at=None, featured=True).order_by("-published").limit(20)
+    rows = await Alert.filter(local_actor=actor, deleted_at=None, featured=True).order_by("-published", "-id").limit(20)
     return APResponse({"@context": docs.AS_CONTEXT, "id": urls.featured(actor.username),
                        "type": "OrderedCollection", "totalItems": len(rows),
                        "orderedItems": [urls.alert(r.id) for r in rows]})

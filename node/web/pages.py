@@ -78,7 +78,7 @@ async def index_endpoint(request: Request) -> Response:
     urls = request.app.state.node.urls
     page = request.query_params.get("page", "1")
     page = int(page) if page.isdigit() and int(page) > 0 else 1
-    rows = await Alert.filter(deleted_at=None).prefetch_related("local_actor").order_by("-published") \
+    rows = await Alert.filter(deleted_at=None).prefetch_related("local_actor").order_by("-published", "-id") \
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
     items = [_view(r, urls) for r in rows[:PAGE_SIZE]]
     return _render("index.html", items=items, page=page, has_next=len(rows) > PAGE_SIZE, **_base(request))
@@ -87,7 +87,7 @@ async def index_endpoint(request: Request) -> Response:
 async def tag_endpoint(request: Request) -> Response:
     urls = request.app.state.node.urls
     name = request.path_params["name"].lower()
-    rows = await Alert.filter(deleted_at=None).prefetch_related("local_actor").order_by("-published").limit(500)
+    rows = await Alert.filter(deleted_at=None).prefetch_related("local_actor").order_by("-published", "-id").limit(500)
     items = [v for v in (_view(r, urls) for r in rows) if name in _tag_names(v["alert"], urls)][:PAGE_SIZE]
     return _render("index.html", items=items, page=1, has_next=False, tag=name, **_base(request))
 
@@ -111,7 +111,7 @@ async def profile_endpoint(request: Request) -> Response:
 
 async def atom_endpoint(request: Request) -> Response:
     urls = request.app.state.node.urls
-    rows = await Alert.filter(deleted_at=None).prefetch_related("local_actor").order_by("-published").limit(50)
+    rows = await Alert.filter(deleted_at=None).prefetch_related("local_actor").order_by("-published", "-id").limit(50)
     items = [_view(r, urls) for r in rows]
     updated = max((iso(r.updated or r.published) for r in rows), default=iso(request.app.state.node.org.created_at))
     body = TEMPLATES.get_template("feed.xml").render(items=items, updated=updated, iso=iso, **_base(request))
