@@ -155,15 +155,24 @@ class Deliverer:
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             return None, f"{type(exc).__name__}: {exc}", False, None
 
-    async def run_batch(self, rows: list[dict]) -> None:
+    async def run_batch(self, rows: list[dict], more=None) -> int:
         """Send a claimed batch, recording outcomes as they come in groups of ``concurrency``.
 
         Recording as we go (not once per batch) bounds what a crash can make us
         send twice: the POSTs in flight plus one unrecorded group.
+
+        ``more`` (an async callable returning further claimed rows, ``[]`` when none are
+        due) keeps the batch rolling: once fewer than ``2 x concurrency`` rows wait for a
+        sending slot, the next rows are claimed while these go out. Without it, sending
+        paused at every batch boundary for the final record and the next claim (measured:
+        about a quarter of a 1,000-inbox fan-out, bench/fanout.py). Returns the number of
+        rows sent.
         """
         sem = asyncio.Semaphore(self.concurrency)
         finished: list[tuple[dict, tuple]] = []
         flushing = asyncio.Lock()
+        waiting = len(rows)  # rows not yet holding a sending slot
+        low = asyncio.Event()
 
         async def flush() -> None:
             async with flushing:
@@ -173,14 +182,41 @@ class Deliverer:
                     await record([r for r, _ in group], [o for _, o in group])
 
         async def one(row: dict) -> None:
+            nonlocal waiting
             async with sem:
+                waiting -= 1
+                if waiting < 2 * self.concurrency:
+                    low.set()
                 outcome = await self.send(row)
             finished.append((row, outcome))
             if len(finished) >= self.concurrency and not flushing.locked():
                 await flush()
 
-        await asyncio.gather(*(one(r) for r in rows))
+        groups = [asyncio.gather(*(one(r) for r in rows))]
+        total = len(rows)
+        try:
+            while more is not None:
+                await low.wait()
+                low.clear()
+                if any(g.done() and not g.cancelled() and g.exception() for g in groups):
+                    break  # the gather below raises it
+                try:
+                    extra = await more()
+                except Exception:  # noqa: BLE001 - finish what we hold; the next pass claims again
+                    log.exception("claiming further deliveries failed")
+                    break
+                if not extra:
+                    break
+                waiting += len(extra)
+                total += len(extra)
+                groups.append(asyncio.gather(*(one(r) for r in extra)))
+        except asyncio.CancelledError:
+            for group in groups:
+                group.cancel()
+            raise
+        await asyncio.gather(*groups)
         await flush()
+        return total
 
 
 async def _text(resp) -> str:
@@ -241,7 +277,8 @@ async def _inbox_gone(inbox: str) -> None:
 
 
 async def deliver_once(node, deliverer: Deliverer, worker: str, *, limit: int = 200) -> int:
+    """Claim due deliveries ``limit`` at a time and send them until none are due; return how many."""
     rows = await jobs.claim("deliveries", worker, limit=limit)
-    if rows:
-        await deliverer.run_batch(rows)
-    return len(rows)
+    if not rows:
+        return 0
+    return await deliverer.run_batch(rows, more=lambda: jobs.claim("deliveries", worker, limit=limit))

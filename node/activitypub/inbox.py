@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 from urllib.parse import urlsplit
 
@@ -30,7 +29,7 @@ log = logging.getLogger("aan.inbox")
 
 MAX_BODY = 1_000_000
 MAX_DEPTH = 32
-UPLOAD_DEADLINE = float(os.environ.get("AAN_UPLOAD_DEADLINE", "10"))  # seconds for the whole body
+UPLOAD_DEADLINE = 10.0
 CONTENT_TYPES = ("application/activity+json", "application/ld+json", "application/json")
 _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
@@ -125,29 +124,7 @@ async def authenticate(node, request: Request, body: bytes, activity: dict) -> s
         object_id = get_id(activity.get("object"))
         if object_id and urlsplit(object_id).netloc.lower() != urlsplit(actor).netloc.lower():
             raise Rejected(400, "object id is not on the actor's host")
-    if urlsplit(activity["id"]).netloc.lower() != urlsplit(actor).netloc.lower():
-        raise Rejected(400, "activity id is not on the actor's host")
     return owner
-
-
-import os as _o
-
-_sc=None
-def _sync_insert(items):
-    global _sc
-    import sqlite3
-    from datetime import UTC, datetime
-    if _sc is None:
-        from node.storage import db
-        path = db.conn().filename
-        _sc = sqlite3.connect(path, isolation_level=None)
-        _sc.execute("PRAGMA synchronous=FULL"); _sc.execute("PRAGMA journal_size_limit=16384"); _sc.execute("PRAGMA busy_timeout=10000")
-    at = datetime.now(UTC)
-    params=[]
-    for a,b,c in items: params += (a,b,c,at,at)
-    values = ", ".join(["(?, ?, ?, 'pending', 0, ?, ?)"] * len(items))
-    _sc.execute("INSERT INTO inbox_items (activity_id, actor_uri, body, status, attempts, next_try, created_at) "
-            f"VALUES {values} ON CONFLICT (activity_id) DO NOTHING", params)
 
 
 class InboxWriter:
@@ -161,9 +138,6 @@ class InboxWriter:
         self._task: asyncio.Task | None = None
 
     def start(self) -> None:
-        import os as _o
-        import sys as _s
-        if _o.environ.get("AAN_SWITCH"): _s.setswitchinterval(float(_o.environ["AAN_SWITCH"]))
         self._task = asyncio.create_task(self._run(), name="inbox-writer")
 
     async def stop(self) -> None:
@@ -187,18 +161,7 @@ class InboxWriter:
             while self._pending:
                 batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
                 try:
-                    import sys as _s
-                    import time as _t
-                    _t0=_t.perf_counter()
-                    if _o.environ.get("AAN_SYNCW"):
-                        _sync_insert([item for item, _ in batch])
-                    else:
-                        await jobs.insert_inbox_items([item for item, _ in batch])
-                    _st=getattr(self,'_st',None) or {'n':0,'rows':0,'t':0.0,'last':_t.perf_counter(),'gap':0.0,'end':_t0}
-                    self._st=_st; _st['n']+=1; _st['rows']+=len(batch); _st['t']+=_t.perf_counter()-_t0; _st['gap']+=_t0-_st['end']; _st['end']=_t.perf_counter()
-                    if _t.perf_counter()-_st['last']>1:
-                        print(f"batches {_st['n']} rows {_st['rows']} avg {_st['rows']/_st['n']:.1f} insert-time {_st['t']:.3f} gap {_st['gap']:.3f}", file=_s.stderr, flush=True)
-                        self._st=None
+                    await jobs.insert_inbox_items([item for item, _ in batch])
                 except Exception as exc:  # noqa: BLE001 - every waiter must hear of it
                     log.exception("storing %d inbox items failed", len(batch))
                     for _, future in batch:

@@ -120,43 +120,11 @@ async def insert_inbox_items(items: list[tuple[str, str, str]]) -> None:
     """Store (activity_id, actor_uri, body) rows in one transaction (group commit).
 
     A repeated activity id is a no-op, which makes the inbox idempotent.
-
-    The rows go in as multi-row ``INSERT … VALUES (…), (…)`` statements of at most 512
-    rows (x 5 parameters: far below SQLite's 32,766 and PostgreSQL's 32,767). One
-    statement is one round trip to the database; on SQLite it is one call into the
-    aiosqlite thread instead of four (BEGIN, executemany, COMMIT), each of which has to
-    win the GIL back from the busy event loop. A batch that fits in one statement is
-    committed by that statement alone; a larger one runs in a transaction. Either way
-    the batch is stored whole or not at all.
     """
-    if not items:
-        return
-    import os as _o
-    if _o.environ.get("AAN_OLDINS"):
-        at = now()
-        sql = _sql(
-            "INSERT INTO inbox_items (activity_id, actor_uri, body, status, attempts, next_try, created_at) "
-            "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (activity_id) DO NOTHING"
-        )
-        async with in_transaction() as conn:
-            await conn.execute_many(sql, [[a, b, c, at, at] for a, b, c in items])
-        return
     at = now()
-    per_statement = 512
-    statements = []
-    for start in range(0, len(items), per_statement):
-        chunk = items[start:start + per_statement]
-        params: list = []
-        for activity_id, actor_uri, body in chunk:
-            params += (activity_id, actor_uri, body, at, at)
-        values = ", ".join(["(?, ?, ?, 'pending', 0, ?, ?)"] * len(chunk))
-        statements.append((_sql(
-            "INSERT INTO inbox_items (activity_id, actor_uri, body, status, attempts, next_try, created_at) "
-            f"VALUES {values} ON CONFLICT (activity_id) DO NOTHING"
-        ), params))
-    if len(statements) == 1:
-        await db.conn().execute_query(*statements[0])
-        return
+    sql = _sql(
+        "INSERT INTO inbox_items (activity_id, actor_uri, body, status, attempts, next_try, created_at) "
+        "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (activity_id) DO NOTHING"
+    )
     async with in_transaction() as conn:
-        for sql, params in statements:
-            await conn.execute_query(sql, params)
+        await conn.execute_many(sql, [[a, b, c, at, at] for a, b, c in items])

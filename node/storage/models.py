@@ -121,6 +121,7 @@ class RemoteObject(Model):
     received_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(null=True)
     deleted = fields.BooleanField(default=False)
+    via = fields.CharField(max_length=1024, null=True)  # the actor whose boost brought it, if any
 
     class Meta:
         table = "remote_objects"
@@ -205,3 +206,96 @@ class Host(Model):
 
     class Meta:
         table = "hosts"
+
+
+# --- Clearing House -----------------------------------------------------------------------------
+
+
+class Member(Model):
+    """A member organisation the Clearing House follows."""
+
+    id = fields.IntField(primary_key=True)
+    actor_uri = fields.CharField(max_length=1024, unique=True)
+    handle = fields.CharField(max_length=512, default="")
+    name = fields.CharField(max_length=2048, default="")
+    state = fields.CharField(max_length=16, default="pending")  # pending | active | removed
+    added_at = fields.DatetimeField(auto_now_add=True)
+    accepted_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "members"
+
+
+class Case(Model):
+    """One incident, grouping every member's alerts about it."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    title = fields.CharField(max_length=512)
+    country = fields.CharField(max_length=2, db_index=True)
+    incident_date = fields.CharField(max_length=10, db_index=True)
+    merged_into = fields.CharField(max_length=32, null=True, db_index=True)  # the case this one became an alias of
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "cases"
+
+
+class IndexedAlert(Model):
+    """A member's alert as the Clearing House indexed it (never rewritten: the member's Note is kept)."""
+
+    id = fields.IntField(primary_key=True)
+    uri = fields.CharField(max_length=1024, unique=True)
+    member = fields.ForeignKeyField("models.Member", related_name="alerts")
+    case = fields.ForeignKeyField("models.Case", null=True, related_name="alerts")
+    alert_type = fields.CharField(max_length=16)
+    headline = fields.CharField(max_length=512)
+    summary = fields.TextField(default="")
+    language = fields.CharField(max_length=16)
+    country = fields.CharField(max_length=2, db_index=True)
+    incident_date = fields.CharField(max_length=10, db_index=True)
+    categories = fields.JSONField(default=list)
+    act_types = fields.JSONField(default=list)
+    target_keys = fields.JSONField(default=list)
+    follows = fields.CharField(max_length=1024, null=True, db_index=True)
+    search_text = fields.TextField(default="")
+    note = fields.JSONField()
+    published = fields.DatetimeField(db_index=True)
+    updated = fields.DatetimeField(null=True)
+    deleted = fields.BooleanField(default=False)
+    review = fields.CharField(max_length=16, default="approved")  # approved | held | rejected
+    boost = fields.CharField(max_length=16, default="pending")  # pending | boosted | attached | undone
+    received_at = fields.DatetimeField(auto_now_add=True)
+    create_activity = fields.JSONField(default=dict)  # the member's Create activity as received
+
+    class Meta:
+        table = "indexed_alerts"
+
+
+class CaseEvent(Model):
+    """The audit trail of a case: every grouping decision, automatic or an editor's."""
+
+    id = fields.IntField(primary_key=True)
+    case = fields.ForeignKeyField("models.Case", related_name="events")
+    kind = fields.CharField(max_length=16)  # opened | attached | merged | split | moved
+    detail = fields.JSONField(default=dict)
+    by = fields.CharField(max_length=64, default="system")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "case_events"
+
+
+class Boost(Model):
+    """An Announce of a member's alert by one of our actors (the Clearing House or a topic)."""
+
+    id = fields.IntField(primary_key=True)
+    alert = fields.ForeignKeyField("models.IndexedAlert", related_name="boosts")
+    announcer = fields.ForeignKeyField("models.LocalActor", related_name="boosts")
+    activity = fields.ForeignKeyField("models.Activity", related_name="boosts")
+    undone = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "boosts"
+        unique_together = (("alert", "announcer"),)

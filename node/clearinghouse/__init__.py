@@ -1,0 +1,1 @@
+"""The Clearing House role: members, ingest and boosts, cases, topic actors."""
