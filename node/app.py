@@ -55,6 +55,7 @@ def create_app(config: NodeConfig, *, run_workers: bool = True, concurrency: int
         Route("/actors/{username:str}/followers", ap.followers_endpoint),
         Route("/actors/{username:str}/following", ap.following_endpoint),
         Route("/actors/{username:str}/featured", ap.featured_endpoint),
+        Route("/actors/{username:str}/audience", ap.audience_endpoint),
         Route("/activities/{activity_id:str}", ap.activity_endpoint),
         Route("/alerts/{alert_id:str}", pages.alert_endpoint),
         Route("/alerts", pages.index_endpoint),

@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from node.config import ROLES, ConfigError, NodeConfig, default_data_dir
+from node.config import BOOST_POLICIES, ROLES, ConfigError, NodeConfig, default_data_dir
 
 EXAMPLE_ALERT = Path(__file__).parent / "examples" / "first-alert.md"
 USERNAME_RE = re.compile(r"^[a-z0-9_]+([.-]+[a-z0-9_]+)*$", re.I)
@@ -72,7 +72,9 @@ async def cmd_init(args) -> None:
         raise CliError(str(exc)) from None
     data_dir.mkdir(parents=True, exist_ok=True)
     config = NodeConfig(domain=args.domain, username=args.username, name=args.name, role=args.role,
-                        database_url=url, insecure_http=args.insecure_http, data_dir=data_dir)
+                        database_url=url, insecure_http=args.insecure_http, data_dir=data_dir,
+                        review=getattr(args, "review", False),
+                        boost_policy=getattr(args, "boost_policy", "first-and-updates"))
     try:
         await db.migrate(url)
         await db.init(url)
@@ -81,8 +83,7 @@ async def cmd_init(args) -> None:
     try:
         if await LocalActor.filter(username=args.username).exists():
             raise CliError(f"the database already holds actor {args.username!r}")
-        kind = "Group" if args.role == "clearinghouse" else "Organization"
-        await create_local_actor(args.username, args.name, kind, args.summary or "")
+        await create_local_actor(args.username, args.name, "Organization", args.summary or "")
         if not await LocalActor.filter(username=INSTANCE_USERNAME).exists():
             await create_local_actor(INSTANCE_USERNAME, args.domain, "Application")
     finally:
@@ -239,7 +240,7 @@ async def cmd_profile(args) -> None:
             actor.profile_fields, changed = ([] if args.clear_fields else list(actor.profile_fields or [])) + fields, True
         if changed:
             await actor.save()
-            await outbox.send_actor_update(actor, node.urls)
+            await outbox.send_actor_update(actor, node.urls, clearinghouse=config.role == "clearinghouse")
         print(json.dumps({"name": actor.name, "summary": actor.summary, "fields": actor.profile_fields}, indent=2))
     finally:
         await node.close()
@@ -355,8 +356,111 @@ async def cmd_received(args) -> None:
         for row in await query.order_by("received_at"):
             record = {"id": row.uri, "actor": row.actor_uri, "type": row.type, "deleted": row.deleted,
                       "in_reply_to": row.in_reply_to, "updated": row.data.get("updated"),
-                      "content": row.data.get("content"), "has_alert": "alert" in row.data}
+                      "content": row.data.get("content"), "has_alert": "alert" in row.data,
+                      "via": row.via}
             print(json.dumps(record) if args.json else f"{row.uri}  {row.actor_uri}  {'deleted' if row.deleted else ''}")
+    finally:
+        await node.close()
+
+
+# --- clearing house -----------------------------------------------------------------------------
+
+def _require_clearinghouse(config: NodeConfig) -> None:
+    if config.role != "clearinghouse":
+        raise CliError("this command needs a node in the clearinghouse role (aan init --role clearinghouse)")
+
+
+async def cmd_member(args) -> None:
+    from node.activitypub.fetch import FetchError
+    from node.clearinghouse import members
+
+    config = _config(args)
+    _require_clearinghouse(config)
+    node = await _open(config)
+    try:
+        if args.member_command == "add":
+            try:
+                member = await members.add(node, args.target)
+            except FetchError as exc:
+                raise CliError(f"cannot resolve {args.target}: {exc.reason}") from None
+            print(f"follow sent to {member.handle} ({member.actor_uri}); pending until it accepts")
+        elif args.member_command == "remove":
+            try:
+                member = await members.remove(node, args.target)
+            except members.MemberError as exc:
+                raise CliError(str(exc)) from None
+            print(f"removed {member.handle}")
+        else:
+            rows = await members.listing()
+            for row in rows:
+                print(json.dumps(row) if args.json else
+                      f"{row['handle']:40}  {row['state']:11}  {row['alerts']:5} alerts  {row['name']}")
+            if not args.json:
+                print(f"{len(rows)} member(s)")
+    finally:
+        await node.close()
+
+
+async def cmd_review(args) -> None:
+    from node.clearinghouse import review
+
+    config = _config(args)
+    _require_clearinghouse(config)
+    if args.review_command in ("on", "off"):
+        config.review = args.review_command == "on"
+        config.save()
+        print(f"editorial review is {args.review_command}")
+        return
+    node = await _open(config)
+    try:
+        if args.review_command == "list":
+            for row in await review.held():
+                print(f"{row.uri}  {row.country}  {row.headline}")
+        else:
+            try:
+                row = await review.decide(node, args.id, approve=args.review_command == "approve")
+            except review.ReviewError as exc:
+                raise CliError(str(exc)) from None
+            print(f"{args.review_command}d {row.uri}: {row.boost if row.review == 'approved' else 'rejected'}")
+    finally:
+        await node.close()
+
+
+async def cmd_case(args) -> None:
+    from node.clearinghouse import cases
+    from node.storage.models import Case, CaseEvent, IndexedAlert
+
+    config = _config(args)
+    _require_clearinghouse(config)
+    node = await _open(config)
+    try:
+        if args.case_command == "list":
+            for case in await Case.filter(merged_into=None).order_by("-created_at"):
+                n = await IndexedAlert.filter(case=case, deleted=False).count()
+                print(f"{case.id}  {case.country}  {case.incident_date:10}  {n:3} alert(s)  {case.title}")
+        elif args.case_command == "show":
+            case = await Case.filter(id=args.id).first()
+            if case is None:
+                raise CliError(f"no case {args.id!r}")
+            case = await cases.resolve(case)
+            print(f"case {case.id}: {case.title} ({case.country}, {case.incident_date})")
+            for row in await IndexedAlert.filter(case=case).prefetch_related("member").order_by("published"):
+                print(f"  {row.published:%Y-%m-%d %H:%M}  {row.member.handle}  {row.alert_type:8} {row.boost:8} "
+                      f"{row.uri}  {row.headline}")
+            for event in await CaseEvent.filter(case=case).order_by("id"):
+                print(f"  [{event.created_at:%Y-%m-%d %H:%M}] {event.kind} by {event.by}: {json.dumps(event.detail)}")
+        elif args.case_command == "merge":
+            try:
+                case = await cases.merge(args.keep, args.other)
+            except cases.CaseError as exc:
+                raise CliError(str(exc)) from None
+            print(f"merged {args.other} into {case.id}")
+        elif args.case_command == "split":
+            try:
+                case = await cases.split(args.id, args.alerts)
+            except cases.CaseError as exc:
+                raise CliError(str(exc)) from None
+            print(f"new case {case.id} with {len(args.alerts)} alert(s)")
     finally:
         await node.close()
 
@@ -379,6 +483,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="database URL (default: SQLite file in the data directory; or postgres://…)")
     p.add_argument("--insecure-http", action="store_true",
                    help="development mode: http:// ids, loopback and private peers allowed")
+    p.add_argument("--review", action="store_true", help="clearinghouse: hold alerts until an editor approves")
+    p.add_argument("--boost-policy", choices=BOOST_POLICIES, default="first-and-updates",
+                   help="clearinghouse: which alerts of a case are boosted")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
@@ -426,6 +533,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--field", action="append", metavar="NAME=VALUE", help="add a profile field (repeatable)")
     p.add_argument("--clear-fields", action="store_true", help="remove existing fields first")
     p.set_defaults(func=cmd_profile)
+    member = sub.add_parser("member", parents=[common], help="clearinghouse: add, list, remove members")
+    msub = member.add_subparsers(dest="member_command", required=True, metavar="ACTION")
+    p = msub.add_parser("add", parents=[common], help="follow @alerts@host (or an actor URL) as a member")
+    p.add_argument("target")
+    p.set_defaults(func=cmd_member)
+    p = msub.add_parser("remove", parents=[common], help="unfollow a member and stop boosting it")
+    p.add_argument("target")
+    p.set_defaults(func=cmd_member)
+    p = msub.add_parser("list", parents=[common], help="members with state and alert count")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_member)
+
+    rev = sub.add_parser("review", parents=[common], help="clearinghouse: editorial review of incoming alerts")
+    rsub = rev.add_subparsers(dest="review_command", required=True, metavar="ACTION")
+    for name, helptext in (("list", "alerts held for review"), ("on", "hold incoming alerts from now on"),
+                           ("off", "boost incoming alerts without review")):
+        p = rsub.add_parser(name, parents=[common], help=helptext)
+        p.set_defaults(func=cmd_review)
+    for name in ("approve", "reject"):
+        p = rsub.add_parser(name, parents=[common], help=f"{name} a held alert (its URL)")
+        p.add_argument("id")
+        p.set_defaults(func=cmd_review)
+
+    case = sub.add_parser("case", parents=[common], help="clearinghouse: cases grouping members' alerts")
+    csub = case.add_subparsers(dest="case_command", required=True, metavar="ACTION")
+    p = csub.add_parser("list", parents=[common], help="current cases")
+    p.set_defaults(func=cmd_case)
+    p = csub.add_parser("show", parents=[common], help="a case's alerts and history")
+    p.add_argument("id")
+    p.set_defaults(func=cmd_case)
+    p = csub.add_parser("merge", parents=[common], help="fold case OTHER into case KEEP")
+    p.add_argument("keep")
+    p.add_argument("other")
+    p.set_defaults(func=cmd_case)
+    p = csub.add_parser("split", parents=[common], help="move ALERT URLs of case ID into a new case")
+    p.add_argument("id")
+    p.add_argument("alerts", nargs="+")
+    p.set_defaults(func=cmd_case)
+
     p = sub.add_parser("followers", parents=[common], help="who follows this node, per host")
     p.set_defaults(func=cmd_followers)
     p = sub.add_parser("deliveries", parents=[common], help="pending (or --failed) deliveries, per host")

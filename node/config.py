@@ -11,6 +11,7 @@ from node.urls import Urls
 
 CONFIG_FILE = "config.json"
 ROLES = ("member", "clearinghouse")
+BOOST_POLICIES = ("first-and-updates", "all", "first-only")
 
 
 class ConfigError(Exception):
@@ -29,6 +30,8 @@ class NodeConfig:
     role: str = "member"
     database_url: str = ""
     insecure_http: bool = False
+    review: bool = False  # clearinghouse: hold incoming alerts until an editor approves them
+    boost_policy: str = "first-and-updates"  # clearinghouse: see docs/clearinghouse.md
     data_dir: Path = Path("aan-data")
 
     @property

@@ -52,8 +52,21 @@ class Node:
 
     async def load_actors(self) -> None:
         for actor in await LocalActor.all():
+            self.remember_actor(actor)
+
+    def remember_actor(self, actor: LocalActor) -> None:
+        if actor.username not in self.actors:
             self.actors[actor.username] = actor
             self.keys[actor.username] = load_private_key(actor.private_key_pem)
+
+    async def local_actor(self, username: str) -> LocalActor | None:
+        """One of our actors, also when another process created it since we started."""
+        if username not in self.actors:
+            actor = await LocalActor.filter(username=username).first()
+            if actor is None:
+                return None
+            self.remember_actor(actor)
+        return self.actors[username]
 
     def key_id(self, username: str) -> str:
         return self.urls.instance_key_id if username == INSTANCE_USERNAME else self.urls.key_id(username)

@@ -24,6 +24,8 @@ ACTOR_CONTEXT = [
         "PropertyValue": "schema:PropertyValue",
         "value": "schema:value",
         "webfinger": "https://purl.archive.org/socialweb/webfinger",
+        "aan": "https://w3id.org/aan/ns#",
+        "aanAudience": {"@id": "aan:audience", "@type": "@id"},
     },
 ]
 INSTANCE_USERNAME = "instance.actor"
@@ -42,7 +44,7 @@ def field_html(value: str) -> str:
     return html.escape(value)
 
 
-def actor_document(actor: LocalActor, urls: Urls) -> dict:
+def actor_document(actor: LocalActor, urls: Urls, *, clearinghouse: bool = False) -> dict:
     """The actor as Mastodon wants it (interop-mastodon.md section 2)."""
     if actor.username == INSTANCE_USERNAME:
         return instance_actor_document(actor, urls)
@@ -74,6 +76,8 @@ def actor_document(actor: LocalActor, urls: Urls) -> dict:
         ],
         "publicKey": {"id": urls.key_id(u), "owner": urls.actor(u), "publicKeyPem": actor.public_key_pem},
     }
+    if clearinghouse:
+        doc["aanAudience"] = urls.actor(u) + "/audience"
     return doc
 
 

@@ -28,6 +28,7 @@ from tortoise.transactions import in_transaction
 
 from node.activitypub import retry
 from node.activitypub.fetch import FetchError, RefusedAddress, check_url
+from node.activitypub.remote import same_origin
 from node.activitypub.signatures import sign_headers
 from node.storage import jobs
 from node.storage.models import Activity, Follower, Host, RemoteActor
@@ -59,6 +60,12 @@ async def _fanout(node, row: dict) -> None:
             if inbox not in seen:
                 seen.add(inbox)
                 inboxes.append(inbox)
+    if activity.type in ("Update", "Delete") and node.urls.alert_id_from_url(activity.object_uri or ""):
+        seen = set(inboxes)
+        for inbox in await _clearinghouse_audiences(node, activity.actor_id):
+            if inbox not in seen:
+                seen.add(inbox)
+                inboxes.append(inbox)
     own = node.urls.domain.lower()
     inboxes = [i for i in inboxes if host_of(i) != own]
     now = jobs.now()
@@ -73,6 +80,28 @@ async def _fanout(node, row: dict) -> None:
         mark = jobs._sql("UPDATE fanout_jobs SET status='done', lease_until=NULL, locked_by=NULL WHERE id=?")
         await conn.execute_query(mark, [row["id"]])
     log.info("fan-out %s %s to %d inboxes", activity.type, activity.uri, len(inboxes))
+
+
+async def _clearinghouse_audiences(node, actor_id: int) -> list[str]:
+    """Inboxes of servers that know our alerts through a Clearing House boost (method 9.3a).
+
+    A Clearing House among our followers advertises ``aanAudience``: the shared
+    inboxes of its own followers. Our Update and Delete go there too, signed by us,
+    so readers who saw an alert only as a boost also see its edits and deletion.
+    """
+    inboxes: list[str] = []
+    followers = await Follower.filter(local_actor_id=actor_id).values_list("actor_uri", flat=True)
+    for row in await RemoteActor.filter(uri__in=list(followers)):
+        url = (row.document or {}).get("aanAudience")
+        if not isinstance(url, str) or not same_origin(url, row.uri):
+            continue
+        try:
+            document = await node.fetcher.get(url)
+        except FetchError as exc:
+            log.warning("cannot read the audience of %s: %s", row.uri, exc)
+            continue
+        inboxes += [i for i in document.get("items", []) if isinstance(i, str)]
+    return inboxes
 
 
 async def _follower_inboxes(actor_id: int):

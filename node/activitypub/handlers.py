@@ -17,6 +17,7 @@ import orjson
 from node.activitypub import outbox
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.remote import as_list, get_id, same_origin
+from node.clearinghouse import ingest, members, topics
 from node.storage import jobs
 from node.storage.models import Follower, Following, Interaction, RemoteActor, RemoteObject
 
@@ -35,22 +36,27 @@ def handles(*types: str):
     return register
 
 
-def _local_username(node, uri: str | None) -> str | None:
-    if not uri:
+async def _local_actor(node, uri: str | None):
+    """Our actor at ``uri`` (topic actors of a Clearing House are created on demand)."""
+    prefix = node.urls.actor("")
+    if not uri or not uri.startswith(prefix) or "/" in uri[len(prefix):]:
         return None
-    for username in node.actors:
-        if username != INSTANCE_USERNAME and node.urls.actor(username) == uri:
-            return username
-    return None
+    username = uri[len(prefix):]
+    if username == INSTANCE_USERNAME:
+        return None
+    return await node.local_actor(username) or await topics.ensure(node, username)
+
+
+def _clearinghouse(node) -> bool:
+    return node.config.role == "clearinghouse"
 
 
 @handles("Follow")
 async def on_follow(node, activity: dict) -> None:
-    username = _local_username(node, get_id(activity.get("object")))
-    if username is None:
+    local = await _local_actor(node, get_id(activity.get("object")))
+    if local is None:
         log.info("Follow of something that is not our actor: %s", activity.get("object"))
         return
-    local = node.actors[username]
     remote = await node.remotes.actor(get_id(activity["actor"]))
     await Follower.update_or_create(
         defaults={"inbox": remote.inbox, "shared_inbox": remote.shared_inbox, "follow_id": activity["id"]},
@@ -67,13 +73,16 @@ async def on_undo(node, activity: dict) -> None:
     inner_id = get_id(obj)
     if inner_type == "Follow" or (inner_type is None and
                                   await Follower.filter(actor_uri=actor, follow_id=inner_id).exists()):
-        target = _local_username(node, get_id(obj.get("object"))) if isinstance(obj, dict) else None
+        target = await _local_actor(node, get_id(obj.get("object"))) if isinstance(obj, dict) else None
         query = Follower.filter(actor_uri=actor)
         if target:
-            query = query.filter(local_actor=node.actors[target])
+            query = query.filter(local_actor=target)
         await query.delete()
     elif inner_id:
         await Interaction.filter(activity_id=inner_id, actor_uri=actor).delete()
+        if inner_type == "Announce" and isinstance(obj, dict):
+            boosted = _boosted_object_id(obj.get("object"))
+            await RemoteObject.filter(uri=boosted, via=actor).update(deleted=True, updated_at=datetime.now(UTC))
 
 
 @handles("Accept", "Reject")
@@ -87,6 +96,8 @@ async def on_accept(node, activity: dict) -> None:
     if row:
         row.state = "accepted" if activity["type"] == "Accept" else "rejected"
         await row.save()
+        if _clearinghouse(node):
+            await members.on_answer(actor, accepted=activity["type"] == "Accept")
 
 
 def _is_ours(node, uri: str | None) -> bool:
@@ -95,6 +106,9 @@ def _is_ours(node, uri: str | None) -> bool:
 
 @handles("Create")
 async def on_create(node, activity: dict) -> None:
+    if _clearinghouse(node):
+        await ingest.on_create(node, activity)
+        return
     obj = activity.get("object")
     actor = get_id(activity["actor"])
     if not isinstance(obj, dict) or obj.get("type") not in OBJECT_TYPES:
@@ -123,6 +137,9 @@ async def on_update(node, activity: dict) -> None:
     if obj.get("id") == actor:
         await node.remotes.store(obj)
         return
+    if _clearinghouse(node):
+        await ingest.on_update(node, activity)
+        return
     row = await RemoteObject.filter(uri=obj.get("id"), actor_uri=actor).first()
     if row is None:
         if await Following.filter(target_uri=actor, state="accepted").exists():
@@ -144,6 +161,8 @@ def _newer(new: str | None, old: str | None) -> bool:
 async def on_delete(node, activity: dict) -> None:
     actor = get_id(activity["actor"])
     target = get_id(activity.get("object"))
+    if _clearinghouse(node):
+        await ingest.on_delete(node, activity)
     if target == actor:
         await Follower.filter(actor_uri=actor).delete()
         await RemoteObject.filter(actor_uri=actor).update(deleted=True)
@@ -152,10 +171,37 @@ async def on_delete(node, activity: dict) -> None:
     await RemoteObject.filter(uri=target, actor_uri=actor).update(deleted=True, updated_at=datetime.now(UTC))
 
 
+def _boosted_object_id(obj) -> str | None:
+    """What a boost points at: a Note id, or (FEP-1b12 groups) the object of an announced Create."""
+    if isinstance(obj, dict) and obj.get("type") in ("Create", "Update"):
+        return get_id(obj.get("object"))
+    return get_id(obj)
+
+
+async def _remember_boost(node, activity: dict) -> None:
+    """A followed actor boosted something: fetch it from its origin (never trust the copy)."""
+    announcer = get_id(activity["actor"])
+    uri = _boosted_object_id(activity.get("object"))
+    if not uri or await RemoteObject.filter(uri=uri).exists():
+        return
+    obj = await node.fetcher.get(uri)
+    author = get_id(obj.get("attributedTo"))
+    if obj.get("type") not in OBJECT_TYPES or not author or not same_origin(author, uri):
+        log.info("boosted object %s not acceptable", uri)
+        return
+    await RemoteObject.get_or_create(
+        uri=uri, defaults={"actor_uri": author, "type": obj["type"], "data": obj, "via": announcer,
+                           "in_reply_to": get_id(obj.get("inReplyTo"))},
+    )
+
+
 @handles("Like", "Announce")
 async def on_interaction(node, activity: dict) -> None:
     target = get_id(activity.get("object"))
     if not _is_ours(node, target):
+        if activity["type"] == "Announce" and not _clearinghouse(node) and \
+                await Following.filter(target_uri=get_id(activity["actor"]), state="accepted").exists():
+            await _remember_boost(node, activity)
         return
     await Interaction.get_or_create(
         activity_id=activity["id"],
@@ -165,9 +211,9 @@ async def on_interaction(node, activity: dict) -> None:
 
 @handles("Block")
 async def on_block(node, activity: dict) -> None:
-    username = _local_username(node, get_id(activity.get("object")))
-    if username:
-        await Follower.filter(actor_uri=get_id(activity["actor"]), local_actor=node.actors[username]).delete()
+    local = await _local_actor(node, get_id(activity.get("object")))
+    if local:
+        await Follower.filter(actor_uri=get_id(activity["actor"]), local_actor=local).delete()
 
 
 @handles("Flag")

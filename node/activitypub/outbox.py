@@ -29,11 +29,11 @@ def new_id() -> str:
     return f"{int(time.time() * 1000):011x}{secrets.token_hex(4)}"
 
 
-def _now() -> datetime:
+def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-async def _queue(actor: models.LocalActor, urls: Urls, activity: dict, *, activity_id: str,
+async def queue_activity(actor: models.LocalActor, urls: Urls, activity: dict, *, activity_id: str,
                  object_uri: str | None, to_followers: bool = True,
                  extra_inboxes: list[str] | None = None, conn=None) -> models.Activity:
     body = orjson.dumps(activity).decode()
@@ -48,7 +48,7 @@ async def _queue(actor: models.LocalActor, urls: Urls, activity: dict, *, activi
     return row
 
 
-def _envelope(kind: str, urls: Urls, actor: models.LocalActor, activity_id: str, obj,
+def envelope(kind: str, urls: Urls, actor: models.LocalActor, activity_id: str, obj,
               published: datetime, public: bool = True) -> dict:
     activity = {
         "@context": AAN_CONTEXT,
@@ -66,16 +66,16 @@ def _envelope(kind: str, urls: Urls, actor: models.LocalActor, activity_id: str,
 
 async def publish_alert(actor: models.LocalActor, urls: Urls, alert: Alert) -> models.Alert:
     alert_id = new_id()
-    published = _now()
+    published = now()
     note = alert_to_note(alert, urls=urls, username=actor.username, alert_id=alert_id, published=published)
     activity_id = new_id()
-    create = _envelope("Create", urls, actor, activity_id, note, published)
+    create = envelope("Create", urls, actor, activity_id, note, published)
     async with in_transaction() as conn:
         row = await models.Alert.create(
             id=alert_id, local_actor=actor, data=alert.to_dict(), headline=alert.headline[:512],
             language=alert.language, country=alert.country, published=published, using_db=conn,
         )
-        await _queue(actor, urls, create, activity_id=activity_id, object_uri=note["id"], conn=conn)
+        await queue_activity(actor, urls, create, activity_id=activity_id, object_uri=note["id"], conn=conn)
     return row
 
 
@@ -94,11 +94,11 @@ async def update_alert(urls: Urls, alert_id: str, alert: Alert) -> models.Alert:
     row = await get_alert(alert_id)
     actor = row.local_actor
     previous = row.updated or row.published
-    updated = max(_now(), previous + timedelta(seconds=1))
+    updated = max(now(), previous + timedelta(seconds=1))
     note = alert_to_note(alert, urls=urls, username=actor.username, alert_id=row.id,
                          published=row.published, updated=updated)
     activity_id = new_id()
-    update = _envelope("Update", urls, actor, activity_id, note, updated)
+    update = envelope("Update", urls, actor, activity_id, note, updated)
     async with in_transaction() as conn:
         row.data = alert.to_dict()
         row.headline = alert.headline[:512]
@@ -106,21 +106,21 @@ async def update_alert(urls: Urls, alert_id: str, alert: Alert) -> models.Alert:
         row.country = alert.country
         row.updated = updated
         await row.save(using_db=conn)
-        await _queue(actor, urls, update, activity_id=activity_id, object_uri=note["id"], conn=conn)
+        await queue_activity(actor, urls, update, activity_id=activity_id, object_uri=note["id"], conn=conn)
     return row
 
 
 async def delete_alert(urls: Urls, alert_id: str) -> models.Alert:
     row = await get_alert(alert_id)
     actor = row.local_actor
-    deleted = _now()
+    deleted = now()
     activity_id = new_id()
     tombstone = {"id": urls.alert(row.id), "type": "Tombstone", "formerType": "Note"}
-    delete = _envelope("Delete", urls, actor, activity_id, tombstone, deleted)
+    delete = envelope("Delete", urls, actor, activity_id, tombstone, deleted)
     async with in_transaction() as conn:
         row.deleted_at = deleted
         await row.save(using_db=conn)
-        await _queue(actor, urls, delete, activity_id=activity_id, object_uri=tombstone["id"], conn=conn)
+        await queue_activity(actor, urls, delete, activity_id=activity_id, object_uri=tombstone["id"], conn=conn)
     return row
 
 
@@ -134,7 +134,7 @@ async def send_accept(actor: models.LocalActor, urls: Urls, follow: dict, inbox:
         "actor": urls.actor(actor.username),
         "object": {k: v for k, v in follow.items() if k != "@context"},
     }
-    await _queue(actor, urls, accept, activity_id=activity_id, object_uri=follow.get("id"),
+    await queue_activity(actor, urls, accept, activity_id=activity_id, object_uri=follow.get("id"),
                  to_followers=False, extra_inboxes=[inbox])
 
 
@@ -152,7 +152,7 @@ async def send_follow(actor: models.LocalActor, urls: Urls, target: models.Remot
             defaults={"follow_id": follow["id"], "state": "pending"},
             local_actor=actor, target_uri=target.uri, using_db=conn,
         )
-        await _queue(actor, urls, follow, activity_id=activity_id, object_uri=target.uri,
+        await queue_activity(actor, urls, follow, activity_id=activity_id, object_uri=target.uri,
                      to_followers=False, extra_inboxes=[target.inbox], conn=conn)
     return row
 
@@ -172,18 +172,18 @@ async def send_undo_follow(actor: models.LocalActor, urls: Urls, target: models.
     }
     async with in_transaction() as conn:
         await row.delete(using_db=conn)
-        await _queue(actor, urls, undo, activity_id=activity_id, object_uri=row.follow_id,
+        await queue_activity(actor, urls, undo, activity_id=activity_id, object_uri=row.follow_id,
                      to_followers=False, extra_inboxes=[target.inbox], conn=conn)
 
 
-async def send_actor_update(actor: models.LocalActor, urls: Urls) -> None:
+async def send_actor_update(actor: models.LocalActor, urls: Urls, *, clearinghouse: bool = False) -> None:
     """Tell followers the profile changed (name, summary, fields, pinned alerts)."""
     activity_id = new_id()
-    document = actor_document(actor, urls)
-    document.pop("@context", None)
-    update = _envelope("Update", urls, actor, activity_id, document, _now())
-    update["@context"] = actor_document(actor, urls)["@context"]
-    await _queue(actor, urls, update, activity_id=activity_id, object_uri=document["id"])
+    document = actor_document(actor, urls, clearinghouse=clearinghouse)
+    context = document.pop("@context")
+    update = envelope("Update", urls, actor, activity_id, document, now())
+    update["@context"] = context
+    await queue_activity(actor, urls, update, activity_id=activity_id, object_uri=document["id"])
 
 
 async def set_featured(urls: Urls, alert_id: str, featured: bool) -> models.Alert:

@@ -15,6 +15,7 @@ from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.inbox import inbox_endpoint
 from node.activitypub.notes import AAN_CONTEXT, alert_to_note
 from node.alerts import Alert as AlertModel
+from node.clearinghouse import topics
 from node.storage.models import Activity, Alert, Follower, Following
 
 AP_MEDIA_TYPE = "application/activity+json"
@@ -44,12 +45,20 @@ def not_found(reason: str = "not found") -> JSONResponse:
     return JSONResponse({"error": reason}, status_code=404)
 
 
-def _local_actor(request: Request):
-    node = request.app.state.node
-    username = request.path_params["username"]
-    if username == INSTANCE_USERNAME:
+def actor_doc(node, actor) -> dict:
+    main_ch = node.config.role == "clearinghouse" and actor.username == node.config.username
+    return docs.actor_document(actor, node.urls, clearinghouse=main_ch)
+
+
+async def local_actor(node, username: str | None):
+    """One of our actors by username; a Clearing House creates topic actors on first lookup."""
+    if not username or username == INSTANCE_USERNAME:
         return None
-    return node.actors.get(username)
+    return await node.local_actor(username) or await topics.ensure(node, username)
+
+
+async def _local_actor(request: Request):
+    return await local_actor(request.app.state.node, request.path_params["username"])
 
 
 async def webfinger_endpoint(request: Request) -> Response:
@@ -67,7 +76,7 @@ async def webfinger_endpoint(request: Request) -> Response:
         for name in node.actors:
             if resource in (node.urls.actor(name), node.urls.profile(name)):
                 username = name
-    actor = node.actors.get(username) if username and username != INSTANCE_USERNAME else None
+    actor = await local_actor(node, username)
     if actor is None:
         return not_found("no such account")
     return JRDResponse(docs.webfinger(actor, node.urls), headers={"Access-Control-Allow-Origin": "*"})
@@ -107,17 +116,17 @@ async def instance_outbox_endpoint(request: Request) -> Response:
 
 
 async def actor_endpoint(request: Request) -> Response:
-    actor = _local_actor(request)
+    actor = await _local_actor(request)
     if actor is None:
         return not_found("no such actor")
     node = request.app.state.node
     if not wants_activitypub(request):
         return RedirectResponse(node.urls.profile(actor.username), status_code=302)
-    return APResponse(docs.actor_document(actor, node.urls))
+    return APResponse(actor_doc(node, actor))
 
 
 async def personal_inbox_endpoint(request: Request) -> Response:
-    if _local_actor(request) is None:
+    if await _local_actor(request) is None:
         return not_found("no such actor")
     return await inbox_endpoint(request)
 
@@ -144,7 +153,7 @@ def collection(url: str, total: int, page: int | None, items: list, *, has_next:
 
 
 async def outbox_endpoint(request: Request) -> Response:
-    actor = _local_actor(request)
+    actor = await _local_actor(request)
     if actor is None:
         return not_found("no such actor")
     urls = request.app.state.node.urls
@@ -171,7 +180,7 @@ async def outbox_endpoint(request: Request) -> Response:
 
 async def followers_endpoint(request: Request) -> Response:
     """Follower counts are public; who follows a press-freedom alert feed is not."""
-    actor = _local_actor(request)
+    actor = await _local_actor(request)
     if actor is None:
         return not_found("no such actor")
     urls = request.app.state.node.urls
@@ -181,7 +190,7 @@ async def followers_endpoint(request: Request) -> Response:
 
 
 async def following_endpoint(request: Request) -> Response:
-    actor = _local_actor(request)
+    actor = await _local_actor(request)
     if actor is None:
         return not_found("no such actor")
     urls = request.app.state.node.urls
@@ -199,7 +208,7 @@ async def following_endpoint(request: Request) -> Response:
 
 async def featured_endpoint(request: Request) -> Response:
     """Pinned alerts; Mastodon reads only the first page, so it is one page with items inline."""
-    actor = _local_actor(request)
+    actor = await _local_actor(request)
     if actor is None:
         return not_found("no such actor")
     urls = request.app.state.node.urls
@@ -236,3 +245,39 @@ async def activity_endpoint(request: Request) -> Response:
             return JSONResponse({"error": "gone"}, status_code=410)
     return APResponse(row.body.encode())
 
+
+
+async def audience_endpoint(request: Request) -> Response:
+    """Clearing House only: the shared inboxes of everyone who follows our actors.
+
+    Members fetch it (signed) to deliver their own Update and Delete of an alert to
+    servers that saw it only through our boost (interop-mastodon.md 9.3, method a).
+    Only a signer on the host of an active member gets an answer.
+    """
+    node = request.app.state.node
+    actor = await _local_actor(request)
+    if actor is None or node.config.role != "clearinghouse" or actor.username != node.config.username:
+        return not_found()
+    from node.activitypub.fetch import FetchError
+    from node.activitypub.inbox import request_url
+    from node.activitypub.signatures import SignatureError, parse_request
+    from node.storage.models import Member
+
+    try:
+        signed = parse_request("GET", request_url(request, node.urls.scheme), request.headers, b"")
+        owner, key = await node.remotes.key(signed.key_id)
+        if not signed.verify(key):
+            owner, key = await node.remotes.key(signed.key_id, refresh=True)
+            if not signed.verify(key):
+                raise SignatureError("signature does not verify")
+    except (SignatureError, FetchError) as exc:
+        return JSONResponse({"error": getattr(exc, "reason", str(exc))}, status_code=401)
+    host = owner.split("/")[2]
+    members = await Member.filter(state="active").values_list("actor_uri", flat=True)
+    if host not in {m.split("/")[2] for m in members}:
+        return JSONResponse({"error": "only members may read the audience"}, status_code=403)
+    rows = await Follower.all().values_list("inbox", "shared_inbox")
+    inboxes = sorted({shared or inbox for inbox, shared in rows})
+    url = node.urls.actor(actor.username) + "/audience"
+    return APResponse({"@context": docs.AS_CONTEXT, "id": url, "type": "Collection",
+                       "totalItems": len(inboxes), "items": inboxes})

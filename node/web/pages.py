@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from node import vocab
 from node.activitypub import routes as ap
-from node.activitypub.actors import INSTANCE_USERNAME, iso
+from node.activitypub.actors import iso
 from node.activitypub.notes import alert_hashtags
 from node.alerts import Alert as AlertModel
 from node.render import markdown_to_page_html
@@ -99,11 +99,11 @@ def _tag_names(alert: AlertModel, urls) -> set[str]:
 async def profile_endpoint(request: Request) -> Response:
     node = request.app.state.node
     username = request.path_params["username"]
-    actor = node.actors.get(username)
-    if actor is None or username == INSTANCE_USERNAME:
+    actor = await ap.local_actor(node, username)
+    if actor is None:
         return _render("message.html", 404, title="Not found", message="No such account.", **_base(request))
     if ap.wants_activitypub(request):
-        return ap.APResponse(ap.docs.actor_document(actor, node.urls))
+        return ap.APResponse(ap.actor_doc(node, actor))
     followers = await Follower.filter(local_actor=actor).count()
     count = await Alert.filter(local_actor=actor, deleted_at=None).count()
     return _render("profile.html", actor=actor, followers=followers, count=count, **_base(request))

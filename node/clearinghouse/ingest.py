@@ -1,0 +1,190 @@
+"""Member alerts in: verify, index, group into a case, decide the boost, Announce.
+
+Called by the inbox worker for Create/Update/Delete activities on a node in
+the ``clearinghouse`` role (the signature, signer = actor, and object host
+were checked by the inbox). Every step for one alert runs in one transaction
+and is idempotent on the alert's id, so a crash and a re-run neither lose nor
+repeat a boost (``Boost`` is unique per alert and announcer).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import orjson
+from tortoise.transactions import in_transaction
+
+from node.activitypub import outbox
+from node.activitypub.actors import iso
+from node.activitypub.notes import note_to_alert
+from node.activitypub.remote import get_id, same_origin
+from node.alerts import AlertError
+from node.clearinghouse import cases, topics
+from node.clearinghouse.matching import target_keys
+from node.storage.models import Boost, IndexedAlert, Member
+from node.urls import AS_PUBLIC
+
+log = logging.getLogger("aan.clearinghouse")
+UPDATE_TYPES = {"update", "victory", "correction", "retraction"}
+
+
+def _parse_time(value) -> datetime:
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+    return datetime.now(UTC)
+
+
+def search_text(alert, member: Member) -> str:
+    parts = [alert.headline, alert.summary, alert.body, member.name, alert.country,
+             " ".join(t.name for t in alert.targets)]
+    for tr in (alert.translations or {}).values():
+        parts += [tr.headline or "", tr.summary or "", tr.body or ""]
+    return " ".join(p for p in parts if p).lower()
+
+
+def _fields(alert, note: dict, member: Member) -> dict:
+    return dict(
+        alert_type=alert.type, headline=alert.headline[:512], summary=alert.summary, language=alert.language,
+        country=alert.country, incident_date=alert.incident_date, categories=list(alert.categories),
+        act_types=list(alert.act_types), target_keys=target_keys(alert.targets), follows=alert.follows,
+        search_text=search_text(alert, member), note=note,
+    )
+
+
+async def _member_alert(activity: dict) -> tuple[Member, dict, object] | None:
+    """The active member, the Note and its structured alert; None if we do not index it."""
+    actor = get_id(activity.get("actor"))
+    member = await Member.filter(actor_uri=actor, state="active").first()
+    note = activity.get("object")
+    if member is None:
+        log.info("ignoring %s from %s: not an active member", activity.get("type"), actor)
+        return None
+    if not isinstance(note, dict) or get_id(note.get("attributedTo")) != actor \
+            or not same_origin(str(note.get("id", "")), actor):
+        log.info("ignoring %s from %s: object not authored by the member", activity.get("type"), actor)
+        return None
+    try:
+        alert = note_to_alert(note)
+    except AlertError as exc:
+        log.info("ignoring %s: invalid alert structure: %s", note.get("id"), exc)
+        return None
+    if alert is None:
+        log.info("ignoring %s: not an aan alert", note.get("id"))
+        return None
+    return member, note, alert
+
+
+async def on_create(node, activity: dict) -> None:
+    found = await _member_alert(activity)
+    if found is None:
+        return
+    member, note, alert = found
+    if await IndexedAlert.filter(uri=note["id"]).exists():
+        return
+    create = {k: v for k, v in activity.items() if k != "@context"}
+    async with in_transaction():
+        row = await IndexedAlert.create(
+            uri=note["id"], member=member, published=_parse_time(note.get("published")),
+            review="held" if node.config.review else "approved", create_activity=create,
+            **_fields(alert, note, member),
+        )
+        if row.review == "approved":
+            await place_and_boost(node, row)
+
+
+async def place_and_boost(node, row: IndexedAlert) -> None:
+    """Put an approved alert in a case and boost it if the policy says so (inside a transaction)."""
+    case, opened = await cases.place(row)
+    policy = node.config.boost_policy
+    boost = policy == "all" or opened or (
+        policy == "first-and-updates" and (row.alert_type in UPDATE_TYPES or bool(row.follows)))
+    if boost:
+        await announce(node, row)
+    row.boost = "boosted" if boost else "attached"
+    await row.save()
+    log.info("alert %s %s case %s: %s", row.uri, "opened" if opened else "joined", case.id, row.boost)
+
+
+async def announce(node, row: IndexedAlert) -> None:
+    """Announce from the Clearing House actor, and from each matching topic actor with followers."""
+    member = await row.member
+    ch = node.org
+    await _announce_as(node, ch, row, obj=row.uri, cc=[member.actor_uri, node.urls.followers(ch.username)])
+    for actor in await topics.matching_actors(node, row):
+        # FEP-1b12: a group announces the activity itself, so Lemmy-style followers get it whole.
+        await _announce_as(node, actor, row, obj=row.create_activity or row.uri,
+                           cc=[node.urls.followers(actor.username)])
+
+
+async def _announce_as(node, actor, row: IndexedAlert, *, obj, cc: list[str]) -> None:
+    if await Boost.filter(alert=row, announcer=actor).exists():
+        return
+    activity_id = outbox.new_id()
+    activity = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": node.urls.activity(activity_id),
+        "type": "Announce",
+        "actor": node.urls.actor(actor.username),
+        "published": iso(outbox.now()),
+        "to": [AS_PUBLIC],
+        "cc": cc,
+        "object": obj,
+    }
+    record = await outbox.queue_activity(actor, node.urls, activity, activity_id=activity_id, object_uri=row.uri)
+    await Boost.create(alert=row, announcer=actor, activity=record)
+
+
+async def on_update(node, activity: dict) -> None:
+    found = await _member_alert(activity)
+    if found is None:
+        return
+    member, note, alert = found
+    row = await IndexedAlert.filter(uri=note["id"], member=member).first()
+    if row is None:
+        await on_create(node, {**activity, "type": "Create"})
+        return
+    if str(note.get("updated") or "") <= str(row.note.get("updated") or row.note.get("published") or ""):
+        return
+    for key, value in _fields(alert, note, member).items():
+        setattr(row, key, value)
+    row.updated = _parse_time(note.get("updated"))
+    await row.save()
+
+
+async def on_delete(node, activity: dict) -> None:
+    actor = get_id(activity.get("actor"))
+    target = get_id(activity.get("object"))
+    member = await Member.filter(actor_uri=actor).first()
+    if member is None:
+        return
+    rows = await IndexedAlert.filter(member=member, deleted=False) if target == actor else \
+        await IndexedAlert.filter(uri=target, member=member, deleted=False)
+    for row in rows:
+        async with in_transaction():
+            row.deleted = True
+            row.boost = "undone" if row.boost == "boosted" else row.boost
+            await row.save()
+            await undo_boosts(node, row)
+
+
+async def undo_boosts(node, row: IndexedAlert) -> None:
+    for boost in await Boost.filter(alert=row, undone=False).prefetch_related("announcer", "activity"):
+        announce_doc = orjson.loads(boost.activity.body)
+        announce_doc.pop("@context", None)
+        activity_id = outbox.new_id()
+        undo = {
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": node.urls.activity(activity_id),
+            "type": "Undo",
+            "actor": announce_doc["actor"],
+            "to": announce_doc.get("to", []),
+            "cc": announce_doc.get("cc", []),
+            "object": announce_doc,
+        }
+        await outbox.queue_activity(boost.announcer, node.urls, undo, activity_id=activity_id, object_uri=row.uri)
+        boost.undone = True
+        await boost.save()
