@@ -19,9 +19,12 @@ from node.workers import Workers
 log = logging.getLogger("aan")
 
 
-def create_app(config: NodeConfig, *, run_workers: bool = True, concurrency: int = 32,
+def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 32,
                http: httpx.AsyncClient | None = None) -> Starlette:
-    """The ASGI app; ``http`` replaces the client used for fetches (tests inject a transport)."""
+    """The ASGI app with ``run_workers`` sets of in-process workers (0: web only).
+
+    ``http`` replaces the client used for fetches (tests inject a transport).
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -29,15 +32,15 @@ def create_app(config: NodeConfig, *, run_workers: bool = True, concurrency: int
         app.state.node = node
         app.state.inbox_writer = InboxWriter(node)
         app.state.inbox_writer.start()
-        workers = Workers(node, concurrency=concurrency) if run_workers else None
-        if workers:
-            await workers.start()
+        workers = [Workers(node, concurrency=concurrency) for _ in range(int(run_workers))]
+        for worker in workers:
+            await worker.start()
         log.info("aan %s node %s ready", config.role, config.handle)
         try:
             yield
         finally:
-            if workers:
-                await workers.stop()
+            for worker in workers:
+                await worker.stop()
             await app.state.inbox_writer.stop()
             await node.close()
 

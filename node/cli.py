@@ -103,13 +103,20 @@ async def cmd_migrate(args) -> None:
 
 # --- serving ------------------------------------------------------------------------------------
 
+def _logging(level: str) -> None:
+    import logging
+
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
 def cmd_serve(args) -> None:
     import uvicorn
 
     from node.app import create_app
 
     config = _config(args)
-    app = create_app(config, run_workers=args.workers_in_process > 0)
+    _logging(args.log_level)
+    app = create_app(config, run_workers=max(0, args.workers_in_process))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
                 loop="uvloop", http="httptools", limit_concurrency=2048, timeout_graceful_shutdown=10)
 
@@ -120,6 +127,7 @@ async def cmd_worker(args) -> None:
     from node.workers import Workers
 
     config = _config(args)
+    _logging(os.environ.get("AAN_LOG_LEVEL", "warning"))
     node = await _open(config)
     workers = Workers(node, concurrency=args.concurrency)
     await workers.start()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -29,7 +30,7 @@ log = logging.getLogger("aan.inbox")
 
 MAX_BODY = 1_000_000
 MAX_DEPTH = 32
-UPLOAD_DEADLINE = 10.0
+UPLOAD_DEADLINE = float(os.environ.get("AAN_UPLOAD_DEADLINE", "10"))  # seconds for the whole body
 CONTENT_TYPES = ("application/activity+json", "application/ld+json", "application/json")
 _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
