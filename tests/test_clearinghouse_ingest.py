@@ -1,0 +1,165 @@
+"""Clearing House ingest, in process: review, boost policy, cases, edits, deletes (both databases)."""
+
+from datetime import UTC, datetime
+
+import pytest
+from conftest import make_node_config
+
+from node.activitypub.notes import alert_to_note
+from node.alerts import parse_alert_file
+from node.clearinghouse import cases, ingest, review
+from node.service import Node
+from node.storage.models import Activity, Boost, Case, CaseEvent, Follower, IndexedAlert, Member
+from node.urls import Urls
+
+M1 = Urls("m1.test", "http")
+M2 = Urls("m2.test", "http")
+
+
+def activity(urls: Urls, n: int, *, target="Ayse Yilmaz", country="TR", date="2026-11-20", type_="alert",
+             follows=None, kind="Create", updated=None, headline=None):
+    text = "\n".join([
+        "---", f"type: {type_}", f"headline: {headline or f'Report {n} about {target}'}", "language: en",
+        f"country: {country}", f"incident_date: {date}", "categories: [detention]",
+        "targets:", f"  - name: {target}", "    kind: individual",
+        "summary: Something happened.", *([f"follows: {follows}"] if follows else []), "---", "Body text.", ""])
+    published = datetime(2026, 11, 21, 10, n % 60, tzinfo=UTC)
+    note = alert_to_note(parse_alert_file(text), urls=urls, username="alerts", alert_id=f"a{n}",
+                         published=published, updated=updated)
+    return {"id": urls.activity(f"c{n}-{kind}"), "type": kind, "actor": urls.actor("alerts"), "object": note}
+
+
+@pytest.fixture
+async def ch(db_url, tmp_path):
+    config = await make_node_config(db_url, tmp_path, role="clearinghouse")
+    node = await Node(config).open()
+    for urls in (M1, M2):
+        await Member.create(actor_uri=urls.actor("alerts"), handle=f"@alerts@{urls.domain}", state="active",
+                            name=urls.domain)
+    yield node
+    await node.close()
+
+
+async def announces() -> list[str]:
+    return [a.object_uri for a in await Activity.filter(type="Announce").order_by("created_at")]
+
+
+async def test_first_report_opens_a_case_and_is_boosted(ch):
+    await ingest.on_create(ch, activity(M1, 1))
+    row = await IndexedAlert.get()
+    assert row.boost == "boosted" and row.case_id
+    assert await announces() == [M1.alert("a1")]
+    assert [e.kind for e in await CaseEvent.all()] == ["opened"]
+
+
+async def test_second_report_of_the_same_incident_is_attached_not_boosted(ch):
+    await ingest.on_create(ch, activity(M1, 1, target="Yusuf Çelik"))
+    await ingest.on_create(ch, activity(M2, 2, target="Youssef Celik", date="2026-11-22"))
+    first, second = await IndexedAlert.all().order_by("id")
+    assert second.case_id == first.case_id and second.boost == "attached"
+    assert await announces() == [M1.alert("a1")]
+    # an update (it follows the second report) is boosted
+    await ingest.on_create(ch, activity(M2, 3, target="Youssef Celik", type_="update", follows=M2.alert("a2")))
+    third = await IndexedAlert.get(uri=M2.alert("a3"))
+    assert third.case_id == first.case_id and third.boost == "boosted"
+    assert await announces() == [M1.alert("a1"), M2.alert("a3")]
+
+
+async def test_different_person_country_or_date_opens_separate_cases(ch):
+    await ingest.on_create(ch, activity(M1, 1))
+    await ingest.on_create(ch, activity(M1, 2, target="Mehmet Demir"))
+    await ingest.on_create(ch, activity(M1, 3, country="EG"))
+    await ingest.on_create(ch, activity(M1, 4, date="2026-06-01"))
+    assert await Case.all().count() == 4
+    assert len(await announces()) == 4
+
+
+@pytest.mark.parametrize("policy, boosted", [("all", 2), ("first-only", 1), ("first-and-updates", 2)])
+async def test_boost_policy(ch, policy, boosted):
+    ch.config.boost_policy = policy
+    await ingest.on_create(ch, activity(M1, 1))
+    await ingest.on_create(ch, activity(M2, 2, type_="update" if policy != "all" else "alert",
+                                        follows=M1.alert("a1") if policy != "all" else None))
+    assert len(await announces()) == boosted
+
+
+async def test_non_members_and_plain_notes_are_ignored(ch):
+    stranger = Urls("stranger.test", "http")
+    await ingest.on_create(ch, activity(stranger, 1))
+    plain = activity(M1, 2)
+    del plain["object"]["alert"]
+    await ingest.on_create(ch, plain)
+    forged = activity(M1, 3)
+    forged["object"]["attributedTo"] = M2.actor("alerts")
+    await ingest.on_create(ch, forged)
+    await Member.filter(actor_uri=M2.actor("alerts")).update(state="removed")
+    await ingest.on_create(ch, activity(M2, 4))
+    assert await IndexedAlert.all().count() == 0 and await announces() == []
+
+
+async def test_ingest_is_idempotent(ch):
+    a = activity(M1, 1)
+    await ingest.on_create(ch, a)
+    await ingest.on_create(ch, a)
+    assert await IndexedAlert.all().count() == 1 and len(await announces()) == 1
+    assert await Boost.all().count() == 1
+
+
+async def test_review_holds_until_approved(ch):
+    ch.config.review = True
+    await ingest.on_create(ch, activity(M1, 1))
+    await ingest.on_create(ch, activity(M1, 2, target="Mehmet Demir"))
+    assert [r.uri for r in await review.held()] == [M1.alert("a1"), M1.alert("a2")]
+    assert await announces() == []
+    approved = await review.decide(ch, M1.alert("a1"), approve=True)
+    rejected = await review.decide(ch, M1.alert("a2"), approve=False)
+    assert approved.boost == "boosted" and rejected.review == "rejected" and rejected.boost == "pending"
+    assert await announces() == [M1.alert("a1")]
+    with pytest.raises(review.ReviewError):
+        await review.decide(ch, M1.alert("a2"), approve=True)
+
+
+async def test_update_reindexes_and_delete_undoes_the_boost(ch):
+    await ingest.on_create(ch, activity(M1, 1))
+    later = datetime(2026, 11, 22, tzinfo=UTC)
+    await ingest.on_update(ch, activity(M1, 1, kind="Update", updated=later, headline="Editor released"))
+    row = await IndexedAlert.get()
+    assert row.headline == "Editor released" and "editor released" in row.search_text
+    await ingest.on_delete(ch, {"id": M1.activity("d1"), "type": "Delete", "actor": M1.actor("alerts"),
+                                "object": {"id": M1.alert("a1"), "type": "Tombstone"}})
+    row = await IndexedAlert.get()
+    assert row.deleted and row.boost == "undone"
+    undo = await Activity.get(type="Undo")
+    assert '"type":"Announce"' in undo.body and (await Boost.get()).undone
+
+
+async def test_topic_actors_with_followers_also_announce(ch):
+    from node.clearinghouse import topics
+
+    tr = await topics.ensure(ch, "tr")
+    await topics.ensure(ch, "eg")  # exists, but nobody follows it
+    await Follower.create(local_actor=tr, actor_uri="http://r.test/u", inbox="http://r.test/u/inbox",
+                          follow_id="x")
+    await ingest.on_create(ch, activity(M1, 1))
+    boosts = await Boost.all().prefetch_related("announcer", "activity")
+    assert sorted(b.announcer.username for b in boosts) == ["alerts", "tr"]
+    group = next(b for b in boosts if b.announcer.username == "tr")
+    assert '"object":{"id":"http://m1.test/activities/c1-Create","type":"Create"' in group.activity.body
+
+
+async def test_merge_and_split_are_logged(ch):
+    await ingest.on_create(ch, activity(M1, 1))
+    await ingest.on_create(ch, activity(M2, 2, target="Mehmet Demir"))
+    one, two = await Case.all().order_by("created_at")
+    await cases.merge(one.id, two.id)
+    assert await IndexedAlert.filter(case_id=one.id).count() == 2
+    assert (await Case.get(id=two.id)).merged_into == one.id
+    assert (await cases.resolve(await Case.get(id=two.id))).id == one.id
+    new = await cases.split(one.id, [M2.alert("a2")])
+    assert (await IndexedAlert.get(uri=M2.alert("a2"))).case_id == new.id
+    kinds = [e.kind for e in await CaseEvent.filter(case_id=one.id).order_by("id")]
+    assert kinds == ["opened", "merged", "split"]
+    with pytest.raises(cases.CaseError):
+        await cases.split(one.id, [M1.alert("a1")])  # would empty the case
+    with pytest.raises(cases.CaseError):
+        await cases.merge(one.id, two.id)  # two is an alias now
