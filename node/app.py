@@ -13,6 +13,7 @@ from node.activitypub import routes as ap
 from node.activitypub.inbox import InboxWriter, inbox_endpoint
 from node.config import NodeConfig
 from node.service import Node
+from node.web import clearinghouse as ch_web
 from node.web import pages
 from node.workers import Workers
 
@@ -69,4 +70,6 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         Route("/media/{name:str}", pages.media_endpoint),
         Route("/healthz", pages.health_endpoint),
     ]
+    if config.role == "clearinghouse":
+        routes = ch_web.routes() + routes  # the Clearing House's own index, cases, digest and feeds
     return Starlette(routes=routes, lifespan=lifespan)

@@ -122,6 +122,7 @@ class RemoteObject(Model):
     updated_at = fields.DatetimeField(null=True)
     deleted = fields.BooleanField(default=False)
     via = fields.CharField(max_length=1024, null=True)  # the actor whose boost brought it, if any
+    moderation = fields.CharField(max_length=16, default="pending")  # replies: pending | approved | rejected
 
     class Meta:
         table = "remote_objects"
@@ -299,3 +300,94 @@ class Boost(Model):
     class Meta:
         table = "boosts"
         unique_together = (("alert", "announcer"),)
+
+
+# --- Web interface (staff accounts, drafts, media, moderation) ---------------------------------
+
+
+class User(Model):
+    """A staff account of the web interface (under /admin)."""
+
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=64, unique=True)
+    password_hash = fields.CharField(max_length=512)
+    role = fields.CharField(max_length=16, default="editor")  # admin | editor
+    session_epoch = fields.IntField(default=0)  # bumped by "log out everywhere"
+    failed_logins = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "users"
+
+
+class Draft(Model):
+    """An alert being written, or scheduled (embargoed) for a given time; not public until published."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    author = fields.ForeignKeyField("models.User", null=True, related_name="drafts")
+    data = fields.JSONField(default=dict)  # the composer's fields, possibly incomplete
+    state = fields.CharField(max_length=16, default="draft", db_index=True)  # draft | scheduled | published
+    scheduled_for = fields.DatetimeField(null=True, db_index=True)
+    alert_id = fields.CharField(max_length=32, null=True)  # set once published (or when editing an alert)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "drafts"
+
+
+class Media(Model):
+    """An uploaded image (stored under the data directory), federated as an attachment."""
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    alert_id = fields.CharField(max_length=32, null=True, db_index=True)
+    draft_id = fields.CharField(max_length=32, null=True, db_index=True)
+    filename = fields.CharField(max_length=255)
+    content_type = fields.CharField(max_length=64)
+    alt_text = fields.TextField()
+    width = fields.IntField(null=True)
+    height = fields.IntField(null=True)
+    size = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "media"
+
+
+class Setting(Model):
+    """Node settings editable by admins (profile languages, header image, allow-list mode…)."""
+
+    key = fields.CharField(max_length=64, primary_key=True)
+    value = fields.JSONField()
+
+    class Meta:
+        table = "settings"
+
+
+class FollowerEvent(Model):
+    """Follows and unfollows over time, for the dashboard."""
+
+    id = fields.IntField(primary_key=True)
+    local_actor = fields.ForeignKeyField("models.LocalActor", related_name="follower_events")
+    actor_uri = fields.CharField(max_length=1024)
+    kind = fields.CharField(max_length=16)  # follow | unfollow
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "follower_events"
+
+
+# --- Operations ---------------------------------------------------------------------------------
+
+
+class DomainBlock(Model):
+    """A blocked domain (or, in allow-list mode, an allowed one)."""
+
+    domain = fields.CharField(max_length=255, primary_key=True)
+    kind = fields.CharField(max_length=8, default="block")  # block | allow
+    reason = fields.TextField(default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "domain_blocks"

@@ -409,8 +409,8 @@ async def build_digest(monday: date, urls) -> dict:
         if key not in stories:
             country = row.case.country if row.case else row.country
             stories[key] = {"case": item["case"], "title": row.case.title if row.case else row.headline,
-                            "country": country, "items": []}
-        stories[key]["items"].append(item)
+                            "country": country, "alerts": []}
+        stories[key]["alerts"].append(item)
     by_region: dict[str | None, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for story in stories.values():  # insertion order: first alert of the week first
         by_region[_region(story["country"])][story["country"]].append(story)
