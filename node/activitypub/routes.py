@@ -135,7 +135,7 @@ def _page_number(request: Request) -> int | None:
     raw = request.query_params.get("page")
     if raw is None:
         return None
-    return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 def collection(url: str, total: int, page: int | None, items: list, *, has_next: bool) -> dict:

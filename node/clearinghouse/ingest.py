@@ -13,6 +13,7 @@ import logging
 from datetime import UTC, datetime
 
 import orjson
+from anyascii import anyascii
 from tortoise.transactions import in_transaction
 
 from node.activitypub import outbox
@@ -43,7 +44,9 @@ def search_text(alert, member: Member) -> str:
              " ".join(t.name for t in alert.targets)]
     for tr in (alert.translations or {}).values():
         parts += [tr.headline or "", tr.summary or "", tr.body or ""]
-    return " ".join(p for p in parts if p).lower()
+    text = " ".join(p for p in parts if p).lower()
+    folded = anyascii(text).lower()  # so that "ozgur" finds "Özgür"
+    return text if folded == text else f"{text} {folded}"
 
 
 def _fields(alert, note: dict, member: Member) -> dict:

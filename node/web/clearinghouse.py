@@ -19,6 +19,11 @@ matter), not PostgreSQL full-text search.
 Incident dates are ``YYYY[-MM[-DD]]``; the ``from``/``to`` filters take ISO
 dates and keep an alert whose incident period overlaps the range (an alert
 dated ``2026-11`` is kept by ``from=2026-11-20``).
+
+The digest covers one ISO week (Monday to Sunday, UTC) by *publication*
+time: the cases that had alerts published that week, grouped by region
+(``vocab.REGIONS`` order, then "Other"), country (by name) and case (by its
+first alert of the week), each alert credited IFEX-style, "Headline (Member)".
 """
 
 from __future__ import annotations
@@ -147,7 +152,7 @@ def _words(query: str) -> list[str]:
 
 
 async def _find_member(value: str) -> Member | None:
-    if value.isdigit():
+    if re.fullmatch(r"[0-9]{1,9}", value):
         return await Member.filter(id=int(value)).first()
     if value.startswith(("http://", "https://")):
         return await Member.filter(actor_uri=value).first()
@@ -223,7 +228,7 @@ async def _choices(filters: dict) -> dict:
 async def index_endpoint(request: Request) -> Response:
     urls = request.app.state.node.urls
     page = request.query_params.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    page = int(page) if re.fullmatch(r"[0-9]{1,5}", page) and int(page) > 0 else 1
     qs, filters, problems = await _filtered(request.query_params)
     total = await qs.count()
     rows = await qs.select_related("member", "case").order_by("-published", "-id") \
@@ -297,7 +302,7 @@ def _event(event: CaseEvent, case_id: str, known: dict, urls) -> dict:
         row = known.get(uri)
         shown = row is not None and row.review == "approved" and not row.deleted
         return {"uri": uri, "headline": row.headline if shown else None,
-                "member": (row.member.name or row.member.handle) if row is not None else None}
+                "member": (row.member.name or row.member.handle) if shown else None}
 
     def case_ref(key: str) -> dict | None:
         other = detail.get(key)
@@ -385,7 +390,7 @@ def week_name(day: date) -> str:
 def parse_week(name: str) -> date | None:
     """The Monday of ISO week ``YYYY-Www``; None if there is no such week."""
     match = _WEEK.match(name)
-    if not match:
+    if not match or not 1000 <= int(match[1]) <= 9998:
         return None
     try:
         return date.fromisocalendar(int(match[1]), int(match[2]), 1)
@@ -450,7 +455,7 @@ async def digest_endpoint(request: Request) -> Response:
     if monday is None:
         return _not_found(request, "There is no such week (use the form 2026-W48).")
     digest = await build_digest(monday, urls)
-    prev_week = week_name(monday - timedelta(days=7)) if monday.year > 1 else None
+    prev_week = week_name(monday - timedelta(days=7))
     following = monday + timedelta(days=7)
     next_week = week_name(following) if following <= _this_monday() else None
     return _render("ch_digest.html", request, digest=digest, prev_week=prev_week, next_week=next_week)

@@ -77,7 +77,7 @@ async def alert_endpoint(request: Request) -> Response:
 async def index_endpoint(request: Request) -> Response:
     urls = request.app.state.node.urls
     page = request.query_params.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
     rows = await Alert.filter(deleted_at=None).prefetch_related("local_actor").order_by("-published", "-id") \
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
     items = [_view(r, urls) for r in rows[:PAGE_SIZE]]
