@@ -92,6 +92,8 @@ def test_reports_of_one_incident_become_one_case_with_one_boost(network, tmp_pat
     case_id = cases[0].split()[0]
     shown = ch.cli("case", "show", case_id).stdout
     assert a in shown and b in shown and "attached" in shown
+    page = httpx.get(f"{ch.base}/cases/{case_id}").text  # the public case page lists both reports
+    assert a in page and b in page and "m1 org" in page and "m2 org" in page
     # an update from the second member is boosted
     c = m2.cli("alert", "publish", alert_file(tmp_path, "c", headline="Youssef Celik released on bail",
                                               target="Youssef Celik", type_="update", follows=b)).stdout.strip()
