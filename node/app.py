@@ -12,9 +12,12 @@ from starlette.routing import Route
 from node.activitypub import routes as ap
 from node.activitypub.inbox import InboxWriter, inbox_endpoint
 from node.config import NodeConfig
+from node.ops import health, metrics
+from node.ops.runtime import Refresher
 from node.service import Node
 from node.web import clearinghouse as ch_web
 from node.web import pages
+from node.webui.routes import routes as webui_routes
 from node.workers import Workers
 
 log = logging.getLogger("aan")
@@ -29,10 +32,17 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        node = await Node(config, http=http).open()
+        node = Node(config, http=http)
+        try:
+            await node.open()
+        except BaseException:
+            await node.close()  # else an open database connection keeps the failed process alive
+            raise
         app.state.node = node
         app.state.inbox_writer = InboxWriter(node)
         app.state.inbox_writer.start()
+        refresher = Refresher(node)  # domain blocks and key rotations made by other processes
+        refresher.start()
         workers = [Workers(node, concurrency=concurrency) for _ in range(int(run_workers))]
         for worker in workers:
             await worker.start()
@@ -42,6 +52,7 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         finally:
             for worker in workers:
                 await worker.stop()
+            await refresher.stop()
             await app.state.inbox_writer.stop()
             await node.close()
 
@@ -69,7 +80,12 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         Route("/feed.atom", pages.atom_endpoint),
         Route("/media/{name:str}", pages.media_endpoint),
         Route("/healthz", pages.health_endpoint),
+        Route("/readyz", health.readyz_endpoint),
+        Route("/metrics", metrics.metrics_endpoint),
+        *webui_routes(),  # staff web interface (/login, /admin) and its public additions
     ]
     if config.role == "clearinghouse":
         routes = ch_web.routes() + routes  # the Clearing House's own index, cases, digest and feeds
-    return Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(metrics.MetricsMiddleware)  # requests by route template and status (/metrics)
+    return app

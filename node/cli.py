@@ -93,10 +93,11 @@ async def cmd_init(args) -> None:
 
 
 async def cmd_migrate(args) -> None:
+    from node.ops.commands import migrate_locked
     from node.storage import db
 
     config = _config(args)
-    applied = await db.migrate(config.database_url)
+    applied = await migrate_locked(config.database_url)  # safe to run twice, or from two machines at once
     await db.close()
     print(f"applied {len(applied)} migration(s)" if applied else "schema is up to date")
 
@@ -104,9 +105,9 @@ async def cmd_migrate(args) -> None:
 # --- serving ------------------------------------------------------------------------------------
 
 def _logging(level: str) -> None:
-    import logging
+    from node.ops import logs
 
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.setup(level)  # text, or JSON lines with AAN_LOG_FORMAT=json; the activity id on each line
 
 
 def cmd_serve(args) -> None:
@@ -118,17 +119,27 @@ def cmd_serve(args) -> None:
     _logging(args.log_level)
     app = create_app(config, run_workers=max(0, args.workers_in_process))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
-                loop="uvloop", http="httptools", limit_concurrency=2048, timeout_graceful_shutdown=10)
+                loop="uvloop", http="httptools", limit_concurrency=2048, timeout_graceful_shutdown=10,
+                log_config=None,
+                # longer than senders keep idle connections (aiohttp: 15 s), so a sender never reuses
+                # a connection at the moment we close it ("Can not write request body", a 30 s retry)
+                timeout_keep_alive=75)
 
 
 async def cmd_worker(args) -> None:
     import signal
 
+    from node.ops import metrics
+    from node.ops.runtime import Refresher
     from node.workers import Workers
 
     config = _config(args)
     _logging(os.environ.get("AAN_LOG_LEVEL", "warning"))
     node = await _open(config)
+    if args.metrics_port:
+        metrics.serve(args.metrics_port, args.metrics_host)
+    refresher = Refresher(node)  # domain blocks and key rotations made by other processes
+    refresher.start()
     workers = Workers(node, concurrency=args.concurrency)
     await workers.start()
     stop = asyncio.Event()
@@ -137,7 +148,8 @@ async def cmd_worker(args) -> None:
         loop.add_signal_handler(sig, stop.set)
     print(f"worker {workers.name} running", file=sys.stderr)
     await stop.wait()
-    await workers.stop()
+    await workers.stop()  # finishes the POSTs in flight, releases every other claimed row
+    await refresher.stop()
     await node.close()
 
 
@@ -151,7 +163,84 @@ async def cmd_demo(args) -> None:
             summary="A demonstration node of the Action Alert Network."))
         await cmd_alert_publish(argparse.Namespace(data_dir=str(data_dir), file=str(EXAMPLE_ALERT)))
     config = _config(args)
+    password = await _demo_admin(config)
     print(f"demo node: {config.urls.base}/  (actor @{config.handle}; Ctrl-C stops it)", file=sys.stderr)
+    print(f"web interface: {config.urls.base}/login  user: {DEMO_ADMIN}  password: {password}", file=sys.stderr)
+
+
+DEMO_ADMIN = "admin"
+
+
+async def _demo_admin(config: NodeConfig) -> str:
+    """The demo's admin account (created once; its password kept in the data directory to show again)."""
+    from node.storage.models import User
+    from node.webui import auth
+
+    secret = config.data_dir / "demo-admin-password"
+    node = await _open(config)
+    try:
+        if secret.exists() and await User.filter(username=DEMO_ADMIN).exists():
+            return secret.read_text().strip()
+        password = auth.generate_password()
+        user = await User.filter(username=DEMO_ADMIN).first()
+        if user is None:
+            await auth.create_user(DEMO_ADMIN, password, "admin")
+        else:
+            await auth.set_password(user, password)
+    finally:
+        await node.close()
+    secret.write_text(password + "\n")
+    secret.chmod(0o600)
+    return password
+
+
+# --- web interface users ------------------------------------------------------------------------
+
+async def cmd_user(args) -> None:
+    """Staff accounts of the web interface: add, list, remove, set a new password."""
+    from node.storage.models import Draft, User
+    from node.webui import auth
+
+    password = None
+    if args.user_command in ("add", "password"):
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+            if not password:
+                raise CliError("no password on standard input")
+        else:
+            password = auth.generate_password()
+    config = _config(args)
+    node = await _open(config)
+    try:
+        if args.user_command == "add":
+            try:
+                await auth.create_user(args.name, password, args.role)
+            except auth.AuthError as exc:
+                raise CliError(str(exc)) from None
+            print(f"created {args.role} {args.name}")
+        elif args.user_command == "password":
+            user = await User.filter(username=args.name).first()
+            if user is None:
+                raise CliError(f"no user {args.name!r}")
+            try:
+                await auth.set_password(user, password)
+            except auth.AuthError as exc:
+                raise CliError(str(exc)) from None
+            print(f"new password set for {args.name}; their sessions were logged out")
+        elif args.user_command == "remove":
+            user = await User.filter(username=args.name).first()
+            if user is None:
+                raise CliError(f"no user {args.name!r}")
+            await Draft.filter(author_id=user.id).update(author_id=None)  # their drafts and schedules stay
+            await user.delete()
+            print(f"removed {args.name}")
+        else:
+            for user in await User.all().order_by("username"):
+                print(f"{user.username:24} {user.role:7} created {user.created_at:%Y-%m-%d}")
+    finally:
+        await node.close()
+    if password and not args.password_stdin:
+        print(f"password: {password}  (shown once; store it safely)")
 
 
 # --- alerts -------------------------------------------------------------------------------------
@@ -513,6 +602,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", parents=[common], help="run only the inbox and delivery workers")
     p.add_argument("--concurrency", type=int, default=32)
+    p.add_argument("--metrics-port", type=int, default=int(os.environ.get("AAN_METRICS_PORT", "0")),
+                   help="expose this worker's Prometheus counters on this port (0: off)")
+    p.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port")
     p.set_defaults(func=cmd_worker)
 
     alert = sub.add_parser("alert", parents=[common], help="publish, update, delete, list alerts")
@@ -580,6 +672,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("alerts", nargs="+")
     p.set_defaults(func=cmd_case)
 
+    user = sub.add_parser("user", parents=[common], help="staff accounts of the web interface (/admin)")
+    usub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    p = usub.add_parser("add", parents=[common], help="add a user (a password is generated and printed once)")
+    p.add_argument("name")
+    p.add_argument("--role", choices=("admin", "editor"), default="editor",
+                   help="editors write and publish; admins also manage users and settings")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_user)
+    p = usub.add_parser("password", parents=[common], help="set a new password (generated unless --password-stdin)")
+    p.add_argument("name")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_user)
+    p = usub.add_parser("remove", parents=[common], help="remove a user")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_user)
+    p = usub.add_parser("list", parents=[common], help="list users and roles")
+    p.set_defaults(func=cmd_user)
+
     p = sub.add_parser("followers", parents=[common], help="who follows this node, per host")
     p.set_defaults(func=cmd_followers)
     p = sub.add_parser("deliveries", parents=[common], help="pending (or --failed) deliveries, per host")
@@ -595,6 +705,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--all", action="store_true", help="include deleted objects")
     p.set_defaults(func=cmd_received)
+    from node.ops.commands import register as register_ops
+
+    register_ops(sub, common, sys.modules[__name__])  # backup, restore, keys, block
     return parser
 
 

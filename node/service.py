@@ -17,6 +17,7 @@ from node.activitypub.fetch import Fetcher
 from node.activitypub.keys import generate_private_key, load_private_key, private_key_to_pem, public_key_pem
 from node.activitypub.remote import RemoteActors
 from node.config import NodeConfig
+from node.ops.blocks import DomainPolicy
 from node.storage import db
 from node.storage.models import LocalActor
 
@@ -33,6 +34,7 @@ class Node:
         self._wakers: list[asyncio.Event] = []
         self.fetcher: Fetcher | None = None
         self.remotes: RemoteActors | None = None
+        self.blocks = DomainPolicy(own=self.urls.domain)  # loaded in open(), kept current by node.ops.runtime
 
     @property
     def insecure(self) -> bool:
@@ -45,8 +47,10 @@ class Node:
     async def open(self, *, pool_max: int = 10) -> Node:
         await db.init(self.config.database_url, pool_max=pool_max)
         await self.load_actors()
+        await self.blocks.load()
         self.fetcher = Fetcher(self.http, key_id=self.urls.instance_key_id,
-                               private_key=self.keys[INSTANCE_USERNAME], insecure=self.insecure)
+                               private_key=self.keys[INSTANCE_USERNAME], insecure=self.insecure,
+                               blocks=self.blocks)
         self.remotes = RemoteActors(self.fetcher)
         return self
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 
 from node.activitypub.delivery import Deliverer, deliver_once, fanout_once
 from node.activitypub.handlers import inbox_once
@@ -18,6 +19,7 @@ from node.storage import jobs
 
 log = logging.getLogger("aan.worker")
 POLL = 0.05
+GRACE = float(os.environ.get("AAN_SHUTDOWN_GRACE", "15"))  # seconds for work in flight at shutdown
 
 
 class Workers:
@@ -41,6 +43,19 @@ class Workers:
         for name, step in (("inbox", self._inbox), ("fanout", self._fanout), ("delivery", self._deliver)):
             self._tasks.append(asyncio.create_task(self._loop(name, step), name=f"worker-{name}"))
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="worker-heartbeat"))
+        self._tasks.append(asyncio.create_task(self._scheduler(), name="worker-scheduler"))
+
+    async def _scheduler(self) -> None:
+        """Publish scheduled (embargoed) drafts whose time has come; never before it."""
+        from node.webui.scheduler import SCHEDULER_POLL, publish_due
+
+        while not self._stopping.is_set():
+            try:
+                await publish_due(self.node)
+            except Exception:  # noqa: BLE001 - the next pass tries again
+                log.exception("scheduler pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), timeout=SCHEDULER_POLL)
 
     async def _heartbeat(self) -> None:
         """Keep our leases alive while we work; a dead process stops renewing them."""
@@ -75,14 +90,28 @@ class Workers:
                     await asyncio.wait_for(wake.wait(), timeout=self.poll)
                 wake.clear()
 
-    async def stop(self) -> None:
-        """Stop claiming, cancel what runs, give claimed rows back."""
+    async def stop(self, grace: float | None = None) -> None:
+        """Stop claiming; let work in flight finish (``grace`` s, leases kept), cancel the rest; give rows back.
+
+        Deliveries already being sent finish and are recorded (each within the
+        Deliverer's timeout); claimed rows not yet sent are released at once for
+        other workers. ``aan worker`` and ``aan serve`` call this on SIGTERM.
+        """
         self._stopping.set()
+        self.deliverer.stopping = True
         self.node.poke()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (GRACE if grace is None else grace)
+        pending = {t for t in self._tasks if t.get_name() != "worker-heartbeat"}
+        while pending and loop.time() < deadline:
+            _, pending = await asyncio.wait(pending, timeout=min(deadline - loop.time(), jobs.LEASE / 3))
+            if pending:
+                with contextlib.suppress(Exception):
+                    await jobs.renew(self.name)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         for table in jobs.QUEUES:
             with contextlib.suppress(Exception):

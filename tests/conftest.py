@@ -187,7 +187,7 @@ class NodeProcess:
         raise AssertionError(f"{self.name} did not start: {self.log.read_text()[-2000:]}")
 
     def rss_kb(self) -> int:
-        for line in open(f"/proc/{self.proc.pid}/status"):
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
         raise AssertionError("no VmRSS")

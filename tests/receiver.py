@@ -41,7 +41,8 @@ def make_app(port: int, log, key, delay: float) -> web.Application:
 
 
 async def main(log_path: str, pem_path: str, delay: float, ports: list[int]) -> None:
-    key = load_public_key(open(pem_path).read())
+    with open(pem_path) as pem:
+        key = load_public_key(pem.read())
     with open(log_path, "a") as log:
         runners = []
         for port in ports:

@@ -44,8 +44,18 @@ def field_html(value: str) -> str:
     return html.escape(value)
 
 
-def actor_document(actor: LocalActor, urls: Urls, *, clearinghouse: bool = False) -> dict:
-    """The actor as Mastodon wants it (interop-mastodon.md section 2)."""
+def avatar_url(actor: LocalActor, urls: Urls) -> str:
+    """The uploaded avatar (always a PNG) or the generated one."""
+    return actor.icon_url or urls.media(f"{actor.username}-avatar.png")
+
+
+def actor_document(actor: LocalActor, urls: Urls, *, clearinghouse: bool = False,
+                   header: dict | None = None) -> dict:
+    """The actor as Mastodon wants it (interop-mastodon.md section 2).
+
+    The avatar is ``actor.icon_url`` (an uploaded PNG) or the generated one;
+    ``header`` is the profile's header ``Image`` object, if it has one.
+    """
     if actor.username == INSTANCE_USERNAME:
         return instance_actor_document(actor, urls)
     u = actor.username
@@ -68,7 +78,7 @@ def actor_document(actor: LocalActor, urls: Urls, *, clearinghouse: bool = False
         "indexable": True,
         "published": iso(actor.created_at),
         "webfinger": f"{u}@{urls.domain}",
-        "icon": {"type": "Image", "mediaType": "image/png", "url": urls.media(f"{u}-avatar.png"),
+        "icon": {"type": "Image", "mediaType": "image/png", "url": avatar_url(actor, urls),
                  "name": f"Logo of {actor.name}"},
         "attachment": [
             {"type": "PropertyValue", "name": str(f.get("name", "")), "value": field_html(str(f.get("value", "")))}
@@ -76,6 +86,8 @@ def actor_document(actor: LocalActor, urls: Urls, *, clearinghouse: bool = False
         ],
         "publicKey": {"id": urls.key_id(u), "owner": urls.actor(u), "publicKeyPem": actor.public_key_pem},
     }
+    if header:
+        doc["image"] = header
     if clearinghouse:
         doc["aanAudience"] = urls.actor(u) + "/audience"
     return doc
@@ -108,7 +120,7 @@ def webfinger(actor: LocalActor, urls: Urls) -> dict:
             {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": urls.profile(u)},
             {"rel": "self", "type": "application/activity+json", "href": urls.actor(u)},
             {"rel": "http://webfinger.net/rel/avatar", "type": "image/png",
-             "href": urls.media(f"{u}-avatar.png")},
+             "href": avatar_url(actor, urls)},
         ],
     }
 

@@ -2,8 +2,9 @@
 
 1. Fan-out: a ``FanoutJob`` names an activity; we expand it to one
    ``Delivery`` row per inbox (followers' shared inboxes deduplicated, our own
-   host skipped) and mark the job done, all in one transaction. Rows are unique
-   per (activity, inbox), so a fan-out re-run after a crash adds nothing twice.
+   host skipped, hosts interleaved) and mark the job done, committing every
+   ``FANOUT_BATCH`` rows. Rows are unique per (activity, inbox), so a fan-out
+   re-run after a crash adds nothing twice.
 2. Delivery: claimed rows are POSTed, each signed at this attempt with the
    author's key (fresh ``Date``), and their outcome is recorded through the
    policy in :mod:`node.activitypub.retry`.
@@ -30,12 +31,17 @@ from node.activitypub import retry
 from node.activitypub.fetch import FetchError, RefusedAddress, check_url
 from node.activitypub.remote import same_origin
 from node.activitypub.signatures import sign_headers
+from node.ops import logs, metrics
 from node.storage import jobs
 from node.storage.models import Activity, Follower, Host, RemoteActor
 
 log = logging.getLogger("aan.delivery")
 FANOUT_CHUNK = 1000
+FANOUT_BATCH = 10_000  # delivery rows committed together by a fan-out
+FANOUT_ANALYZE = 5_000  # a fan-out at least this big refreshes the planner's statistics (PostgreSQL)
 USER_AGENT = "aan"
+HOST_BACKLOG = 32  # x per_host: claimed rows of one host a worker holds; more go back to the queue
+HOST_BUSY_DELAY = 5.0  # seconds before rows put back for a busy host are due again
 
 
 def host_of(url: str) -> str:
@@ -45,7 +51,8 @@ def host_of(url: str) -> str:
 async def fanout_once(node, worker: str, *, limit: int = 10) -> int:
     rows = await jobs.claim("fanout_jobs", worker, limit=limit)
     for row in rows:
-        await _fanout(node, row)
+        with logs.activity(node.urls.activity(row["activity_id"])):
+            await _fanout(node, row)
     if rows:
         node.poke()
     return len(rows)
@@ -67,19 +74,45 @@ async def _fanout(node, row: dict) -> None:
                 seen.add(inbox)
                 inboxes.append(inbox)
     own = node.urls.domain.lower()
-    inboxes = [i for i in inboxes if host_of(i) != own]
+    inboxes = interleave_hosts([i for i in inboxes if host_of(i) != own])
     now = jobs.now()
     sql = jobs._sql(
         "INSERT INTO deliveries (activity_id, inbox, host, status, attempts, next_try, created_at) "
         "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (activity_id, inbox) DO NOTHING"
     )
-    async with in_transaction() as conn:
-        for start in range(0, len(inboxes), FANOUT_CHUNK):
-            chunk = inboxes[start:start + FANOUT_CHUNK]
-            await conn.execute_many(sql, [[activity.id, i, host_of(i), now, now] for i in chunk])
-        mark = jobs._sql("UPDATE fanout_jobs SET status='done', lease_until=NULL, locked_by=NULL WHERE id=?")
-        await conn.execute_query(mark, [row["id"]])
+    # Committed in batches of FANOUT_BATCH rows, so that delivery of a big fan-out starts before all of
+    # it is written. A fan-out interrupted half-way runs again and adds only the missing rows.
+    for start in range(0, max(1, len(inboxes)), FANOUT_BATCH):
+        async with in_transaction() as conn:
+            for part in range(start, min(start + FANOUT_BATCH, len(inboxes)), FANOUT_CHUNK):
+                chunk = inboxes[part:min(part + FANOUT_CHUNK, start + FANOUT_BATCH)]
+                await conn.execute_many(sql, [[activity.id, i, host_of(i), now, now] for i in chunk])
+            if start + FANOUT_BATCH >= len(inboxes):
+                mark = jobs._sql("UPDATE fanout_jobs SET status='done', lease_until=NULL, locked_by=NULL WHERE id=?")
+                await conn.execute_query(mark, [row["id"]])
+        if start == 0 and len(inboxes) >= FANOUT_ANALYZE:
+            await jobs.analyze("deliveries")  # before autovacuum would: claims must use the index from now on
+        node.poke()
+    metrics.FANOUT_ROWS.inc(len(inboxes))
     log.info("fan-out %s %s to %d inboxes", activity.type, activity.uri, len(inboxes))
+
+
+def interleave_hosts(inboxes: list[str]) -> list[str]:
+    """Round-robin over hosts (first inbox of each host, then the second...), order kept per host.
+
+    Rows are claimed in id order, so a claimed batch then spans many hosts: one
+    slow host's inboxes do not fill a worker's batch.
+    """
+    by_host: dict[str, list[str]] = {}
+    for inbox in inboxes:
+        by_host.setdefault(host_of(inbox), []).append(inbox)
+    if len(by_host) <= 1:
+        return inboxes
+    queues = list(by_host.values())
+    out: list[str] = []
+    for depth in range(max(len(q) for q in queues)):
+        out += [q[depth] for q in queues if depth < len(q)]
+    return out
 
 
 async def _clearinghouse_audiences(node, actor_id: int) -> list[str]:
@@ -124,7 +157,8 @@ def _load_json(value):
 class Deliverer:
     """Sends claimed delivery rows with one aiohttp session."""
 
-    def __init__(self, node, *, concurrency: int = 32, per_host: int = 8, timeout: float = 10.0):
+    def __init__(self, node, *, concurrency: int = 32, per_host: int = 8, timeout: float = 10.0,
+                 host_backlog: int | None = None):
         self.node = node
         self.concurrency = concurrency
         self.per_host = per_host
@@ -132,6 +166,10 @@ class Deliverer:
         self.session: aiohttp.ClientSession | None = None
         self._bodies: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
         self._checked: dict[str, float] = {}
+        self._host_slots: dict[str, asyncio.Semaphore] = {}
+        self._parked: dict[str, datetime] = {}  # hosts parked while we held their rows
+        self.host_backlog = host_backlog or HOST_BACKLOG * per_host
+        self.stopping = False  # set by Workers.stop: send nothing more, finish what is in flight
 
     async def __aenter__(self) -> Deliverer:
         connector = aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=self.per_host,
@@ -166,6 +204,9 @@ class Deliverer:
     async def send(self, row: dict) -> tuple[int | None, str | None, bool, str | None]:
         """One attempt: (status, error, permanent_error, retry_after)."""
         inbox = row["inbox"]
+        refused = self.node.blocks.reason(row["host"]) if getattr(self.node, "blocks", None) else None
+        if refused:
+            return None, refused, True, None
         try:
             await self._guard(inbox)
             body, username = await self._activity(row["activity_id"])
@@ -184,6 +225,19 @@ class Deliverer:
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             return None, f"{type(exc).__name__}: {exc}", False, None
 
+    def _slot(self, host: str) -> asyncio.Semaphore:
+        slot = self._host_slots.get(host)
+        if slot is None:
+            slot = self._host_slots[host] = asyncio.Semaphore(self.per_host)
+        return slot
+
+    def _parked_until(self, host: str) -> datetime | None:
+        until = self._parked.get(host)
+        if until is not None and until <= jobs.now():
+            del self._parked[host]
+            return None
+        return until
+
     async def run_batch(self, rows: list[dict], more=None) -> int:
         """Send a claimed batch, recording outcomes as they come in groups of ``concurrency``.
 
@@ -191,44 +245,88 @@ class Deliverer:
         send twice: the POSTs in flight plus one unrecorded group.
 
         ``more`` (an async callable returning further claimed rows, ``[]`` when none are
-        due) keeps the batch rolling: once fewer than ``2 x concurrency`` rows wait for a
-        sending slot, the next rows are claimed while these go out. Without it, sending
+        due) keeps the batch rolling: once fewer than ``2 x concurrency`` rows are ready
+        to send, the next rows are claimed while these go out. Without it, sending
         paused at every batch boundary for the final record and the next claim (measured:
         about a quarter of a 1,000-inbox fan-out, bench/fanout.py). Returns the number of
-        rows sent.
+        rows claimed.
+
+        A slow or dead host cannot hold the worker: a row first takes one of its host's
+        ``per_host`` slots, and only then one of the ``concurrency`` sending slots, so
+        rows waiting for a busy host hold no sending slot and do not count as ready (the
+        worker claims more for other hosts). At most ``host_backlog`` rows of one host
+        are held; further ones, and those of a host parked meanwhile, go back to the
+        queue unsent (their attempt not counted). After :attr:`stopping` is set nothing
+        more is sent or claimed; unsent rows are left for ``Workers.stop`` to release.
         """
         sem = asyncio.Semaphore(self.concurrency)
         finished: list[tuple[dict, tuple]] = []
+        put_back: list[tuple[dict, datetime, str]] = []
         flushing = asyncio.Lock()
-        waiting = len(rows)  # rows not yet holding a sending slot
+        held: dict[str, int] = {}  # rows of each host in this run, not yet finished
+        ready = 0  # rows holding their host's slot, waiting for a sending slot
         low = asyncio.Event()
 
         async def flush() -> None:
             async with flushing:
-                group = finished[:]
-                del finished[:len(group)]
+                group, later = finished[:], put_back[:]
+                del finished[:len(group)], put_back[:len(later)]
                 if group:
-                    await record([r for r, _ in group], [o for _, o in group])
+                    parked = await record([r for r, _ in group], [o for _, o in group])
+                    self._parked.update(parked or {})
+                for row, when, reason in later:
+                    metrics.DELIVERIES_DEFERRED.labels(reason).inc()
+                    await jobs.retry("deliveries", row["id"], next_try=when, error=row.get("last_error") or "",
+                                     extra={"attempts": max(0, row["attempts"] - 1)})
+
+        async def send(row: dict, host: str) -> tuple | None:
+            nonlocal ready
+            async with self._slot(host):
+                until = self._parked_until(host)
+                if until is not None:
+                    put_back.append((row, until, "host parked"))
+                    return None
+                ready += 1
+                try:
+                    await sem.acquire()
+                finally:
+                    ready -= 1
+                try:
+                    return None if self.stopping else await self.send(row)
+                finally:
+                    sem.release()
 
         async def one(row: dict) -> None:
-            nonlocal waiting
-            async with sem:
-                waiting -= 1
-                if waiting < 2 * self.concurrency:
-                    low.set()
-                outcome = await self.send(row)
-            finished.append((row, outcome))
+            host = row["host"]
+            row["activity_uri"] = self.node.urls.activity(row["activity_id"])
+            with logs.activity(row["activity_uri"]):
+                if held.get(host, 0) >= self.host_backlog:
+                    put_back.append((row, jobs.now() + timedelta(seconds=HOST_BUSY_DELAY), "host busy"))
+                    outcome = None
+                else:
+                    held[host] = held.get(host, 0) + 1
+                    try:
+                        outcome = await send(row, host)
+                    finally:
+                        held[host] -= 1
+            if ready < 2 * self.concurrency:
+                low.set()
+            if outcome is not None:
+                finished.append((row, outcome))
             if len(finished) >= self.concurrency and not flushing.locked():
                 await flush()
 
         groups = [asyncio.gather(*(one(r) for r in rows))]
         total = len(rows)
         try:
-            while more is not None:
+            while more is not None and not self.stopping:
                 await low.wait()
                 low.clear()
-                if any(g.done() and not g.cancelled() and g.exception() for g in groups):
+                if self.stopping or any(g.done() and not g.cancelled() and g.exception() for g in groups):
                     break  # the gather below raises it
+                groups = [g for g in groups if not g.done()]  # a long rolling batch must not keep every row
+                if ready >= 2 * self.concurrency:
+                    continue
                 try:
                     extra = await more()
                 except Exception:  # noqa: BLE001 - finish what we hold; the next pass claims again
@@ -236,7 +334,6 @@ class Deliverer:
                     break
                 if not extra:
                     break
-                waiting += len(extra)
                 total += len(extra)
                 groups.append(asyncio.gather(*(one(r) for r in extra)))
         except asyncio.CancelledError:
@@ -245,6 +342,7 @@ class Deliverer:
             raise
         await asyncio.gather(*groups)
         await flush()
+        self._host_slots.clear()  # every slot is free again
         return total
 
 
@@ -255,8 +353,8 @@ async def _text(resp) -> str:
         return ""
 
 
-async def record(rows: list[dict], results: list) -> None:
-    """Apply the retry policy to a batch of attempts and update hosts."""
+async def record(rows: list[dict], results: list) -> dict[str, datetime]:
+    """Apply the retry policy to a batch of attempts and update hosts; return hosts parked now."""
     now = jobs.now()
     done: list[int] = []
     statuses: dict[int, int] = {}
@@ -266,6 +364,10 @@ async def record(rows: list[dict], results: list) -> None:
         decision = retry.decide(status, row["attempts"], error=error, permanent_error=permanent,
                                 retry_after=retry_after, now=now)
         detail = f"{decision.reason}: {error}" if error and decision.action != "done" else decision.reason
+        metrics.count_delivery(decision.action, status, error)
+        if decision.action != "done":
+            log.info("delivery to %s: %s, %s", row["inbox"], decision.action, detail[:300],
+                     extra={"activity": row.get("activity_uri") or row["activity_id"]})
         if decision.action == "done":
             done.append(row["id"])
             if status is not None:
@@ -282,13 +384,18 @@ async def record(rows: list[dict], results: list) -> None:
                 await _inbox_gone(row["inbox"])
     if done:
         await jobs.finish("deliveries", done, extra={"delivered_at": now})
-    for host in host_ok:
-        await Host.filter(host=host).update(consecutive_failures=0, parked_until=None, last_success=now)
+    if host_ok:  # one statement for the group (hosts only have a row once they failed)
+        await Host.filter(host__in=sorted(host_ok)).update(consecutive_failures=0, parked_until=None,
+                                                           last_success=now)
+    parked = {}
     for host, detail in host_bad.items():
-        await _host_failed(host, detail, now)
+        until = await _host_failed(host, detail, now)
+        if until is not None:
+            parked[host] = until
+    return parked
 
 
-async def _host_failed(host: str, detail: str, now: datetime) -> None:
+async def _host_failed(host: str, detail: str, now: datetime) -> datetime | None:
     row, _ = await Host.get_or_create(host=host)
     row.consecutive_failures += 1
     row.last_error = detail[:2000]
@@ -296,7 +403,9 @@ async def _host_failed(host: str, detail: str, now: datetime) -> None:
     if park:
         row.parked_until = now + timedelta(seconds=park)
         log.warning("parking host %s for %.0fs after %d failures", host, park, row.consecutive_failures)
+        metrics.HOSTS_PARKED_EVENTS.inc()
     await row.save()
+    return row.parked_until if park else None
 
 
 async def _inbox_gone(inbox: str) -> None:
@@ -305,9 +414,23 @@ async def _inbox_gone(inbox: str) -> None:
     await RemoteActor.filter(inbox=inbox).update(gone=True)
 
 
+async def claim_deliveries(worker: str, limit: int) -> list[dict]:
+    """Three quarters of the oldest due rows, one quarter of the newest.
+
+    A big fan-out queues its rows before a later small activity's; oldest-first
+    alone would send every one of them first. The newest-first share lets the
+    later activity through within a few claims while the big one keeps going.
+    """
+    newest = limit // 4
+    rows = await jobs.claim("deliveries", worker, limit=limit - newest)
+    if newest and len(rows) >= limit - newest:
+        rows += await jobs.claim("deliveries", worker, limit=newest, newest=True)
+    return rows
+
+
 async def deliver_once(node, deliverer: Deliverer, worker: str, *, limit: int = 200) -> int:
     """Claim due deliveries ``limit`` at a time and send them until none are due; return how many."""
-    rows = await jobs.claim("deliveries", worker, limit=limit)
+    rows = await claim_deliveries(worker, limit)
     if not rows:
         return 0
-    return await deliverer.run_batch(rows, more=lambda: jobs.claim("deliveries", worker, limit=limit))
+    return await deliverer.run_batch(rows, more=lambda: claim_deliveries(worker, limit))

@@ -83,11 +83,12 @@ def is_ap_content_type(value: str) -> bool:
 class Fetcher:
     """Signed, guarded GETs of ActivityPub documents."""
 
-    def __init__(self, client: httpx.AsyncClient, *, key_id: str, private_key, insecure: bool):
+    def __init__(self, client: httpx.AsyncClient, *, key_id: str, private_key, insecure: bool, blocks=None):
         self.client = client
         self.key_id = key_id
         self.private_key = private_key
         self.insecure = insecure
+        self.blocks = blocks  # node.ops.blocks.DomainPolicy: blocked domains are never fetched
 
     async def get(self, url: str) -> dict:
         """GET ``url`` as ActivityPub JSON; the document's ``id`` must equal ``url``."""
@@ -104,6 +105,8 @@ class Fetcher:
     async def _get_following_redirects(self, url: str) -> tuple[dict, str]:
         for _ in range(MAX_REDIRECTS + 1):
             await check_url(url, insecure=self.insecure)
+            if self.blocks is not None and self.blocks.refuses(url):
+                raise RefusedAddress(url, self.blocks.reason(url))
             headers = sign_headers("GET", url, key_id=self.key_id, private_key=self.private_key)
             try:
                 async with self.client.stream("GET", url, headers=headers, timeout=TIMEOUT,

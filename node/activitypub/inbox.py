@@ -2,7 +2,8 @@
 
 Order (each step answers its own 4xx and stores nothing):
 size limit (413) -> upload deadline (408) -> content type (415) -> JSON depth
-(400) -> parse (400) -> shape (400) -> signature structure, Date window and
+(400) -> parse (400) -> shape (400) -> actor's domain blocked or not allowed
+(403, node.ops.blocks) -> signature structure, Date window and
 digest (401) -> key lookup, refetched once on failure (401) -> key owner ==
 actor (401) -> object on the actor's host (400) -> stored (group commit) -> 202.
 
@@ -24,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 from node.activitypub.fetch import FetchError
 from node.activitypub.remote import get_id
 from node.activitypub.signatures import SignatureError, parse_request
+from node.ops import metrics
 from node.storage import jobs
 
 log = logging.getLogger("aan.inbox")
@@ -125,6 +127,8 @@ async def authenticate(node, request: Request, body: bytes, activity: dict) -> s
         object_id = get_id(activity.get("object"))
         if object_id and urlsplit(object_id).netloc.lower() != urlsplit(actor).netloc.lower():
             raise Rejected(400, "object id is not on the actor's host")
+    if urlsplit(activity["id"]).netloc.lower() != urlsplit(actor).netloc.lower():
+        raise Rejected(400, "activity id is not on the actor's host")
     return owner
 
 
@@ -175,14 +179,27 @@ class InboxWriter:
                 self.node.poke()
 
 
+def check_domain(node, activity: dict) -> None:
+    """403 for an actor on a blocked domain, or not on the allow-list (node.ops.blocks)."""
+    policy = getattr(node, "blocks", None)
+    reason = policy.reason(get_id(activity.get("actor"))) if policy else None
+    if reason:
+        raise Rejected(403, reason)
+
+
 async def inbox_endpoint(request: Request) -> Response:
     node = request.app.state.node
+    activity = None
     try:
         body = await read_body(request)
         activity = parse_activity(request, body)
+        check_domain(node, activity)
         actor = await authenticate(node, request, body, activity)
     except Rejected as exc:
-        log.info("inbox rejected %s: %s", exc.status, exc.reason)
+        metrics.INBOX_REJECTED.labels(metrics.reject_reason(exc.status, exc.reason), str(exc.status)).inc()
+        log.info("inbox rejected %s: %s", exc.status, exc.reason,
+                 extra={"activity": activity.get("id") if activity else None})
         return JSONResponse({"error": exc.reason}, status_code=exc.status)
     await request.app.state.inbox_writer.store(activity["id"], actor, body.decode())
+    metrics.INBOX_ACCEPTED.inc()
     return Response(status_code=202)

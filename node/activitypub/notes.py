@@ -53,6 +53,7 @@ AAN_CONTEXT: list[Any] = [
 # Keys under which a received Note may carry the extension: compacted with our
 # context, with a bare prefix, or fully expanded by a JSON-LD processor.
 _ALERT_KEYS = ("alert", "aan:alert", f"{AAN_NAMESPACE}alert")
+MAX_ATTACHMENTS = 4
 
 
 def alert_to_note(
@@ -63,8 +64,13 @@ def alert_to_note(
     alert_id: str,
     published: dt.datetime,
     updated: dt.datetime | None = None,
+    attachments: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Build the Mastodon-friendly ``Note`` for ``alert``, published by actor ``username``."""
+    """Build the Mastodon-friendly ``Note`` for ``alert``, published by actor ``username``.
+
+    ``attachments`` are ``Image`` objects (``url``, ``mediaType``, alt text as
+    ``name``); Mastodon keeps at most four (interop-mastodon.md 6.8).
+    """
     url = urls.alert(alert_id)
     tags = alert_hashtags(alert, urls)
     hashtags_html = _hashtags_paragraph(tags)
@@ -97,7 +103,7 @@ def alert_to_note(
     note["content"] = content_map[alert.language]
     note["contentMap"] = content_map
     note["tag"] = tags
-    note["attachment"] = []
+    note["attachment"] = list(attachments or [])[:MAX_ATTACHMENTS]
     note["alert"] = alert.to_dict()
     return note
 

@@ -6,6 +6,7 @@ while ``aan serve`` (or ``aan worker``) does the network work.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
@@ -64,13 +65,27 @@ def envelope(kind: str, urls: Urls, actor: models.LocalActor, activity_id: str, 
     return activity
 
 
-async def publish_alert(actor: models.LocalActor, urls: Urls, alert: Alert) -> models.Alert:
-    alert_id = new_id()
+@contextlib.asynccontextmanager
+async def _transaction(conn=None):
+    """The caller's transaction if it passes one, else a new one."""
+    if conn is not None:
+        yield conn
+    else:
+        async with in_transaction() as new:
+            yield new
+
+
+async def publish_alert(actor: models.LocalActor, urls: Urls, alert: Alert, *,
+                        attachments: list[dict] | None = None, alert_id: str | None = None,
+                        conn=None) -> models.Alert:
+    """Store the alert and queue its Create; with ``conn``, inside the caller's transaction."""
+    alert_id = alert_id or new_id()
     published = now()
-    note = alert_to_note(alert, urls=urls, username=actor.username, alert_id=alert_id, published=published)
+    note = alert_to_note(alert, urls=urls, username=actor.username, alert_id=alert_id, published=published,
+                         attachments=attachments)
     activity_id = new_id()
     create = envelope("Create", urls, actor, activity_id, note, published)
-    async with in_transaction() as conn:
+    async with _transaction(conn) as conn:
         row = await models.Alert.create(
             id=alert_id, local_actor=actor, data=alert.to_dict(), headline=alert.headline[:512],
             language=alert.language, country=alert.country, published=published, using_db=conn,
@@ -90,13 +105,19 @@ def alert_id_from(urls: Urls, id_or_url: str) -> str:
     return urls.alert_id_from_url(id_or_url) or id_or_url
 
 
-async def update_alert(urls: Urls, alert_id: str, alert: Alert) -> models.Alert:
+async def update_alert(urls: Urls, alert_id: str, alert: Alert, *,
+                       attachments: list[dict] | None = None) -> models.Alert:
+    """Replace the alert and queue an Update (images kept unless ``attachments`` replaces them)."""
     row = await get_alert(alert_id)
     actor = row.local_actor
     previous = row.updated or row.published
     updated = max(now(), previous + timedelta(seconds=1))
+    if attachments is None:
+        from node.webui.media import note_attachments
+
+        attachments = (await note_attachments(urls, [row.id]))[row.id]
     note = alert_to_note(alert, urls=urls, username=actor.username, alert_id=row.id,
-                         published=row.published, updated=updated)
+                         published=row.published, updated=updated, attachments=attachments)
     activity_id = new_id()
     update = envelope("Update", urls, actor, activity_id, note, updated)
     async with in_transaction() as conn:
@@ -177,9 +198,12 @@ async def send_undo_follow(actor: models.LocalActor, urls: Urls, target: models.
 
 
 async def send_actor_update(actor: models.LocalActor, urls: Urls, *, clearinghouse: bool = False) -> None:
-    """Tell followers the profile changed (name, summary, fields, pinned alerts)."""
+    """Tell followers the profile changed (name, summary, fields, avatar, header, pinned alerts)."""
+    from node.webui.profile import header_image
+
     activity_id = new_id()
-    document = actor_document(actor, urls, clearinghouse=clearinghouse)
+    document = actor_document(actor, urls, clearinghouse=clearinghouse,
+                              header=await header_image(urls, actor.username))
     context = document.pop("@context")
     update = envelope("Update", urls, actor, activity_id, document, now())
     update["@context"] = context

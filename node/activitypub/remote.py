@@ -147,6 +147,8 @@ async def resolve(node, handle_or_url: str) -> RemoteActor:
     from node.activitypub.fetch import check_url
 
     await check_url(url, insecure=node.insecure)
+    if node.fetcher.blocks is not None and node.fetcher.blocks.refuses(url):
+        raise FetchError(url, node.fetcher.blocks.reason(url))
     headers = sign_headers("GET", url, key_id=node.urls.instance_key_id, private_key=node.fetcher.private_key,
                            accept="application/jrd+json, application/json")
     try:

@@ -17,6 +17,8 @@ from node.activitypub.notes import AAN_CONTEXT, alert_to_note
 from node.alerts import Alert as AlertModel
 from node.clearinghouse import topics
 from node.storage.models import Activity, Alert, Follower, Following
+from node.webui.media import note_attachments
+from node.webui.profile import header_image
 
 AP_MEDIA_TYPE = "application/activity+json"
 PAGE_SIZE = 20
@@ -45,9 +47,9 @@ def not_found(reason: str = "not found") -> JSONResponse:
     return JSONResponse({"error": reason}, status_code=404)
 
 
-def actor_doc(node, actor) -> dict:
+def actor_doc(node, actor, header: dict | None = None) -> dict:
     main_ch = node.config.role == "clearinghouse" and actor.username == node.config.username
-    return docs.actor_document(actor, node.urls, clearinghouse=main_ch)
+    return docs.actor_document(actor, node.urls, clearinghouse=main_ch, header=header)
 
 
 async def local_actor(node, username: str | None):
@@ -122,7 +124,7 @@ async def actor_endpoint(request: Request) -> Response:
     node = request.app.state.node
     if not wants_activitypub(request):
         return RedirectResponse(node.urls.profile(actor.username), status_code=302)
-    return APResponse(actor_doc(node, actor))
+    return APResponse(actor_doc(node, actor, await header_image(node.urls, actor.username)))
 
 
 async def personal_inbox_endpoint(request: Request) -> Response:
@@ -167,12 +169,13 @@ async def outbox_endpoint(request: Request) -> Response:
         has_next = len(rows) > PAGE_SIZE
         creates = {a.object_uri: a for a in await Activity.filter(
             type="Create", object_uri__in=[urls.alert(r.id) for r in rows[:PAGE_SIZE]])}
+        attachments = await note_attachments(urls, [r.id for r in rows[:PAGE_SIZE]])
         for row in rows[:PAGE_SIZE]:
             create = creates.get(urls.alert(row.id))
             if create:
                 activity = orjson.loads(create.body)
                 activity.pop("@context", None)
-                activity["object"] = _note(row, urls, actor.username)
+                activity["object"] = _note(row, urls, actor.username, attachments[row.id])
                 activity["object"].pop("@context", None)
                 items.append(activity)
     return APResponse(collection(urls.outbox(actor.username), total, page, items, has_next=has_next))
@@ -218,9 +221,10 @@ async def featured_endpoint(request: Request) -> Response:
                        "orderedItems": [urls.alert(r.id) for r in rows]})
 
 
-def _note(row: Alert, urls, username: str) -> dict:
+def _note(row: Alert, urls, username: str, attachments: list[dict] | None = None) -> dict:
     return alert_to_note(AlertModel.from_dict(row.data), urls=urls, username=username,
-                         alert_id=row.id, published=row.published, updated=row.updated)
+                         alert_id=row.id, published=row.published, updated=row.updated,
+                         attachments=attachments)
 
 
 async def alert_document(request: Request, alert_id: str) -> Response:
@@ -231,7 +235,8 @@ async def alert_document(request: Request, alert_id: str) -> Response:
     if row.deleted_at:
         return APResponse({"@context": AAN_CONTEXT, "id": urls.alert(row.id), "type": "Tombstone",
                            "formerType": "Note", "deleted": docs.iso(row.deleted_at)}, status_code=410)
-    return APResponse(_note(row, urls, row.local_actor.username))
+    attachments = (await note_attachments(urls, [row.id]))[row.id]
+    return APResponse(_note(row, urls, row.local_actor.username, attachments))
 
 
 async def activity_endpoint(request: Request) -> Response:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import jellyfish
 from anyascii import anyascii
@@ -28,6 +29,7 @@ def name_key(name: str) -> str:
     return " ".join(sorted(tokens))
 
 
+@lru_cache(maxsize=16384)  # pure; called for every pair of names compared
 def sound_key(key: str) -> str:
     return " ".join(sorted(jellyfish.metaphone(t) for t in key.split()))
 

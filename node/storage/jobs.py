@@ -48,25 +48,28 @@ def _sql(sql: str) -> str:
 
 
 async def claim(table: str, worker: str, *, limit: int = 50, lease: float | None = None,
-                at: datetime | None = None) -> list[dict]:
-    """Claim up to ``limit`` due rows of ``table`` for ``lease`` seconds."""
+                at: datetime | None = None, newest: bool = False) -> list[dict]:
+    """Claim up to ``limit`` due rows of ``table`` for ``lease`` seconds (the oldest due, or ``newest``)."""
     if table not in QUEUES:
         raise ValueError(f"unknown queue {table!r}")
     at = at or now()
     until = at + timedelta(seconds=LEASE if lease is None else lease)
-    parked = ""
-    params: list = [until, worker, at, at]
+    parked, parked_params = "", []
     if table == "deliveries":
         parked = " AND host NOT IN (SELECT host FROM hosts WHERE parked_until IS NOT NULL AND parked_until > ?)"
-        params.append(at)
+        parked_params = [at]
     lock = " FOR UPDATE SKIP LOCKED" if db.is_postgres() else ""
+    # Two index range scans on (status, next_try, id) instead of one scan of the whole table: the due
+    # pending rows in order, and rows whose holder died (lease over). Each may bring ``limit`` rows.
     sql = (
+        f"WITH due AS (SELECT id FROM {table} WHERE status='pending' AND next_try <= ?{parked} "
+        f"ORDER BY {'next_try DESC, id DESC' if newest else 'next_try, id'} LIMIT ?{lock}), "
+        f"expired AS (SELECT id FROM {table} WHERE status='running' AND lease_until < ?{parked} "
+        f"ORDER BY lease_until LIMIT ?{lock}) "
         f"UPDATE {table} SET status='running', lease_until=?, locked_by=?, attempts=attempts+1 "
-        f"WHERE id IN (SELECT id FROM {table} WHERE "
-        f"((status='pending' AND next_try <= ?) OR (status='running' AND lease_until < ?)){parked} "
-        f"ORDER BY next_try, id LIMIT ?{lock}) RETURNING *"
+        f"WHERE id IN (SELECT id FROM due UNION ALL SELECT id FROM expired) RETURNING *"
     )
-    params.append(limit)
+    params = [at, *parked_params, limit, at, *parked_params, limit, until, worker]
     rows = await db.conn().execute_query_dict(_sql(sql), params)
     rows.sort(key=lambda r: r["id"])
     return rows
@@ -109,6 +112,17 @@ async def release(table: str, worker: str) -> None:
     """Give back every row this worker holds (graceful shutdown)."""
     sql = f"UPDATE {table} SET status='pending', lease_until=NULL, locked_by=NULL WHERE locked_by=? AND status='running'"
     await db.conn().execute_query(_sql(sql), [worker])
+
+
+async def analyze(table: str) -> None:
+    """Refresh PostgreSQL's statistics of a queue table (after a burst of rows; no-op on SQLite).
+
+    Planned with statistics from when the table was nearly empty, the claim scans and sorts every
+    pending row (measured: 50 ms per claim with 90,000 pending) instead of reading the first rows of
+    its index; autovacuum's own ANALYZE can come a minute or more later.
+    """
+    if table in QUEUES and db.is_postgres():
+        await db.conn().execute_script(f"ANALYZE {table}")
 
 
 async def counts(table: str) -> dict[str, int]:

@@ -167,6 +167,7 @@ class InboxItem(QueueMixin, Model):
 
     class Meta:
         table = "inbox_items"
+        indexes = (("status", "next_try", "id"),)  # the claim's range scan (node.storage.jobs.claim)
 
 
 class FanoutJob(QueueMixin, Model):
@@ -179,6 +180,7 @@ class FanoutJob(QueueMixin, Model):
 
     class Meta:
         table = "fanout_jobs"
+        indexes = (("status", "next_try", "id"),)  # the claim's range scan (node.storage.jobs.claim)
 
 
 class Delivery(QueueMixin, Model):
@@ -194,6 +196,7 @@ class Delivery(QueueMixin, Model):
     class Meta:
         table = "deliveries"
         unique_together = (("activity", "inbox"),)
+        indexes = (("status", "next_try", "id"),)  # the claim's range scan (node.storage.jobs.claim)
 
 
 class Host(Model):

@@ -7,17 +7,19 @@ from pathlib import Path
 from struct import pack
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from node import vocab
 from node.activitypub import routes as ap
-from node.activitypub.actors import iso
+from node.activitypub.actors import avatar_url, iso
 from node.activitypub.notes import alert_hashtags
 from node.alerts import Alert as AlertModel
-from node.render import markdown_to_page_html
 from node.storage.models import Alert, Follower
+from node.webui import i18n
+from node.webui.media import note_attachments
+from node.webui.profile import header_image
+from node.webui.public import alert_view, approved_replies, display_language, media_response, ui_language
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -31,32 +33,34 @@ def _labels(codes, table) -> list[str]:
     return [vocab.label(table, c) for c in codes or []]
 
 
+# Public pages load nothing from elsewhere and run no script; styles are inline.
+PUBLIC_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+                               "base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
 def _render(name: str, status_code: int = 200, **context) -> HTMLResponse:
-    return HTMLResponse(TEMPLATES.get_template(name).render(**context), status_code=status_code)
+    return HTMLResponse(TEMPLATES.get_template(name).render(**context), status_code=status_code,
+                        headers=PUBLIC_HEADERS)
 
 
-def _view(row: Alert, urls) -> dict:
-    alert = AlertModel.from_dict(row.data)
-    return {
-        "id": row.id, "url": urls.alert(row.id), "alert": alert, "published": row.published,
-        "updated": row.updated, "type_label": vocab.label(vocab.ALERT_TYPES, alert.type),
-        "country_name": vocab.label(vocab.COUNTRIES, alert.country),
-        "categories": _labels(alert.categories, vocab.CATEGORIES),
-        "act_types": _labels(alert.act_types, vocab.ACT_TYPES),
-        "body_raw": (body := markdown_to_page_html(alert.body)),
-        "body_html": Markup(body),
-        "translations": {
-            lang: {"t": t, "body_html": Markup(markdown_to_page_html(t.body or ""))}
-            for lang, t in (alert.translations or {}).items()
-        },
-        "dir": "rtl" if alert.language.split("-")[0] in RTL else "ltr",
-        "rtl": RTL,
-    }
+def _view(row: Alert, urls, ui: i18n.Translator | None = None, language: str | None = None,
+          attachments: list[dict] | None = None) -> dict:
+    """The alert as its page shows it, labels in ``ui``'s language, text in ``language``."""
+    return alert_view(AlertModel.from_dict(row.data), url=urls.alert(row.id), ui=ui or i18n.Translator("en"),
+                      published=row.published, updated=row.updated, language=language,
+                      attachments=attachments, alert_id=row.id)
 
 
-def _base(request: Request) -> dict:
+def _base(request: Request, lang: str | None = None) -> dict:
     node = request.app.state.node
-    return {"node": node.config, "urls": node.urls, "org": node.org, "vocab": vocab}
+    ui = i18n.Translator(lang or i18n.negotiate(request, request.query_params.get("lang")))
+    return {"node": node.config, "urls": node.urls, "org": node.org, "vocab": vocab,
+            "t": ui, "lang": ui.lang, "dir": ui.dir, "avatar": avatar_url(node.org, node.urls),
+            "ui_languages": [(code, i18n.native_language_name(code)) for code in i18n.UI_LANGUAGES]}
 
 
 async def alert_endpoint(request: Request) -> Response:
@@ -71,7 +75,14 @@ async def alert_endpoint(request: Request) -> Response:
         return _render("message.html", 410, title="Alert withdrawn",
                        message="This alert was deleted by its publisher.", **_base(request))
     urls = request.app.state.node.urls
-    return _render("alert.html", item=_view(row, urls), **_base(request))
+    alert = AlertModel.from_dict(row.data)
+    display = display_language(alert, request.query_params.get("lang"), request.headers.get("accept-language", ""))
+    base = _base(request, ui_language(display, request))
+    attachments = (await note_attachments(urls, [row.id]))[row.id]
+    response = _render("alert.html", item=_view(row, urls, base["t"], display, attachments),
+                       replies=await approved_replies(urls.alert(row.id)), **base)
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
 
 
 async def index_endpoint(request: Request) -> Response:
@@ -80,16 +91,18 @@ async def index_endpoint(request: Request) -> Response:
     page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100_000 else 1
     rows = await Alert.filter(deleted_at=None).prefetch_related("local_actor").order_by("-published", "-id") \
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
-    items = [_view(r, urls) for r in rows[:PAGE_SIZE]]
-    return _render("index.html", items=items, page=page, has_next=len(rows) > PAGE_SIZE, **_base(request))
+    base = _base(request)
+    items = [_view(r, urls, base["t"]) for r in rows[:PAGE_SIZE]]
+    return _render("index.html", items=items, page=page, has_next=len(rows) > PAGE_SIZE, **base)
 
 
 async def tag_endpoint(request: Request) -> Response:
     urls = request.app.state.node.urls
     name = request.path_params["name"].lower()
     rows = await Alert.filter(deleted_at=None).prefetch_related("local_actor").order_by("-published", "-id").limit(500)
-    items = [v for v in (_view(r, urls) for r in rows) if name in _tag_names(v["alert"], urls)][:PAGE_SIZE]
-    return _render("index.html", items=items, page=1, has_next=False, tag=name, **_base(request))
+    base = _base(request)
+    items = [v for v in (_view(r, urls, base["t"]) for r in rows) if name in _tag_names(v["alert"], urls)][:PAGE_SIZE]
+    return _render("index.html", items=items, page=1, has_next=False, tag=name, **base)
 
 
 def _tag_names(alert: AlertModel, urls) -> set[str]:
@@ -102,11 +115,13 @@ async def profile_endpoint(request: Request) -> Response:
     actor = await ap.local_actor(node, username)
     if actor is None:
         return _render("message.html", 404, title="Not found", message="No such account.", **_base(request))
+    header = await header_image(node.urls, actor.username)
     if ap.wants_activitypub(request):
-        return ap.APResponse(ap.actor_doc(node, actor))
+        return ap.APResponse(ap.actor_doc(node, actor, header))
     followers = await Follower.filter(local_actor=actor).count()
     count = await Alert.filter(local_actor=actor, deleted_at=None).count()
-    return _render("profile.html", actor=actor, followers=followers, count=count, **_base(request))
+    return _render("profile.html", actor=actor, followers=followers, count=count, header=header,
+                   actor_avatar=avatar_url(actor, node.urls), custom_avatar=bool(actor.icon_url), **_base(request))
 
 
 async def atom_endpoint(request: Request) -> Response:
@@ -125,6 +140,9 @@ async def media_endpoint(request: Request) -> Response:
         if name == f"{username}-avatar.png":
             return Response(default_avatar(username), media_type="image/png",
                             headers={"Cache-Control": "public, max-age=86400"})
+    uploaded = await media_response(node, name)  # images of live alerts, uploaded avatar and header
+    if uploaded is not None:
+        return uploaded
     return JSONResponse({"error": "not found"}, status_code=404)
 
 

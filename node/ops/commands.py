@@ -1,0 +1,226 @@
+"""The operator's commands: ``aan backup``, ``aan restore``, ``aan keys``, ``aan block``.
+
+Registered into the ``aan`` parser by :func:`register`; each error is a
+:class:`node.cli.CliError` (one line, exit status 2, nothing changed).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+_CLI = None  # the running node.cli module (it is ``__main__`` under ``python -m node.cli``)
+
+
+def _cli():
+    if _CLI is None:
+        from node import cli
+
+        return cli
+    return _CLI
+
+
+# --- migrate ------------------------------------------------------------------------------------
+
+async def migrate_locked(url: str) -> list[str]:
+    """``db.migrate`` under a PostgreSQL advisory lock, so two processes upgrading at once take turns."""
+    import asyncpg
+
+    from node.storage import db
+
+    if db.dialect(url) != "postgres":
+        return await db.migrate(url)
+    dsn = db.normalise_url(url).split("?", 1)[0].replace("postgres://", "postgresql://", 1)
+    conn = await asyncpg.connect(dsn, timeout=10)
+    try:
+        await conn.execute("SELECT pg_advisory_lock(7305419)")  # any fixed number, ours
+        return await db.migrate(url)
+    finally:
+        await conn.close()  # closing the session releases the lock
+
+
+# --- backup and restore -------------------------------------------------------------------------
+
+async def cmd_backup(args) -> None:
+    from node.ops import backup
+
+    cli = _cli()
+    config = cli._config(args)
+    target = Path(args.file)
+    if target.exists() and not args.force:
+        raise cli.CliError(f"{target} exists (pass --force to replace it)")
+    node = await cli._open(config)
+    try:
+        manifest = await backup.backup(config, target, full=args.full)
+    finally:
+        await node.close()
+    rows = sum(manifest["tables"].values())
+    print(f"backed up @{config.handle} to {target}: {rows} rows in {len(manifest['tables'])} tables"
+          f"{' (with finished queue rows)' if args.full else ''}; it holds private keys, keep it secret")
+
+
+async def cmd_restore(args) -> None:
+    from node.ops import backup
+    from node.storage import db
+
+    cli = _cli()
+    if args.db:
+        try:
+            db.dialect(args.db)
+        except ValueError as exc:
+            raise cli.CliError(str(exc)) from None
+    data_dir = cli._data_dir(args)
+    try:
+        config, manifest = await backup.restore(Path(args.file), data_dir, database_url=args.db)
+    except backup.BackupError as exc:
+        raise cli.CliError(str(exc)) from None
+    print(f"restored @{config.handle} into {data_dir} ({db.dialect(config.database_url)}); "
+          f"{manifest['tables'].get('followers', 0)} followers, {manifest['tables'].get('alerts', 0)} alerts. "
+          f"Point DNS at this machine and run 'aan serve'.")
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+async def cmd_keys(args) -> None:
+    from node.ops import keys, runtime
+
+    cli = _cli()
+    config = cli._config(args)
+    node = await cli._open(config)
+    try:
+        if args.keys_command == "show":
+            for username in sorted(node.actors):
+                actor = node.actors[username]
+                print(f"{node.key_id(username)}  {keys.fingerprint(actor.public_key_pem)}")
+            return
+        username = args.actor or config.username
+        try:
+            actor, old, told = await keys.rotate(node, username, delay=runtime.REFRESH + 2)
+        except keys.KeyError_ as exc:
+            raise cli.CliError(str(exc)) from None
+        print(f"rotated the key of {node.key_id(username)}: {old} -> {keys.fingerprint(actor.public_key_pem)}")
+        if told:
+            print(f"Update(actor) queued to {told} follower(s); it leaves in {runtime.REFRESH + 2:.0f} s, "
+                  "once running processes have loaded the new key")
+    finally:
+        await node.close()
+
+
+# --- domain blocks ------------------------------------------------------------------------------
+
+async def cmd_block(args) -> None:
+    from node.ops import blocks
+
+    cli = _cli()
+    config = cli._config(args)
+    node = await cli._open(config)
+    try:
+        await _block(args, config, blocks)
+    except blocks.BlockError as exc:
+        raise cli.CliError(str(exc)) from None
+    finally:
+        await node.close()
+
+
+async def _block(args, config, blocks) -> None:
+    action = args.block_command
+    if action in ("add", "allow"):
+        row = await blocks.add(args.domain, kind="block" if action == "add" else "allow",
+                               reason=args.reason or "", own=config.domain)
+        print(f"{'blocked' if row.kind == 'block' else 'allowed'} {row.domain}"
+              f"{' (and its subdomains)' if ':' not in row.domain else ''}")
+    elif action == "remove":
+        removed = await blocks.remove(args.domain)
+        print(f"removed {blocks.normalise(args.domain)}" if removed else f"{args.domain} was not listed")
+    elif action == "list":
+        mode = await blocks.get_mode()
+        rows = await blocks.listing()
+        if args.json:
+            print(json.dumps({"mode": mode, "domains": [
+                {"domain": r.domain, "kind": r.kind, "reason": r.reason} for r in rows]}, indent=2))
+            return
+        print(f"mode: {mode}")
+        for row in rows:
+            print(f"{row.kind:5}  {row.domain}  {row.reason}".rstrip())
+        print(f"{sum(r.kind == 'block' for r in rows)} blocked, {sum(r.kind == 'allow' for r in rows)} allowed")
+    elif action == "import":
+        await _import(args, config, blocks)
+    elif action == "mode":
+        if args.mode:
+            await blocks.set_mode(args.mode)
+            allowed = sum(r.kind == "allow" for r in await blocks.listing())
+            print(f"federation mode: {args.mode}"
+                  + (f" ({allowed} allowed domain(s); everyone else is refused)" if args.mode == "allowlist" else ""))
+        else:
+            print(f"federation mode: {await blocks.get_mode()}")
+
+
+async def _import(args, config, blocks) -> None:
+    cli = _cli()
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise cli.CliError(f"cannot read {args.file}: {exc}") from None
+    parsed = blocks.parse_blocklist(text)
+    if not parsed.entries and not parsed.skipped:
+        raise cli.CliError(f"{args.file} lists no domains")
+    new, updated = await blocks.import_entries(
+        parsed.entries, kind="allow" if args.allow else "block",
+        default_reason=args.reason or f"imported from {Path(args.file).name}", own=config.domain)
+    print(f"{'allowed' if args.allow else 'blocked'} {new} new domain(s), updated {updated}, "
+          f"skipped {len(parsed.skipped)}")
+    for line, why in parsed.skipped[:20]:
+        print(f"  skipped {line}: {why}")
+
+
+# --- parser -------------------------------------------------------------------------------------
+
+def register(sub, common, cli=None) -> None:
+    """Add ``backup``, ``restore``, ``keys`` and ``block`` to the ``aan`` parser of module ``cli``."""
+    global _CLI
+    _CLI = cli
+    p = sub.add_parser("backup", parents=[common], help="write a portable archive of this node (FILE.tar.gz)")
+    p.add_argument("file")
+    p.add_argument("--full", action="store_true", help="also finished queue rows (delivery history)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common],
+                       help="create a node in a fresh --data-dir from a backup archive")
+    p.add_argument("file")
+    p.add_argument("--db", help="database URL to restore into (must be empty; default SQLite in the data dir)")
+    p.set_defaults(func=cmd_restore)
+
+    keys = sub.add_parser("keys", parents=[common], help="show or rotate signing keys")
+    ksub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    p = ksub.add_parser("show", parents=[common], help="keyIds and key fingerprints")
+    p.set_defaults(func=cmd_keys)
+    p = ksub.add_parser("rotate", parents=[common],
+                        help="new key pair under the same keyId; sends Update(actor) to followers")
+    p.add_argument("--actor", help="username (default: the organisation; 'actor' is the instance actor)")
+    p.set_defaults(func=cmd_keys)
+
+    block = sub.add_parser("block", parents=[common], help="domain blocks and allow-list mode")
+    bsub = block.add_subparsers(dest="block_command", required=True, metavar="ACTION")
+    for name, helptext in (("add", "block DOMAIN (and its subdomains)"),
+                           ("allow", "allow DOMAIN in allow-list mode")):
+        p = bsub.add_parser(name, parents=[common], help=helptext)
+        p.add_argument("domain")
+        p.add_argument("--reason", default="")
+        p.set_defaults(func=cmd_block)
+    p = bsub.add_parser("remove", parents=[common], help="remove DOMAIN from the list (block or allow)")
+    p.add_argument("domain")
+    p.set_defaults(func=cmd_block)
+    p = bsub.add_parser("list", parents=[common], help="the mode and every listed domain")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_block)
+    p = bsub.add_parser("import", parents=[common],
+                        help="block every domain in FILE (Mastodon CSV export, or one domain per line)")
+    p.add_argument("file")
+    p.add_argument("--allow", action="store_true", help="FILE is an allow-list instead")
+    p.add_argument("--reason", default="")
+    p.set_defaults(func=cmd_block)
+    p = bsub.add_parser("mode", parents=[common], help="show or set: blocklist (default) or allowlist")
+    p.add_argument("mode", nargs="?", choices=("blocklist", "allowlist"))
+    p.set_defaults(func=cmd_block)
+

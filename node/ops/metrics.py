@@ -1,0 +1,191 @@
+"""Prometheus metrics (``prometheus-client``), in the text exposition format.
+
+Two kinds:
+
+* **Process counters** (this process's work since it started): HTTP requests by
+  route template and status, inbox accepted and rejected by reason, delivery
+  attempts by outcome and status class, retries, hosts parked, deliveries put
+  back unsent, fan-out rows. Prometheus sums them over processes; each
+  ``aan worker`` exposes its own with ``--metrics-port``.
+* **Database gauges** (the state every process shares): queue rows per queue and
+  status (``done`` rows are not counted), the age of the oldest due row per
+  queue, hosts parked now. Computed from the database when the web process's
+  ``/metrics`` is scraped, so any one web process answers for the whole node.
+
+``/metrics`` is open unless ``AAN_METRICS_TOKEN`` is set (then it needs
+``Authorization: Bearer TOKEN``); the shipped proxy configurations do not pass
+``/metrics`` through, so Prometheus scrapes the app port on the private network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import os
+import time
+from datetime import UTC, datetime
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    start_http_server,
+)
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from node.storage import db, jobs
+
+log = logging.getLogger("aan.metrics")
+
+HTTP_REQUESTS = Counter("aan_http_requests", "HTTP requests answered, by route template, method and status",
+                        ["route", "method", "status"])
+HTTP_SECONDS = Histogram("aan_http_request_duration_seconds", "Time to answer an HTTP request, by route",
+                         ["route"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10))
+INBOX_ACCEPTED = Counter("aan_inbox_accepted", "Activities the inbox stored and answered 202")
+INBOX_REJECTED = Counter("aan_inbox_rejected", "Activities the inbox refused, by reason and status",
+                         ["reason", "status"])
+DELIVERIES = Counter("aan_deliveries", "Delivery attempts by outcome (done, retry, fail, gone) and "
+                     "status class (2xx..5xx, network, refused, blocked)", ["outcome", "status_class"])
+DELIVERY_RETRIES = Counter("aan_delivery_retries", "Delivery attempts that failed and were scheduled again")
+DELIVERIES_DEFERRED = Counter("aan_deliveries_deferred", "Claimed deliveries put back unsent "
+                              "(host parked or busy in this worker)", ["reason"])
+HOSTS_PARKED_EVENTS = Counter("aan_hosts_parked_events", "Times a failing remote host was parked")
+FANOUT_ROWS = Counter("aan_fanout_rows", "Delivery rows created by fan-out")
+
+for _outcome, _class in (("done", "2xx"), ("retry", "5xx"), ("retry", "4xx"), ("retry", "network"),
+                         ("fail", "4xx"), ("fail", "network"), ("fail", "refused"), ("fail", "blocked"),
+                         ("gone", "4xx")):
+    DELIVERIES.labels(_outcome, _class)  # the usual series exist (at 0) before the first delivery
+
+DB_REGISTRY = CollectorRegistry(auto_describe=True)
+QUEUE_ROWS = Gauge("aan_queue_rows", "Rows in each queue by status (done rows are not counted)",
+                   ["queue", "status"], registry=DB_REGISTRY)
+QUEUE_OLDEST_DUE = Gauge("aan_queue_oldest_due_seconds", "How long the oldest due pending row has waited",
+                         ["queue"], registry=DB_REGISTRY)
+HOSTS_PARKED = Gauge("aan_hosts_parked", "Remote hosts parked now (their deliveries wait)", registry=DB_REGISTRY)
+DATABASE_UP = Gauge("aan_database_up", "1 if the last scrape could read the database", registry=DB_REGISTRY)
+SCRAPE_SECONDS = Gauge("aan_database_scrape_seconds", "Time the database gauges took to read", registry=DB_REGISTRY)
+
+_REJECT_REASONS = (  # (substring of the inbox's reason, label); first match wins
+    ("domain", "blocked"), ("allow-list", "blocked"), ("larger than", "too_large"),
+    ("deadline", "timeout"), ("content type", "content_type"), ("nested", "malformed"),
+    ("malformed", "malformed"), ("not a JSON object", "malformed"), ("has no valid", "malformed"),
+    ("Content-Length", "malformed"), ("cannot fetch key", "key_fetch"), ("key owner", "actor_mismatch"),
+    ("object id", "foreign_object"),
+)
+
+
+def reject_reason(status: int, reason: str) -> str:
+    """A small fixed set of labels for the inbox's free-text reasons."""
+    for needle, label in _REJECT_REASONS:
+        if needle in reason:
+            return label
+    return "signature" if status == 401 else "other"
+
+
+def status_class(status: int | None, error: str | None) -> str:
+    if status is not None:
+        return f"{status // 100}xx"
+    error = error or ""
+    if "blocked" in error or "allow-list" in error:
+        return "blocked"
+    if "refusing" in error or "plain http" in error or "not an http" in error:
+        return "refused"
+    return "network"
+
+
+def count_delivery(action: str, status: int | None, error: str | None) -> None:
+    DELIVERIES.labels(action, status_class(status, error)).inc()
+    if action == "retry":
+        DELIVERY_RETRIES.inc()
+
+
+class MetricsMiddleware:
+    """Counts every HTTP request by the route template that answered it (``unmatched`` if none)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+        start = time.perf_counter()
+
+        async def send_status(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            HTTP_REQUESTS.labels(route, scope.get("method", ""), str(status)).inc()
+            HTTP_SECONDS.labels(route).observe(time.perf_counter() - start)
+
+
+def _as_datetime(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+async def refresh_database_gauges() -> None:
+    """Read queue depths and parked hosts from the database into the gauges."""
+    start = time.perf_counter()
+    conn = db.conn()
+    now = jobs.now()
+    QUEUE_ROWS.clear()
+    QUEUE_OLDEST_DUE.clear()
+    for table in sorted(jobs.QUEUES):
+        counts = {"pending": 0, "running": 0, "failed": 0}
+        rows = await conn.execute_query_dict(
+            f"SELECT status, COUNT(*) AS n FROM {table} WHERE status IN ('pending', 'running', 'failed') "
+            "GROUP BY status")
+        counts.update({r["status"]: int(r["n"]) for r in rows})
+        for status, n in counts.items():
+            QUEUE_ROWS.labels(table, status).set(n)
+        oldest = await conn.execute_query_dict(
+            jobs._sql(f"SELECT MIN(next_try) AS t FROM {table} WHERE status='pending' AND next_try <= ?"), [now])
+        due = _as_datetime(oldest[0]["t"]) if oldest else None
+        QUEUE_OLDEST_DUE.labels(table).set(max(0.0, (now - due).total_seconds()) if due else 0.0)
+    parked = await conn.execute_query_dict(
+        jobs._sql("SELECT COUNT(*) AS n FROM hosts WHERE parked_until IS NOT NULL AND parked_until > ?"), [now])
+    HOSTS_PARKED.set(int(parked[0]["n"]))
+    SCRAPE_SECONDS.set(time.perf_counter() - start)
+
+
+def _authorised(request: Request) -> bool:
+    token = os.environ.get("AAN_METRICS_TOKEN")
+    if not token:
+        return True
+    return hmac.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}")
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    if not _authorised(request):
+        return JSONResponse({"error": "metrics need a bearer token"}, status_code=401)
+    try:
+        async with asyncio.timeout(5):
+            await refresh_database_gauges()
+        DATABASE_UP.set(1)
+    except Exception:  # noqa: BLE001 - the scrape still answers, with the database marked down
+        log.exception("reading queue gauges failed")
+        DATABASE_UP.set(0)
+    body = generate_latest(REGISTRY) + generate_latest(DB_REGISTRY)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+
+def serve(port: int, host: str = "127.0.0.1") -> None:
+    """Expose this process's counters on ``host:port`` (``aan worker --metrics-port``), in a thread."""
+    start_http_server(port, addr=host)

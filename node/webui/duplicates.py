@@ -1,0 +1,137 @@
+"""Before publishing: alerts that look like the same incident, so the author can link instead.
+
+Candidates are this node's live alerts and the network's alerts this node has
+received (from actors it follows, such as the Clearing House, and what they
+boosted; on a Clearing House node, its index). One looks like the same
+incident when it is about the same country and either names a similar target
+(``node.clearinghouse.matching``: spellings, scripts, aliases) or happened
+within a week (a month for partial dates) and shares a category.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from node.clearinghouse import matching
+from node.storage.models import Alert, IndexedAlert, RemoteObject
+
+SCAN_LIMIT = 2000
+_ALERT_KEYS = ("alert", "aan:alert", "https://w3id.org/aan/ns#alert")
+
+
+@dataclass
+class Candidate:
+    url: str
+    headline: str
+    country: str
+    incident_date: str
+    published: datetime | None
+    ours: bool
+    publisher: str = ""
+    case: str | None = None
+    alert_type: str = "alert"
+    alert_id: str | None = None  # ours only
+    similar_names: list[str] = field(default_factory=list)
+    date_near: bool = False
+    score: float = 0.0
+
+
+def _raw_alert(note: dict) -> dict | None:
+    raw = next((note[k] for k in _ALERT_KEYS if isinstance(note, dict) and note.get(k) is not None), None)
+    if isinstance(raw, list) and len(raw) == 1:
+        raw = raw[0]
+    if isinstance(raw, dict) and "@value" in raw:
+        raw = raw["@value"]
+    return raw if isinstance(raw, dict) else None
+
+
+def _names(targets: list) -> list[str]:
+    names = []
+    for target in targets or []:
+        if isinstance(target, dict):
+            names += [target.get("name") or ""] + list(target.get("aliases") or [])
+    return [n for n in names if isinstance(n, str) and n.strip()]
+
+
+def dates_near(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    if len(a) == 10 and len(b) == 10:
+        return matching.near(a, b)
+    shorter, longer = sorted((a, b), key=len)
+    return longer.startswith(shorter) or matching.near(a, b, window=31)
+
+
+def _judge(draft: dict, other: dict, candidate: Candidate) -> Candidate | None:
+    draft_keys = matching.target_keys([t for t in draft.get("targets") or [] if isinstance(t, dict)])
+    other_targets = [t for t in other.get("targets") or [] if isinstance(t, dict)]
+    similar = []
+    for target in other_targets:
+        keys = matching.target_keys([target])
+        if draft_keys and keys and matching.any_match(draft_keys, keys):
+            similar.append(str(target.get("name") or ""))
+    near = dates_near(str(draft.get("incident_date") or ""), str(other.get("incident_date") or ""))
+    shared = bool(set(draft.get("categories") or []) & set(other.get("categories") or [])) or \
+        bool(set(draft.get("act_types") or []) & set(other.get("act_types") or []))
+    if not similar and not (near and shared):
+        return None
+    candidate.similar_names = similar
+    candidate.date_near = near
+    candidate.score = 2.0 * bool(similar) + 1.0 * near + 0.5 * shared
+    return candidate
+
+
+async def find(node, draft: dict[str, Any], *, exclude: set[str] | None = None, limit: int = 5) -> list[Candidate]:
+    """Alerts that look like the incident ``draft`` (raw draft alert data) describes."""
+    country = str(draft.get("country") or "").upper()
+    if not country:
+        return []
+    urls = node.urls
+    skip = set(exclude or ())
+    for key in ("follows",):
+        if draft.get(key):
+            skip.add(draft[key])
+    case = draft.get("case") or None
+    found: dict[str, Candidate] = {}
+
+    def consider(url: str, other: dict, **info) -> None:
+        if url in skip or url in found or str(other.get("country") or "").upper() != country:
+            return
+        if case and other.get("case") == case:
+            return  # already linked to the same case
+        candidate = Candidate(url=url, headline=str(other.get("headline") or ""), country=country,
+                              incident_date=str(other.get("incident_date") or ""),
+                              case=other.get("case"), alert_type=str(other.get("type") or "alert"), **info)
+        judged = _judge(draft, other, candidate)
+        if judged:
+            found[url] = judged
+
+    for row in await Alert.filter(deleted_at=None, country=country).order_by("-published").limit(SCAN_LIMIT):
+        consider(urls.alert(row.id), row.data or {}, published=row.published, ours=True,
+                 publisher=node.config.name, alert_id=row.id)
+    own_prefix = urls.base + "/"
+    for row in await RemoteObject.filter(deleted=False).order_by("-id").limit(SCAN_LIMIT):
+        if row.uri.startswith(own_prefix):
+            continue
+        other = _raw_alert(row.data or {})
+        if other:
+            consider(row.uri, other, published=_parse_time(row.data.get("published")), ours=False,
+                     publisher=row.actor_uri)
+    for row in await IndexedAlert.filter(deleted=False, country=country).order_by("-published").limit(SCAN_LIMIT):
+        if row.uri.startswith(own_prefix):
+            continue
+        other = _raw_alert(row.note or {}) or {}
+        consider(row.uri, other, published=row.published, ours=False, publisher=row.uri.split("/")[2])
+    ranked = sorted(found.values(), key=lambda c: (-c.score, -(c.published.timestamp() if c.published else 0)))
+    return ranked[:limit]
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None

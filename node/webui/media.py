@@ -1,0 +1,138 @@
+"""Images: uploaded with required alt text, cleaned, stored under the data directory, federated.
+
+An upload is decoded with Pillow and written again from its pixels: that is
+what checks it really is a JPEG, PNG, WebP or GIF (GIFs become PNGs), turns it
+upright, scales it to at most 2560 pixels on the long side, and drops every
+piece of metadata (EXIF, GPS position, camera serial numbers, comments) that
+could endanger whoever took the photo.
+
+Files live in ``<data dir>/media/`` under unguessable names. Until the alert
+they belong to is published they are served only to signed-in staff
+(``/admin/media/<id>``); afterwards at ``/media/<name>`` while the alert is
+live. In the Note they are ``Image`` attachments with the alt text as
+``name`` (interop-mastodon.md 6.8), at most four.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from node.storage.models import Alert, Media
+
+MAX_UPLOAD = 16 * 1024 * 1024
+MAX_SIDE = 2560
+MAX_PIXELS = 40_000_000
+MAX_ATTACHMENTS = 4
+MAX_ALT = 1500
+FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp"),
+           "GIF": ("image/png", "png")}
+ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
+
+
+class MediaError(ValueError):
+    """The upload is not an image we accept; the message is an English msgid."""
+
+
+@dataclass
+class CleanImage:
+    data: bytes
+    content_type: str
+    extension: str
+    width: int
+    height: int
+
+
+def media_dir(data_dir: Path) -> Path:
+    path = Path(data_dir) / "media"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def clean_image(raw: bytes, *, max_side: int = MAX_SIDE, force_png: bool = False) -> CleanImage:
+    """Decode ``raw`` and re-encode it without metadata; raises :class:`MediaError`."""
+    if len(raw) > MAX_UPLOAD:
+        raise MediaError("The image is larger than 16 MB.")
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(raw))
+            source_format = image.format
+            if source_format not in FORMATS:
+                raise MediaError("Only JPEG, PNG, WebP and GIF images can be attached.")
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise MediaError("This file is not an image we can read (JPEG, PNG, WebP or GIF).") from None
+    image = ImageOps.exif_transpose(image) or image
+    content_type, extension = ("image/png", "png") if force_png else FORMATS[source_format]
+    if extension == "jpg":
+        image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA")
+    image.thumbnail((max_side, max_side))
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    out = io.BytesIO()
+    if extension == "jpg":
+        clean.save(out, "JPEG", quality=88, optimize=True)
+    elif extension == "webp":
+        clean.save(out, "WEBP", quality=88)
+    else:
+        clean.save(out, "PNG", optimize=True)
+    return CleanImage(out.getvalue(), content_type, extension, clean.width, clean.height)
+
+
+def clean_alt(text: str | None) -> str:
+    return " ".join((text or "").split())[:MAX_ALT]
+
+
+async def store_upload(data_dir: Path, raw: bytes, alt_text: str, *, draft_id: str) -> Media:
+    alt = clean_alt(alt_text)
+    if not alt:
+        raise MediaError("Describe the image for people who cannot see it (alt text is required).")
+    image = clean_image(raw)
+    media_id = secrets.token_hex(10)
+    filename = f"{media_id}.{image.extension}"
+    (media_dir(data_dir) / filename).write_bytes(image.data)
+    return await Media.create(id=media_id, draft_id=draft_id, filename=filename, content_type=image.content_type,
+                              alt_text=alt, width=image.width, height=image.height, size=len(image.data))
+
+
+async def remove_media(data_dir: Path, media: Media) -> None:
+    (media_dir(data_dir) / media.filename).unlink(missing_ok=True)
+    await media.delete()
+
+
+def attachment(url: str, media: Media) -> dict:
+    doc = {"type": "Image", "mediaType": media.content_type, "url": url, "name": media.alt_text}
+    if media.width and media.height:
+        doc["width"], doc["height"] = media.width, media.height
+    return doc
+
+
+async def note_attachments(urls, alert_ids: list[str]) -> dict[str, list[dict]]:
+    """The ``attachment`` list of each alert's Note (empty lists for alerts without images)."""
+    result: dict[str, list[dict]] = {alert_id: [] for alert_id in alert_ids}
+    if not alert_ids:
+        return result
+    for media in await Media.filter(alert_id__in=alert_ids).order_by("created_at", "id"):
+        items = result.setdefault(media.alert_id, [])
+        if len(items) < MAX_ATTACHMENTS:
+            items.append(attachment(urls.media(media.filename), media))
+    return result
+
+
+async def public_file(data_dir: Path, name: str) -> tuple[Path, str] | None:
+    """The file behind ``/media/<name>`` if it belongs to a live alert, else None."""
+    media = await Media.filter(filename=name).exclude(alert_id=None).first()
+    if media is None or not await Alert.filter(id=media.alert_id, deleted_at=None).exists():
+        return None
+    path = media_dir(data_dir) / media.filename
+    return (path, media.content_type) if path.is_file() else None

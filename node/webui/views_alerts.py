@@ -1,0 +1,176 @@
+"""After publishing: the dashboard, the list of alerts and drafts, each alert's status, moderation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from node.activitypub import outbox
+from node.alerts import Alert
+from node.storage.models import Alert as AlertRow
+from node.storage.models import Draft, RemoteObject
+from node.webui import publishing, status
+from node.webui.media import note_attachments
+from node.webui.public import alert_view, sanitize_remote_html
+from node.webui.web import redirect, render, staff, translator
+
+CHART_WIDTH, CHART_HEIGHT = 600, 160
+
+
+def _chart(points: list[status.FollowerPoint]) -> dict:
+    """Coordinates of an inline SVG line chart (no script, no external library)."""
+    top = max([p.count for p in points] + [1])
+    step = CHART_WIDTH / max(len(points) - 1, 1)
+    coords = [(round(i * step, 1), round(CHART_HEIGHT - (p.count / top) * (CHART_HEIGHT - 10) - 5, 1))
+              for i, p in enumerate(points)]
+    return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "top": top,
+            "line": " ".join(f"{x},{y}" for x, y in coords),
+            "area": f"0,{CHART_HEIGHT} " + " ".join(f"{x},{y}" for x, y in coords) + f" {CHART_WIDTH},{CHART_HEIGHT}"}
+
+
+@staff()
+async def dashboard_endpoint(request: Request) -> Response:
+    t = translator(request)
+    node = request.app.state.node
+    points = await status.followers_over_time(node.org.id, 30)
+    recent = await AlertRow.filter(deleted_at=None, local_actor_id=node.org.id).order_by("-published").limit(8)
+    ids = [r.id for r in recent]
+    deliveries = await status.delivery_summary(node, ids)
+    interactions = await status.interaction_counts(node, ids)
+    scheduled = await Draft.filter(state="scheduled").order_by("scheduled_for").limit(10)
+    drafts = await Draft.filter(state="draft").order_by("-updated_at").limit(5)
+    pending = await RemoteObject.filter(moderation="pending", deleted=False, in_reply_to__startswith=node.urls.base
+                                        + "/alerts/").count()
+    return render(request, "admin_dashboard.html", t=t, nav="dashboard", points=points, chart=_chart(points),
+                  recent=recent, deliveries=deliveries, interactions=interactions, scheduled=scheduled,
+                  drafts=drafts, pending_replies=pending,
+                  followers_now=points[-1].count if points else 0,
+                  gained=sum(p.follows for p in points), lost=sum(p.unfollows for p in points))
+
+
+@staff()
+async def alerts_endpoint(request: Request) -> Response:
+    t = translator(request)
+    node = request.app.state.node
+    page = request.query_params.get("page", "1")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    size = 30
+    rows = await AlertRow.filter(deleted_at=None, local_actor_id=node.org.id).order_by("-published") \
+        .offset((page - 1) * size).limit(size + 1)
+    ids = [r.id for r in rows[:size]]
+    drafts = await Draft.filter(state__in=("draft", "scheduled")).order_by("-updated_at").limit(100) \
+        if page == 1 else []
+    return render(request, "admin_alerts.html", t=t, nav="alerts", rows=rows[:size], page=page,
+                  has_next=len(rows) > size, deliveries=await status.delivery_summary(node, ids),
+                  interactions=await status.interaction_counts(node, ids), drafts=drafts)
+
+
+async def _alert_or_404(request: Request, t):
+    row = await AlertRow.filter(id=request.path_params["alert_id"]).first()
+    if row is None:
+        return None, render(request, "admin_message.html", 404, t=t, title=t("Not found"),
+                            message=t("There is no such alert."))
+    return row, None
+
+
+@staff()
+async def alert_status_endpoint(request: Request) -> Response:
+    t = translator(request)
+    node = request.app.state.node
+    row, missing = await _alert_or_404(request, t)
+    if missing:
+        return missing
+    alert = Alert.from_dict(row.data)
+    info = await status.alert_status(node, row)
+    names = await status.actor_names(info.likes + info.boosts + [r.actor_uri for r in info.replies])
+    replies = [{"row": r, "author": names.get(r.actor_uri, r.actor_uri),
+                "html": sanitize_remote_html(r.data.get("content") or "")} for r in info.replies]
+    attachments = (await note_attachments(node.urls, [row.id]))[row.id]
+    view = alert_view(alert, url=node.urls.alert(row.id), ui=t, published=row.published, updated=row.updated,
+                      attachments=attachments, alert_id=row.id)
+    edit_draft = await Draft.filter(alert_id=row.id, state="draft").first()
+    return render(request, "admin_status.html", t=t, nav="alerts", row=row, alert=alert, item=view, info=info,
+                  names=names, replies=replies, edit_draft=edit_draft, now=datetime.now(UTC))
+
+
+@staff()
+async def alert_edit_endpoint(request: Request) -> Response:
+    t = translator(request)
+    node = request.app.state.node
+    try:
+        draft = await publishing.start_edit(node, request.path_params["alert_id"], request.state.user)
+    except outbox.NotFoundError:
+        return render(request, "admin_message.html", 404, t=t, title=t("Not found"),
+                      message=t("There is no such alert."))
+    return redirect(request, f"/admin/drafts/{draft.id}")
+
+
+@staff()
+async def alert_delete_endpoint(request: Request) -> Response:
+    t = translator(request)
+    node = request.app.state.node
+    row, missing = await _alert_or_404(request, t)
+    if missing:
+        return missing
+    if row.deleted_at:
+        return redirect(request, "/admin/alerts")
+    if request.method == "GET":
+        return render(request, "admin_confirm.html", t=t, nav="alerts", title=t("Delete this alert?"),
+                      message=t("Its page will say it was withdrawn, and every server that received it will be "
+                                "asked to delete it. Copies people already saved cannot be recalled. "
+                                "This cannot be undone."),
+                      headline=row.headline, action=f"/admin/alerts/{row.id}/delete",
+                      confirm=t("Delete the alert"), cancel=f"/admin/alerts/{row.id}", danger=True)
+    await publishing.delete_published(node, row.id)
+    return redirect(request, "/admin/alerts", "deleted")
+
+
+@staff()
+async def alert_pin_endpoint(request: Request) -> Response:
+    t = translator(request)
+    node = request.app.state.node
+    row, missing = await _alert_or_404(request, t)
+    if missing:
+        return missing
+    pin = request.state.form.get("pin") == "1"
+    await outbox.set_featured(node.urls, row.id, pin)
+    node.poke()
+    return redirect(request, f"/admin/alerts/{row.id}", "pinned" if pin else "unpinned")
+
+
+@staff()
+async def replies_endpoint(request: Request) -> Response:
+    t = translator(request)
+    node = request.app.state.node
+    which = request.query_params.get("show", "pending")
+    which = which if which in ("pending", "approved", "rejected") else "pending"
+    prefix = node.urls.base + "/alerts/"
+    rows = await RemoteObject.filter(moderation=which, deleted=False, in_reply_to__startswith=prefix) \
+        .order_by("-received_at").limit(200)
+    names = await status.actor_names([r.actor_uri for r in rows])
+    headlines = {}
+    ids = {node.urls.alert_id_from_url(r.in_reply_to or "") for r in rows} - {None}
+    for alert in await AlertRow.filter(id__in=list(ids)):
+        headlines[node.urls.alert(alert.id)] = alert.headline
+    replies = [{"row": r, "author": names.get(r.actor_uri, r.actor_uri), "headline": headlines.get(r.in_reply_to, ""),
+                "alert_id": node.urls.alert_id_from_url(r.in_reply_to or ""),
+                "html": sanitize_remote_html(r.data.get("content") or "")} for r in rows]
+    return render(request, "admin_replies.html", t=t, nav="replies", replies=replies, which=which)
+
+
+@staff()
+async def reply_endpoint(request: Request) -> Response:
+    node = request.app.state.node
+    form = request.state.form
+    decision = form.get("decision")
+    row = await RemoteObject.filter(id=int(request.path_params["reply_id"])).first()
+    if row is None or not (row.in_reply_to or "").startswith(node.urls.base + "/alerts/") or \
+            decision not in ("approved", "rejected", "pending"):
+        return redirect(request, "/admin/replies")
+    row.moderation = decision
+    await row.save(update_fields=["moderation"])
+    back = str(form.get("back") or "/admin/replies")
+    back = back if back.startswith("/admin/") and "//" not in back else "/admin/replies"
+    return redirect(request, back, {"approved": "reply_approved", "rejected": "reply_rejected"}.get(decision))

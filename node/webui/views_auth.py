@@ -1,0 +1,272 @@
+"""Signing in and out, one's own account, users (admins), settings (admins), interface language."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from node.activitypub import outbox
+from node.storage.models import Draft, User
+from node.webui import auth, i18n, profile
+from node.webui.media import ACCEPT, MediaError
+from node.webui.web import (
+    csrf_failure,
+    csrf_ok,
+    current_user,
+    finish,
+    read_form,
+    redirect,
+    render,
+    secure_cookies,
+    staff,
+    state,
+    translator,
+)
+
+MAX_PROFILE_FIELDS = 4
+COMMON_LANGUAGES = ("en", "fr", "es", "ar", "pt", "ru", "zh", "fa", "tr", "sw", "uk", "de", "hi", "id", "ur",
+                    "bn", "am", "ha", "my", "ne")
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/admin") and "//" not in target and "\\" not in target:
+        return target
+    return "/admin"
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def login_endpoint(request: Request) -> Response:
+    t = translator(request)
+    user = await current_user(request)
+    if request.method == "GET":
+        if user is not None:
+            return redirect(request, _safe_next(request.query_params.get("next")))
+        return render(request, "admin_login.html", t=t, next=_safe_next(request.query_params.get("next")),
+                      error=None, username="")
+    form = await read_form(request)
+    if not csrf_ok(request, form):
+        return csrf_failure(request)
+    username = str(form.get("username") or "").strip()
+    password = str(form.get("password") or "")
+    result = await auth.authenticate(username, password, _client(request), state(request).limiter)
+    if result.user is None:
+        status = 429 if result.retry_after else 401
+        response = render(request, "admin_login.html", status, t=t, next=_safe_next(str(form.get("next") or "")),
+                          error=t(result.error or "Wrong username or password."), username=username)
+        if result.retry_after:
+            response.headers["Retry-After"] = str(result.retry_after)
+        return response
+    response = redirect(request, _safe_next(str(form.get("next") or "")))
+    token = state(request).signer.sign(auth.new_session(result.user))
+    response.set_cookie(auth.SESSION_COOKIE, token, max_age=auth.SESSION_MAX_AGE, httponly=True, samesite="lax",
+                        secure=secure_cookies(request), path="/")
+    return response
+
+
+@staff()
+async def logout_endpoint(request: Request) -> Response:
+    response = redirect(request, "/login", "logged_out")
+    response.delete_cookie(auth.SESSION_COOKIE, path="/")
+    return response
+
+
+async def language_endpoint(request: Request) -> Response:
+    """Set the interface language (a cookie); works signed in or not."""
+    form = await read_form(request)
+    await current_user(request)
+    if not csrf_ok(request, form):
+        return csrf_failure(request)
+    lang = str(form.get("lang") or "")
+    back = str(form.get("back") or "/admin")
+    back = back if back.startswith(("/admin", "/login")) and "//" not in back else "/admin"
+    response = redirect(request, back)
+    if lang in i18n.UI_LANGUAGES:
+        response.set_cookie(i18n.LANG_COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
+                            secure=secure_cookies(request), path="/")
+    return response
+
+
+# --- one's own account -------------------------------------------------------------------------------
+
+@staff()
+async def account_endpoint(request: Request) -> Response:
+    t = translator(request)
+    user = request.state.user
+    error = None
+    if request.method == "POST":
+        form = request.state.form
+        action = form.get("action")
+        if action == "logout_all":
+            await auth.log_out_everywhere(user)
+            response = redirect(request, "/login", "logged_out_everywhere")
+            response.delete_cookie(auth.SESSION_COOKIE, path="/")
+            return response
+        current, new, again = (str(form.get(k) or "") for k in ("current", "new", "new_again"))
+        if not await auth.verify_password_async(current, user.password_hash):
+            error = t("Your current password is not right.")
+        elif new != again:
+            error = t("The two new passwords differ.")
+        else:
+            try:
+                await auth.set_password(user, new)
+            except auth.AuthError:
+                error = t("Choose a password of at least {n} characters, different from your username.",
+                          n=auth.MIN_PASSWORD)
+            else:
+                response = redirect(request, "/admin/account", "password_changed")
+                token = state(request).signer.sign(auth.new_session(user))
+                response.set_cookie(auth.SESSION_COOKIE, token, max_age=auth.SESSION_MAX_AGE, httponly=True,
+                                    samesite="lax", secure=secure_cookies(request), path="/")
+                return response
+    return render(request, "admin_account.html", 400 if error else 200, t=t, nav="account", error=error)
+
+
+# --- users (admins) ----------------------------------------------------------------------------------
+
+@staff("admin")
+async def users_endpoint(request: Request) -> Response:
+    t = translator(request)
+    error = None
+    created = None
+    if request.method == "POST":
+        form = request.state.form
+        username = str(form.get("username") or "").strip()
+        role = str(form.get("role") or "editor")
+        password = str(form.get("password") or "") or auth.generate_password()
+        try:
+            await auth.create_user(username, password, role)
+        except auth.AuthError as exc:
+            error = _account_error(t, str(exc))
+        else:
+            created = {"username": username, "password": password if not form.get("password") else None}
+    users = await User.all().order_by("username")
+    return render(request, "admin_users.html", 400 if error else 200, t=t, nav="users", users=users,
+                  error=error, created=created)
+
+
+def _account_error(t, message: str) -> str:
+    if message.startswith("invalid username"):
+        return t("Usernames use letters, digits, dots, dashes and underscores.")
+    if message.startswith("password"):
+        return t("Choose a password of at least {n} characters, different from your username.", n=auth.MIN_PASSWORD)
+    if "already exists" in message:
+        return t("There is already a user with this name.")
+    return message
+
+
+@staff("admin")
+async def user_endpoint(request: Request) -> Response:
+    t = translator(request)
+    target = await User.filter(id=int(request.path_params["user_id"])).first()
+    if target is None:
+        return render(request, "admin_message.html", 404, t=t, title=t("Not found"), message=t("No such user."))
+    form = request.state.form
+    action = form.get("action")
+    me = request.state.user
+    admins = await User.filter(role="admin").count()
+    if action == "role":
+        role = str(form.get("role") or "")
+        if role in auth.ROLES and not (target.role == "admin" and role != "admin" and admins <= 1):
+            target.role = role
+            await target.save(update_fields=["role"])
+        return redirect(request, "/admin/users", "user_saved")
+    if action == "reset":
+        password = auth.generate_password()
+        await auth.set_password(target, password)
+        users = await User.all().order_by("username")
+        return render(request, "admin_users.html", t=t, nav="users", users=users, error=None,
+                      created={"username": target.username, "password": password, "reset": True})
+    if action == "logout_all":
+        await auth.log_out_everywhere(target)
+        return redirect(request, "/admin/users", "user_saved")
+    if action == "delete":
+        if target.id == me.id or (target.role == "admin" and admins <= 1):
+            users = await User.all().order_by("username")
+            return render(request, "admin_users.html", 400, t=t, nav="users", users=users, created=None,
+                          error=t("You cannot delete your own account or the last administrator."))
+        await Draft.filter(author_id=target.id).update(author_id=None)  # their drafts and schedules stay
+        await target.delete()
+        return redirect(request, "/admin/users", "user_deleted")
+    return redirect(request, "/admin/users")
+
+
+# --- settings (admins) -------------------------------------------------------------------------------
+
+async def _settings_context(node, t) -> dict:
+    languages = await profile.languages()
+    choices = list(dict.fromkeys([*languages, *COMMON_LANGUAGES]))
+    fields = list(node.org.profile_fields or [])
+    while len(fields) < MAX_PROFILE_FIELDS:
+        fields.append({"name": "", "value": ""})
+    from zoneinfo import available_timezones
+
+    return {
+        "languages": languages,
+        "language_choices": [(tag, t.language_name(tag), i18n.native_language_name(tag)) for tag in choices],
+        "fields": fields[:MAX_PROFILE_FIELDS],
+        "timezone": await profile.timezone(),
+        "timezones": sorted(available_timezones() - {"localtime", "Factory"}),
+        "header": await profile.header_image(node.urls, node.org.username),
+        "accept": ACCEPT,
+    }
+
+
+@staff("admin")
+async def settings_endpoint(request: Request) -> Response:
+    t = translator(request)
+    node = request.app.state.node
+    errors: list[str] = []
+    if request.method == "POST":
+        form = request.state.form
+        actor = node.org
+        name = str(form.get("name") or "").strip()
+        if not name:
+            errors.append(t("The organisation needs a name."))
+        else:
+            actor.name = name[:255]
+        actor.summary = str(form.get("summary") or "").strip()[:5000]
+        fields = []
+        for i in range(MAX_PROFILE_FIELDS):
+            fname = str(form.get(f"field-{i}-name") or "").strip()[:255]
+            fvalue = str(form.get(f"field-{i}-value") or "").strip()[:2047]
+            if fname and fvalue:
+                fields.append({"name": fname, "value": fvalue})
+        actor.profile_fields = fields
+        await actor.save(update_fields=["name", "summary", "profile_fields"])
+        tags = [tag for tag in form.getlist("languages") if isinstance(tag, str)]
+        tags += [tag.strip() for tag in str(form.get("other_languages") or "").split(",") if tag.strip()]
+        tags = list(dict.fromkeys(tag for tag in tags if i18n.valid_language_tag(tag)))
+        if tags:
+            await profile.set_setting("languages", tags)
+        else:
+            errors.append(t("Choose at least one language."))
+        zone = str(form.get("timezone") or "UTC")
+        from zoneinfo import available_timezones
+
+        if zone in available_timezones() or zone == "UTC":
+            await profile.set_setting("timezone", zone)
+        for kind in ("avatar", "header"):
+            upload = form.get(kind)
+            try:
+                if form.get(f"remove_{kind}"):
+                    await profile.set_image(node.config.data_dir, node.urls, actor, kind, None)
+                elif upload is not None and hasattr(upload, "read"):
+                    raw = await upload.read()
+                    if raw:
+                        await profile.set_image(node.config.data_dir, node.urls, actor, kind, raw)
+            except MediaError as exc:
+                errors.append(t(str(exc)))
+        await outbox.send_actor_update(actor, node.urls, clearinghouse=node.config.role == "clearinghouse")
+        node.poke()
+        if not errors:
+            return redirect(request, "/admin/settings", "settings_saved")
+    context = await _settings_context(node, t)
+    return render(request, "admin_settings.html", 400 if errors else 200, t=t, nav="settings", errors=errors,
+                  **context)
+
+
+__all__ = ["login_endpoint", "logout_endpoint", "language_endpoint", "account_endpoint", "users_endpoint",
+           "user_endpoint", "settings_endpoint", "finish"]

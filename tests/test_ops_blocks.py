@@ -1,0 +1,251 @@
+"""Domain blocks and allow-list mode: parsed, matched, and enforced on inbox, delivery and fetches.
+
+In process against the fake peers of ``tests/peers.py`` (inbox and fetches) and
+loopback receivers (delivery), on SQLite and PostgreSQL; then end to end with
+two real nodes and the ``aan block`` commands, JSON logs on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+
+import httpx
+import pytest
+from aiohttp import web
+from conftest import EXAMPLE, free_port, wait_for
+from peers import FakePeer, Fediverse, follow, mastodon_post, session_key
+
+from node import service
+from node.activitypub import outbox
+from node.activitypub.actors import INSTANCE_USERNAME
+from node.activitypub.delivery import Deliverer, deliver_once, fanout_once
+from node.activitypub.fetch import FetchError
+from node.alerts import parse_alert_file
+from node.app import create_app
+from node.config import NodeConfig
+from node.ops import blocks, metrics
+from node.ops.runtime import Refresher
+from node.service import Node
+from node.storage import db
+from node.storage.models import Delivery, DomainBlock, Follower, InboxItem
+
+MASTODON_CSV = """#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate
+spam.example,suspend,true,true,Spam farm,false
+noisy.example,silence,false,false,Loud,false
+nothing.example,noop,false,false,,false
+exa***.example,suspend,false,false,,true
+Bad.Example.,suspend,false,false,"Harassment, repeated",false
+"""
+
+
+def test_blocklist_formats():
+    parsed = blocks.parse_blocklist(MASTODON_CSV)
+    assert parsed.entries == [("spam.example", "Spam farm"), ("bad.example", "Harassment, repeated")]
+    assert {line for line, _ in parsed.skipped} == {"noisy.example", "nothing.example", "exa***.example"}
+    plain = blocks.parse_blocklist("# my list\nspam.example\n\n*.evil.example  # all of it\nhttps://x.example/@a\n"
+                                   "??? what\n")
+    assert [d for d, _ in plain.entries] == ["spam.example", "evil.example", "x.example"]
+    assert [line for line, _ in plain.skipped] == ["???"]
+
+
+def test_policy_matches_subdomains_ports_and_the_allow_list():
+    policy = blocks.DomainPolicy(own="node.example", blocked={"evil.example", "127.0.0.1:9"})
+    assert policy.reason("https://evil.example/users/a") == "domain blocked"
+    assert policy.refuses("https://a.b.evil.example/inbox")
+    assert not policy.refuses("https://notevil.example/inbox")
+    assert policy.refuses("http://127.0.0.1:9/inbox") and not policy.refuses("http://127.0.0.1:10/inbox")
+    policy.mode, policy.allowed = "allowlist", {"friend.example"}
+    assert not policy.refuses("https://social.friend.example/users/x")
+    assert policy.reason("https://stranger.example/users/x") == "domain not on the allow-list"
+    assert not policy.refuses("https://node.example/actors/alerts")  # never ourselves
+    assert policy.refuses("https://sub.node.example/actors/alerts")
+
+
+# --- in process: inbox and fetches against fake peers ----------------------------------------------
+
+
+def _fake_dns(monkeypatch, fediverse: Fediverse) -> None:
+    loop = asyncio.get_running_loop()
+    real = loop.getaddrinfo
+
+    async def getaddrinfo(host, port, *args, **kwargs):
+        if host in fediverse.peers:
+            return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("93.184.215.14", port or 443))]
+        return await real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(loop, "getaddrinfo", getaddrinfo)
+
+
+@pytest.fixture
+async def app_env(db_url, tmp_path, monkeypatch):
+    mastodon = FakePeer("mastodon.test", "mastodon")
+    mastodon.user("alice")
+    friends = FakePeer("friends.test", "mastodon")
+    friends.user("fred")
+    other = FakePeer("other.test", "mastodon")
+    other.user("olga")
+    fediverse = Fediverse(mastodon, friends, other)
+    _fake_dns(monkeypatch, fediverse)
+    keys = iter([session_key(1), session_key(2)])
+    monkeypatch.setattr(service, "generate_private_key", lambda: next(keys))
+    await db.migrate(db_url)
+    await db.init(db_url)
+    await service.create_local_actor("alerts", "Org", "Organization")
+    await service.create_local_actor(INSTANCE_USERNAME, "node.test", "Application")
+    await db.close()
+    config = NodeConfig(domain="node.test", username="alerts", name="Org", database_url=db_url,
+                        insecure_http=False, data_dir=tmp_path / "node")
+    config.save()
+    async with fediverse.client() as http:
+        app = create_app(config, run_workers=0, http=http)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="https://node.test") as client:
+                yield app.state.node, client, fediverse
+
+
+async def _post(client, user, activity) -> httpx.Response:
+    url = "https://node.test/actors/alerts/inbox"
+    body = json.dumps(activity).encode()
+    return await client.post("/actors/alerts/inbox", content=body, headers=mastodon_post(user, url, body))
+
+
+async def test_inbox_refuses_blocked_and_unlisted_domains(app_env):
+    node, client, fediverse = app_env
+    alice = fediverse.peers["mastodon.test"].users["alice"]
+    fred = fediverse.peers["friends.test"].users["fred"]
+    olga = fediverse.peers["other.test"].users["olga"]
+    org = "https://node.test/actors/alerts"
+    before = metrics.INBOX_REJECTED.labels("blocked", "403")._value.get()
+
+    await blocks.add("mastodon.test", reason="spam")
+    await node.blocks.load()
+    response = await _post(client, alice, follow(alice, org))
+    assert response.status_code == 403 and response.json() == {"error": "domain blocked"}
+    assert fediverse.peers["mastodon.test"].gets == []  # not even its key was fetched
+    assert await InboxItem.all().count() == 0
+    assert (await _post(client, fred, follow(fred, org))).status_code == 202
+
+    await blocks.set_mode("allowlist")
+    await blocks.add("friends.test", kind="allow")
+    await node.blocks.load()
+    response = await _post(client, olga, follow(olga, org))
+    assert response.status_code == 403 and response.json() == {"error": "domain not on the allow-list"}
+    assert (await _post(client, fred, {**follow(fred, org), "id": "https://friends.test/f2"})).status_code == 202
+    assert await InboxItem.all().count() == 2
+    assert metrics.INBOX_REJECTED.labels("blocked", "403")._value.get() == before + 2
+
+
+async def test_fetches_to_blocked_domains_are_refused(app_env):
+    node, _client, fediverse = app_env
+    await blocks.add("other.test")
+    await node.blocks.load()
+    with pytest.raises(FetchError, match="domain blocked"):
+        await node.remotes.actor("https://other.test/users/olga", refresh=True)
+    assert fediverse.peers["other.test"].gets == []
+    await blocks.remove("other.test")
+    assert not (await DomainBlock.all().exists())
+    await Refresher(node).run_once()  # what every process does every few seconds
+    assert (await node.remotes.actor("https://other.test/users/olga", refresh=True)).uri.endswith("/olga")
+
+
+# --- in process: delivery to a blocked host ------------------------------------------------------
+
+
+async def test_deliveries_to_a_blocked_host_fail_without_a_request(db_url, tmp_path):
+    await db.migrate(db_url)
+    await db.init(db_url)
+    await service.create_local_actor("alerts", "Org", "Organization")
+    await service.create_local_actor(INSTANCE_USERNAME, "node.test", "Application")
+    await db.close()
+    config = NodeConfig(domain="node.test", username="alerts", name="Org", database_url=db_url,
+                        insecure_http=True, data_dir=tmp_path)
+    node = await Node(config).open()
+    got: list[str] = []
+
+    async def inbox(request: web.Request) -> web.Response:
+        got.append(request.path)
+        return web.Response(status=202)
+
+    ports = [free_port(), free_port()]
+    runners = []
+    for port in ports:
+        app = web.Application()
+        app.router.add_post("/{tail:.*}", inbox)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        runners.append(runner)
+    try:
+        for i, port in enumerate(ports):
+            await Follower.create(local_actor=node.org, actor_uri=f"http://127.0.0.1:{port}/u{i}",
+                                  inbox=f"http://127.0.0.1:{port}/u{i}/inbox", follow_id=f"f{i}")
+        await blocks.add(f"127.0.0.1:{ports[0]}", own=config.domain)
+        await node.blocks.load()
+        before = metrics.DELIVERIES.labels("fail", "blocked")._value.get()
+        await outbox.publish_alert(node.org, node.urls, parse_alert_file(EXAMPLE.read_text()))
+        await fanout_once(node, "w")
+        async with Deliverer(node) as deliverer:
+            assert await deliver_once(node, deliverer, "w") == 2
+        rows = {r.host: r for r in await Delivery.all()}
+        blocked, open_ = rows[f"127.0.0.1:{ports[0]}"], rows[f"127.0.0.1:{ports[1]}"]
+        assert blocked.status == "failed" and "domain blocked" in blocked.last_error and blocked.last_status is None
+        assert open_.status == "done"
+        assert got == ["/u1/inbox"]
+        assert metrics.DELIVERIES.labels("fail", "blocked")._value.get() == before + 1
+    finally:
+        for runner in runners:
+            await runner.cleanup()
+        await node.close()
+
+
+# --- end to end: two real nodes, the aan block commands, JSON logs --------------------------------
+
+
+def test_block_commands_end_to_end(nodes, tmp_path):
+    env = {"AAN_REFRESH_SECONDS": "0.3", "AAN_LOG_FORMAT": "json"}
+    a = nodes("a").init().start(env=env)
+    b = nodes("b").init().start(env=env)
+    blocklist = tmp_path / "blocklist.csv"
+    blocklist.write_text(MASTODON_CSV.replace("spam.example", a.domain))
+    out = b.cli("block", "import", str(blocklist)).stdout
+    assert "blocked 2 new domain(s), updated 0, skipped 3" in out
+    listed = json.loads(b.cli("block", "list", "--json").stdout)
+    assert {d["domain"]: d["reason"] for d in listed["domains"]} == {a.domain: "Spam farm",
+                                                                     "bad.example": "Harassment, repeated"}
+    assert listed["mode"] == "blocklist"
+    assert b.cli("block", "add", b.domain, check=False).returncode == 2  # never ourselves
+
+    # a's Follow is refused by b's inbox (403, nothing stored): a gives up on it
+    time.sleep(0.5)
+    a.cli("follow", b.handle)
+    wait_for(lambda: "HTTP 403" in a.cli("deliveries", "--failed").stdout, timeout=20, message="a 403")
+    assert "0 follower(s)" in b.cli("followers").stdout
+    # b does not even resolve a
+    refused = b.cli("follow", a.handle, check=False)
+    assert refused.returncode == 2 and "domain blocked" in refused.stderr
+    scrape = httpx.get(f"{b.base}/metrics").text
+    assert 'aan_inbox_rejected_total{reason="blocked",status="403"} 1.0' in scrape
+    lines = [json.loads(line) for line in b.log.read_text().splitlines() if line.startswith("{")]
+    rejected = [r for r in lines if r["msg"].startswith("inbox rejected 403")]
+    assert rejected and rejected[0]["activity"].startswith(a.base + "/activities/")
+
+    # removed from the list (b's running server notices within a second), a's next Follow goes through
+    assert f"removed {a.domain}" in b.cli("block", "remove", a.domain).stdout
+    time.sleep(0.8)
+    a.cli("follow", b.handle)
+    wait_for(lambda: "1 follower(s)" in b.cli("followers").stdout, timeout=20, message="the follow")
+
+    # allow-list mode: only listed domains federate
+    b.cli("block", "mode", "allowlist")
+    time.sleep(0.8)
+    assert httpx.post(f"{b.base}/inbox", json={"id": f"{a.base}/x", "type": "Like", "actor": a.actor},
+                      headers={"Content-Type": "application/activity+json"}).status_code == 403
+    b.cli("block", "allow", a.domain)
+    time.sleep(0.8)
+    assert httpx.post(f"{b.base}/inbox", json={"id": f"{a.base}/x", "type": "Like", "actor": a.actor},
+                      headers={"Content-Type": "application/activity+json"}).status_code == 401  # unsigned
+

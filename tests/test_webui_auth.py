@@ -1,0 +1,269 @@
+"""Staff accounts: the CLI, passwords, sessions, CSRF, login limits, roles, and the demo's admin."""
+# ruff: noqa: F811  (pytest fixtures imported from a helper module are used as arguments)
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from conftest import ROOT, aan, free_port
+from webui_support import BASE, PASSWORD, csrf_of, post_form, site, sqlite_site  # noqa: F401
+
+from node.storage.models import Draft, User
+from node.webui import auth
+
+# --- passwords and the command line --------------------------------------------------------------------
+
+
+def test_password_hashes_are_salted_scrypt():
+    first, second = auth.hash_password("a long password"), auth.hash_password("a long password")
+    assert first.startswith("scrypt$") and first != second
+    assert auth.verify_password("a long password", first)
+    assert not auth.verify_password("a long passwore", first)
+    assert not auth.verify_password("anything", "md5$abc")
+
+
+@pytest.fixture
+def node_dir(db_url, tmp_path):
+    data = tmp_path / "node"
+    aan("init", "--domain", "alerts.example.org", "--name", "Example Org", "--db", db_url, data_dir=data)
+    return data
+
+
+def test_user_add_with_generated_or_stdin_password(node_dir):
+    result = aan("user", "add", "amina", "--role", "admin", data_dir=node_dir)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "created admin amina"
+    generated = re.fullmatch(r"password: (\S+)  \(shown once; store it safely\)", lines[1]).group(1)
+    assert len(generated) >= 20
+    result = aan("user", "add", "bo", "--password-stdin", data_dir=node_dir, stdin="my secret words\n")
+    assert result.stdout == "created editor bo\n"  # nothing secret printed
+    listing = aan("user", "list", data_dir=node_dir).stdout
+    assert re.search(r"amina\s+admin", listing) and re.search(r"bo\s+editor", listing)
+    again = aan("user", "add", "bo", data_dir=node_dir, check=False)
+    assert again.returncode == 2 and again.stdout == "" and "already exists" in again.stderr
+    short = aan("user", "add", "cy", "--password-stdin", data_dir=node_dir, stdin="short\n", check=False)
+    assert short.returncode == 2 and "too short" in short.stderr
+    bad_role = aan("user", "add", "dee", "--role", "owner", data_dir=node_dir, check=False)
+    assert bad_role.returncode == 2
+
+
+# --- signing in -------------------------------------------------------------------------------------------
+
+
+async def test_login_sets_a_protected_session_cookie_and_logout_ends_it(site):
+    client = await site.login("amina", "admin")
+    cookie = next(c for c in client.cookies.jar if c.name == auth.SESSION_COOKIE)
+    assert cookie.has_nonstandard_attr("HttpOnly")
+    assert (await client.get("/admin")).status_code == 200
+    response = await post_form(client, "/logout", {})
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    assert (await client.get("/admin")).status_code == 303  # back to the login form
+
+
+async def test_wrong_password_then_account_lock(site):
+    await auth.create_user("amina", PASSWORD, "editor")
+    client = site.client()
+    token = csrf_of((await client.get("/login")).text)
+    for _ in range(auth.LOCK_AFTER):
+        r = await client.post("/login", data={"csrf": token, "username": "amina", "password": "wrong password"})
+        assert r.status_code == 401 and "Wrong username or password" in r.text
+    r = await client.post("/login", data={"csrf": token, "username": "amina", "password": PASSWORD})
+    assert r.status_code == 429 and "Too many failed attempts" in r.text and int(r.headers["retry-after"]) > 0
+    assert auth.SESSION_COOKIE not in client.cookies
+    user = await User.get(username="amina")
+    assert user.locked_until is not None
+
+
+async def test_unknown_users_and_wrong_passwords_look_the_same(site):
+    await auth.create_user("amina", PASSWORD)
+    client = site.client()
+    token = csrf_of((await client.get("/login")).text)
+    a = await client.post("/login", data={"csrf": token, "username": "nobody", "password": "whatever it is"})
+    b = await client.post("/login", data={"csrf": token, "username": "amina", "password": "whatever it is"})
+    assert a.status_code == b.status_code == 401
+    assert a.text.replace("nobody", "X") == b.text.replace("amina", "X")
+
+
+async def test_per_address_limit():
+    limiter = auth.LoginLimiter(window=60, limit=3)
+    for _ in range(3):
+        assert not limiter.blocked("192.0.2.1")
+        limiter.failed("192.0.2.1")
+    assert limiter.blocked("192.0.2.1") and not limiter.blocked("192.0.2.2")
+
+
+async def test_log_out_everywhere_invalidates_every_session(site):
+    first = await site.login("amina", "editor")
+    second = await site.login("amina", create=False)
+    response = await post_form(first, "/admin/account", {"action": "logout_all"})
+    assert response.status_code == 303
+    assert (await second.get("/admin")).status_code == 303  # the other device is signed out too
+    assert (await first.get("/admin")).status_code == 303
+
+
+async def test_password_change_needs_the_current_one_and_ends_other_sessions(site):
+    me = await site.login("amina")
+    other = await site.login("amina", create=False)
+    wrong = await post_form(me, "/admin/account", {"current": "nope", "new": "a brand new password",
+                                                    "new_again": "a brand new password"})
+    assert wrong.status_code == 400
+    ok = await post_form(me, "/admin/account", {"current": PASSWORD, "new": "a brand new password",
+                                                 "new_again": "a brand new password"})
+    assert ok.status_code == 303
+    assert (await me.get("/admin")).status_code == 200  # this session got a fresh cookie
+    assert (await other.get("/admin")).status_code == 303
+
+
+async def test_tampered_or_foreign_cookies_are_not_sessions(sqlite_site):
+    client = await sqlite_site.login("amina", "admin")
+    value = client.cookies[auth.SESSION_COOKIE]
+    payload, _, mac = value.rpartition(".")
+    forged = auth.Signer(b"another node's secret").sign({"u": 1, "e": 0, "s": "x", "t": int(time.time())})
+    for bad in (payload + ".AAAA", forged, "garbage"):
+        stranger = sqlite_site.client(cookies={auth.SESSION_COOKIE: bad})
+        assert (await stranger.get("/admin")).status_code == 303
+
+
+async def test_https_nodes_mark_cookies_secure(tmp_path):
+    from webui_support import Site, open_site
+
+    app, config = await open_site(f"sqlite://{tmp_path / 'secure.sqlite3'}", tmp_path / "secure",
+                                  domain="secure.test", insecure=False)
+    async with app.router.lifespan_context(app):
+        secure = Site(app, config)
+        await auth.create_user("amina", PASSWORD)
+        client = secure.client(base_url="https://secure.test")
+        page = await client.get("/login")
+        assert "secure" in page.headers["set-cookie"].lower()
+        r = await client.post("/login", data={"csrf": csrf_of(page.text), "username": "amina", "password": PASSWORD})
+        assert r.status_code == 303
+        cookie = r.headers["set-cookie"].lower()
+        assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+        await secure.close()
+
+
+# --- CSRF ---------------------------------------------------------------------------------------------------
+
+
+async def test_forms_without_a_valid_csrf_token_are_refused(site):
+    editor = await site.login("amina", "admin")
+    before = await Draft.all().count()
+    for token in (None, "", "forged-token"):
+        data = {"action": "save", "headline": "x"}
+        if token is not None:
+            data["csrf"] = token
+        for url in ("/admin/compose", "/admin/settings", "/admin/users", "/admin/account", "/logout"):
+            r = await post_form(editor, url, data, csrf=False)
+            assert r.status_code == 403, (url, token)
+    for url in ("/admin/compose/autosave", "/admin/preview"):
+        r = await editor.post(url, data={"headline": "x"})
+        assert r.status_code == 403
+        r = await editor.post(url, data={"headline": "x"}, headers={"X-CSRF-Token": "forged"})
+        assert r.status_code == 403
+    assert await Draft.all().count() == before
+    assert (await editor.get("/admin")).status_code == 200  # still signed in: nothing was done
+    # the login form too
+    anonymous = site.client()
+    await anonymous.get("/login")
+    r = await anonymous.post("/login", data={"username": "amina", "password": PASSWORD})
+    assert r.status_code == 403 and auth.SESSION_COOKIE not in anonymous.cookies
+
+
+async def test_a_token_from_another_session_does_not_work(sqlite_site):
+    first = await sqlite_site.login("amina", "admin")
+    second = await sqlite_site.login("bo", "admin")
+    r = await post_form(second, "/admin/compose", {"action": "save", "csrf": first.csrf})
+    assert r.status_code == 403
+
+
+# --- roles --------------------------------------------------------------------------------------------------
+
+
+async def test_editors_cannot_reach_admin_pages(site):
+    editor = await site.login("ed", "editor")
+    for path in ("/admin/users", "/admin/settings"):
+        r = await editor.get(path)
+        assert r.status_code == 403 and "Not allowed" in r.text
+        r = await post_form(editor, path, {"name": "Taken over", "username": "mallory", "role": "admin"})
+        assert r.status_code == 403
+    r = await post_form(editor, "/admin/users/1", {"action": "role", "role": "admin"})
+    assert r.status_code == 403
+    assert (await User.get(username="ed")).role == "editor"
+    assert not await User.filter(username="mallory").exists()
+    assert site.node.org.name != "Taken over"
+    page = (await editor.get("/admin")).text
+    assert 'href="/admin/users"' not in page and 'href="/admin/settings"' not in page
+    for path in ("/admin", "/admin/compose", "/admin/alerts", "/admin/replies", "/admin/account"):
+        assert (await editor.get(path)).status_code == 200, path
+
+
+async def test_anonymous_visitors_are_sent_to_the_login_form(sqlite_site):
+    client = sqlite_site.client()
+    for path in ("/admin", "/admin/compose", "/admin/users", "/admin/media/x"):
+        r = await client.get(path)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
+    assert (await client.post("/admin/compose", data={"headline": "x"})).status_code == 401
+
+
+async def test_admins_manage_users(sqlite_site):
+    admin = await sqlite_site.login("amina", "admin")
+    r = await post_form(admin, "/admin/users", {"username": "bo", "role": "editor", "password": ""})
+    assert r.status_code == 200
+    password = re.search(r'<code class="secret">([^<]+)</code>', r.text).group(1)
+    assert auth.verify_password(password, (await User.get(username="bo")).password_hash)
+    bo = await User.get(username="bo")
+    r = await post_form(admin, f"/admin/users/{bo.id}", {"action": "role", "role": "admin"})
+    assert r.status_code == 303 and (await User.get(username="bo")).role == "admin"
+    me = await User.get(username="amina")
+    r = await post_form(admin, f"/admin/users/{me.id}", {"action": "delete"})
+    assert r.status_code == 400 and await User.filter(username="amina").exists()
+    r = await post_form(admin, f"/admin/users/{bo.id}", {"action": "delete"})
+    assert r.status_code == 303 and not await User.filter(username="bo").exists()
+
+
+async def test_admin_pages_send_protective_headers(sqlite_site):
+    admin = await sqlite_site.login("amina", "admin")
+    r = await admin.get("/admin/compose")
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["cache-control"] == "no-store" and r.headers["x-frame-options"] == "DENY"
+    assert "<script src=\"/static/admin.js" in r.text and "<script>" not in r.text
+
+
+# --- the demo -------------------------------------------------------------------------------------------
+
+
+def test_demo_prints_working_admin_credentials(tmp_path):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "node.cli", "demo", "--data-dir", str(tmp_path / "demo"),
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            cwd=ROOT)
+    try:
+        lines = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if "web interface:" in line:
+                break
+        match = re.search(r"web interface: (\S+)/login  user: (\S+)  password: (\S+)", "".join(lines))
+        assert match, "".join(lines)
+        base, user, password = match.groups()
+        with httpx.Client(base_url=base, timeout=10) as client:
+            for _ in range(100):
+                try:
+                    page = client.get("/login")
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            r = client.post("/login", data={"csrf": csrf_of(page.text), "username": user, "password": password})
+            assert r.status_code == 303
+            assert client.get("/admin").status_code == 200
+            assert "Journalist detained" in client.get("/admin/alerts").text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
