@@ -317,6 +317,7 @@ async def cmd_alert_pin(args) -> None:
 async def cmd_profile(args) -> None:
     """Show or change the organisation's profile; changes are sent to followers."""
     from node.activitypub import outbox
+    from node.ops.keys import bump_actors_version
 
     fields = []
     for item in args.field or []:
@@ -337,6 +338,7 @@ async def cmd_profile(args) -> None:
             actor.profile_fields, changed = ([] if args.clear_fields else list(actor.profile_fields or [])) + fields, True
         if changed:
             await actor.save()
+            await bump_actors_version()  # running servers reload the profile
             await outbox.send_actor_update(actor, node.urls, clearinghouse=config.role == "clearinghouse")
         print(json.dumps({"name": actor.name, "summary": actor.summary, "fields": actor.profile_fields}, indent=2))
     finally:

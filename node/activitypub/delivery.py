@@ -271,13 +271,15 @@ class Deliverer:
             async with flushing:
                 group, later = finished[:], put_back[:]
                 del finished[:len(group)], put_back[:len(later)]
-                if group:
-                    parked = await record([r for r, _ in group], [o for _, o in group])
-                    self._parked.update(parked or {})
-                for row, when, reason in later:
-                    metrics.DELIVERIES_DEFERRED.labels(reason).inc()
-                    await jobs.retry("deliveries", row["id"], next_try=when, error=row.get("last_error") or "",
-                                     extra={"attempts": max(0, row["attempts"] - 1)})
+                with logs.activity(None):  # a group spans activities: each line names its own
+                    if group:
+                        parked = await record([r for r, _ in group], [o for _, o in group])
+                        self._parked.update(parked or {})
+                    for row, when, reason in later:
+                        metrics.DELIVERIES_DEFERRED.labels(reason).inc()
+                        await jobs.retry("deliveries", row["id"], next_try=when,
+                                         error=row.get("last_error") or "",
+                                         extra={"attempts": max(0, row["attempts"] - 1)})
 
         async def send(row: dict, host: str) -> tuple | None:
             nonlocal ready
