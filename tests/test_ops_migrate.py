@@ -36,7 +36,7 @@ async def make_first_schema(url: str, tmp, keys: dict[str, str], base: str) -> N
     location = tmp / "first-release" / dialect
     (location / "models").mkdir(parents=True)
     shutil.copy(first, location / "models" / first.name)
-    config = db.tortoise_config(url)
+    config = db.tortoise_config(url, migrations=True)
     db._forget_cached_sql()
     await Tortoise.init(config=config)
     try:

@@ -65,13 +65,10 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
-import http_sf
 import httpx
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from http_message_signatures import HTTPMessageSignaturesException, HTTPSignatureComponentResolver
-from http_sf.compat import Item
 
 from node.activitypub.keys import load_private_key, load_public_key
 
@@ -323,6 +320,7 @@ def _check_expires(expires: float, now: float) -> None:
 
 
 def _check_content_digest(value: str, body: bytes | None) -> None:
+    import http_sf  # RFC 8941 structured fields, loaded only when needed
     try:
         members = http_sf.parse(value.encode("latin-1"), tltype="dictionary")
     except (ValueError, UnicodeEncodeError) as exc:
@@ -500,6 +498,7 @@ class _Message:
 
 
 def _sf_dictionary(fields: dict[str, str], name: str) -> dict[str, Any]:
+    import http_sf
     def reject_duplicate(key: str, context: str) -> None:
         if context == "dictionary":
             raise SignatureError(f"duplicate label {key!r} in {name}")
@@ -576,6 +575,8 @@ def _check_rfc9421_coverage(method: str, components: list[tuple[str, dict]]) -> 
 def _signature_base(
     method: str, url: str, fields: dict[str, str], components: list[tuple[str, dict]], params: dict[str, Any]
 ) -> bytes:
+    import http_sf
+    from http_message_signatures import HTTPMessageSignaturesException, HTTPSignatureComponentResolver
     try:
         resolver = HTTPSignatureComponentResolver(_Message(method, url, fields))
         lines = [f"{http_sf.ser(c)}: {_resolve(resolver, *c)}" for c in components]
@@ -589,7 +590,8 @@ def _signature_base(
     return base.encode("ascii")
 
 
-def _resolve(resolver: HTTPSignatureComponentResolver, name: str, params: dict) -> str:
+def _resolve(resolver, name: str, params: dict) -> str:
+    from http_sf.compat import Item
     item = Item(name)
     item.params.update(params)
     value = resolver.resolve(item)

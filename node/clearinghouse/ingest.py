@@ -18,7 +18,6 @@ import logging
 from datetime import UTC, datetime
 
 import orjson
-from anyascii import anyascii
 from tortoise.transactions import in_transaction
 
 from node.activitypub import outbox
@@ -61,6 +60,8 @@ def search_text(alert, member: Member) -> str:
     for tr in (alert.translations or {}).values():
         parts += [tr.headline or "", tr.summary or "", tr.body or ""]
     text = " ".join(p for p in parts if p).lower()
+    from anyascii import anyascii
+
     folded = anyascii(text).lower()  # so that "ozgur" finds "Özgür"
     return text if folded == text else f"{text} {folded}"
 

@@ -13,10 +13,6 @@ import re
 from datetime import date
 from functools import lru_cache
 
-import jellyfish
-from anyascii import anyascii
-from rapidfuzz import fuzz
-
 SIMILARITY = 85.0
 DATE_WINDOW_DAYS = 7
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
@@ -24,6 +20,8 @@ _TITLES = {"mr", "mrs", "ms", "dr", "prof", "sheikh", "sayed", "sayyid"}
 
 
 def name_key(name: str) -> str:
+    from anyascii import anyascii  # the matching libraries load only on a Clearing House
+
     text = anyascii(name or "").lower().replace("-", " ").replace("'", "")
     tokens = [t for t in _NON_WORD.sub(" ", text).split() if t not in _TITLES]
     return " ".join(sorted(tokens))
@@ -31,6 +29,8 @@ def name_key(name: str) -> str:
 
 @lru_cache(maxsize=16384)  # pure; called for every pair of names compared
 def sound_key(key: str) -> str:
+    import jellyfish
+
     return " ".join(sorted(jellyfish.metaphone(t) for t in key.split()))
 
 
@@ -48,6 +48,8 @@ def target_keys(targets: list) -> list[str]:
 
 
 def keys_match(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
     if not a or not b:
         return False
     if a == b or fuzz.token_sort_ratio(a, b) >= SIMILARITY:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from tortoise import Tortoise, connections
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-MODELS = ["node.storage.models", "aerich.models"]
+MODELS = ["node.storage.models"]  # aerich's own model is added only to migrate (it is heavy to import)
 
 # WAL with synchronous=FULL: a received alert or a queued delivery is on disk when we
 # say so. Group commit (node.activitypub.inbox) pays the fsync once per batch.
@@ -45,7 +45,7 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite://{path}"
 
 
-def tortoise_config(url: str, *, pool_max: int = 10) -> dict:
+def tortoise_config(url: str, *, pool_max: int = 10, migrations: bool = False) -> dict:
     url = normalise_url(url)
     if dialect(url) == "postgres":
         sep = "&" if "?" in url else "?"
@@ -53,7 +53,8 @@ def tortoise_config(url: str, *, pool_max: int = 10) -> dict:
             url = f"{url}{sep}minsize=1&maxsize={pool_max}"
     return {
         "connections": {"default": url},
-        "apps": {"models": {"models": MODELS, "default_connection": "default"}},
+        "apps": {"models": {"models": MODELS + (["aerich.models"] if migrations else []),
+                           "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
     }
@@ -92,7 +93,7 @@ async def migrate(url: str) -> list[str]:
     """Bring the schema up to date; safe to run any number of times."""
     from aerich import Command
 
-    config = tortoise_config(url)
+    config = tortoise_config(url, migrations=True)
     # (Re-)initialise tortoise for this URL ourselves: aerich skips its own init
     # whenever a context from an earlier database is still marked initialised.
     _forget_cached_sql()

@@ -14,16 +14,17 @@ language names come from the Unicode CLDR through Babel.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel import Locale
+
 import datetime as dt
 import json
 import re
 from collections.abc import Mapping
 from functools import cache, lru_cache
 from pathlib import Path
-
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
 
 from node import vocab
 
@@ -159,6 +160,8 @@ def vocab_choices(table: str, lang: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=4096)
 def _locale(tag: str) -> Locale | None:
+    from babel import Locale, UnknownLocaleError  # Babel's data loads on first use, not at start
+
     try:
         return Locale.parse(tag.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
@@ -196,6 +199,8 @@ def format_partial_date(iso_date: str | None, lang: str) -> str:
     """``YYYY-MM-DD`` as a long date, ``YYYY-MM`` as month and year, ``YYYY`` as is."""
     if not iso_date:
         return ""
+    from babel.dates import format_date as babel_format_date
+
     parts = iso_date.split("-")
     try:
         if len(parts) == 3:
@@ -211,6 +216,8 @@ def format_partial_date(iso_date: str | None, lang: str) -> str:
 def format_moment(moment: dt.datetime | None, lang: str, fmt: str = "medium", tz: str = "UTC") -> str:
     if moment is None:
         return ""
+    from babel.dates import format_datetime as babel_format_datetime
+
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return babel_format_datetime(moment, fmt, tzinfo=_zone(tz), locale=_babel_lang(lang))

@@ -21,8 +21,6 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from node.storage.models import Alert, Media
 
 MAX_UPLOAD = 16 * 1024 * 1024
@@ -56,6 +54,8 @@ def media_dir(data_dir: Path) -> Path:
 
 def clean_image(raw: bytes, *, max_side: int = MAX_SIDE, force_png: bool = False) -> CleanImage:
     """Decode ``raw`` and re-encode it without metadata; raises :class:`MediaError`."""
+    from PIL import Image, ImageOps, UnidentifiedImageError  # Pillow loads only when an image arrives
+
     if len(raw) > MAX_UPLOAD:
         raise MediaError("The image is larger than 16 MB.")
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
