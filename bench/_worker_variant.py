@@ -54,7 +54,8 @@ if "gc" in VARIANTS:
 
 if "batches" in VARIANTS:
     async def deliver_once(node, deliverer, worker: str, *, limit: int = 200) -> int:
-        rows = await jobs.claim("deliveries", worker, limit=limit)
+        claim = getattr(delivery, "claim_deliveries", None)
+        rows = await (claim(worker, limit) if claim else jobs.claim("deliveries", worker, limit=limit))
         if rows:
             await deliverer.run_batch(rows)
         return len(rows)

@@ -2,7 +2,9 @@
 
     python bench/ch_ingest.py [--alerts 4000] [--members 10] [--followers 10] [--concurrency 64]
                               [--runs 3] [--db postgres://postgres@127.0.0.1:5432/postgres]
-                              [--profile FILE]
+                              [--quiet 0.25 --quiet-wait 90] [--profile FILE] [--modules-from DIR]
+
+Results and their discussion: docs/performance-clearinghouse.md.
 
 Set-up (per run): a fresh PostgreSQL database (created next to ``--db``, dropped afterwards);
 ``aan init --role clearinghouse --insecure-http`` on it; then, written straight into that database
@@ -38,6 +40,12 @@ Figures:
 
 Before the blast one signed ``Like`` per member makes the Clearing House fetch each member's key, so
 the blast does not start with a stampede of identical key fetches.
+
+The VM is shared: before each run the script waits (``--quiet-wait``) until the machine is at most
+``--quiet`` busy, and prints for each run the CPU used during the ingest by the Clearing House, by
+PostgreSQL, by this process and by *other* processes (a run with a high "other" figure is disturbed).
+``--modules-from DIR`` runs the Clearing House with ``ingest.py``, ``cases.py``, ``matching.py`` and
+``handlers.py`` from DIR in place of node's (before/after comparisons).
 """
 
 from __future__ import annotations
@@ -633,6 +641,7 @@ def one_run(args, built, likes, ch_port, member_ports, pems_public, follower_por
             r["node_rss_mb"] = C.rss_kb(proc.pid) / 1024
             tail = [line for line in log.read_text(errors="replace").splitlines() if "ERROR" in line or "Traceback" in line]
             r["log_errors"] = len(tail)
+            r["batch_fallbacks"] = log.read_text(errors="replace").count("processing them one by one")
         finally:
             C.stop_process(proc)
     finally:
@@ -714,7 +723,8 @@ def main() -> int:
               f"{deliv}; signatures checked {rx['verified_ok']} ok/{rx['verified_bad']} bad; "
               f"CPU during ingest: node {r['node_cpu_ingest_pct']:.0f}%, PostgreSQL {r['pg_cpu_ingest_pct']:.0f}%, "
               f"load generator {r['gen_cpu_pct']:.0f}%, other processes {r['others_pct']:.0f}% (of one CPU); "
-              f"RSS {r['node_rss_mb']:.0f} MB; errors {r['errors'] or 0}, log errors {r['log_errors']}; "
+              f"RSS {r['node_rss_mb']:.0f} MB; errors {r['errors'] or 0}, log errors {r['log_errors']}, "
+              f"batches retried row by row {r['batch_fallbacks']}; "
               f"machine {100 * busy:.0f}% busy before the run (waited {waited:.0f} s) "
               f"[{'OK' if good else 'CHECK FAILED: ' + json.dumps(c)}]", flush=True)
     med = C.median

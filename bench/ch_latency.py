@@ -1,7 +1,10 @@
 """Propagation latency on loopback: member alert committed -> Clearing House boost at a reader.
 
     python bench/ch_latency.py [--alerts 200] [--warmup 5] [--gap-ms 100:200] [--mode poll,wake]
+                               [--runs 1] [--quiet 0.25 --quiet-wait 90]
                                [--db postgres://postgres@127.0.0.1:5432/postgres]
+
+Results and their discussion: docs/performance-clearinghouse.md.
 
 Three real parties, all on 127.0.0.1:
 

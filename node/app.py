@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 
 import httpx
@@ -23,6 +24,31 @@ from node.workers import Workers
 log = logging.getLogger("aan")
 
 
+async def require_current_schema(url: str) -> None:
+    """Refuse to serve a database whose schema is older (or newer) than this code."""
+    from node.ops.health import migration_state
+
+    missing, unknown = await migration_state(url)
+    if missing:
+        log.error("the database schema is out of date (%d migration(s) not applied): run 'aan migrate'",
+                  len(missing))
+        raise RuntimeError("database schema out of date: run 'aan migrate'")
+    if unknown:
+        log.error("the database was migrated by a newer version of aan: upgrade aan first")
+        raise RuntimeError("database schema newer than this code")
+
+
+def settle_garbage_collector() -> None:
+    """Move start-up objects out of the collector's way and collect less often.
+
+    Measured in docs/performance.md: the inbox goes from about 3,650 to 4,300
+    signed activities per second and its p99 latency halves.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(7000, 10, 10)
+
+
 def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 32,
                http: httpx.AsyncClient | None = None) -> Starlette:
     """The ASGI app with ``run_workers`` sets of in-process workers (0: web only).
@@ -35,6 +61,7 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         node = Node(config, http=http)
         try:
             await node.open()
+            await require_current_schema(config.database_url)
         except BaseException:
             await node.close()  # else an open database connection keeps the failed process alive
             raise
@@ -46,6 +73,7 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         workers = [Workers(node, concurrency=concurrency) for _ in range(int(run_workers))]
         for worker in workers:
             await worker.start()
+        settle_garbage_collector()
         log.info("aan %s node %s ready", config.role, config.handle)
         try:
             yield

@@ -110,25 +110,6 @@ def _logging(level: str) -> None:
     logs.setup(level)  # text, or JSON lines with AAN_LOG_FORMAT=json; the activity id on each line
 
 
-async def _require_current_schema(config: NodeConfig) -> None:
-    """Refuse to start on a database whose schema is older (or newer) than this code."""
-    from node.ops.health import migration_state
-    from node.storage import db
-
-    try:
-        await db.init(config.database_url, pool_max=1)
-        missing, unknown = await migration_state(config.database_url)
-    except Exception as exc:  # noqa: BLE001 - one line for the operator
-        raise CliError(f"cannot open the database: {exc}") from None
-    finally:
-        await db.close()
-    if missing:
-        raise CliError(f"the database schema is out of date ({len(missing)} migration(s) not applied): "
-                       "run 'aan migrate'")
-    if unknown:
-        raise CliError("the database was migrated by a newer version of aan: upgrade aan first")
-
-
 def cmd_serve(args) -> None:
     import uvicorn
 
@@ -137,7 +118,6 @@ def cmd_serve(args) -> None:
     config = _config(args)
     _logging(args.log_level)
     app = create_app(config, run_workers=max(0, args.workers_in_process))
-    asyncio.run(_require_current_schema(config))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
                 loop="uvloop", http="httptools", ws="none", limit_concurrency=2048, timeout_graceful_shutdown=10,
                 log_config=None,
@@ -162,6 +142,9 @@ async def cmd_worker(args) -> None:
     refresher.start()
     workers = Workers(node, concurrency=args.concurrency)
     await workers.start()
+    from node.app import settle_garbage_collector
+
+    settle_garbage_collector()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

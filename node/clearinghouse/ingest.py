@@ -119,8 +119,12 @@ async def on_create_batch(node, activities: list[dict]) -> None:
     actors = sorted({a for a in (get_id(act.get("actor")) for act in activities) if a})
     members = {m.actor_uri: m for m in await Member.filter(actor_uri__in=actors, state="active")} if actors else {}
     found = []
+    verbose = log.isEnabledFor(logging.INFO)  # the activity on log lines only costs when there are any
     for activity in activities:
-        with logs.activity(activity.get("id") if isinstance(activity.get("id"), str) else None):
+        if verbose:
+            with logs.activity(activity.get("id") if isinstance(activity.get("id"), str) else None):
+                checked = _checked_alert(activity, members.get(get_id(activity.get("actor"))))
+        else:
             checked = _checked_alert(activity, members.get(get_id(activity.get("actor"))))
         if checked is not None:
             found.append((activity, *checked))
@@ -158,8 +162,9 @@ async def on_create_batch(node, activities: list[dict]) -> None:
                 announces.append((row, actor, *_announce_doc(node, actor, row, obj=row.create_activity or row.uri,
                                                              cc=[node.urls.followers(actor.username)])))
         row.boost = "boosted" if boost else "attached"
-        with logs.activity(row.create_activity.get("id")):
-            log.info("alert %s %s case %s: %s", row.uri, "opened" if opened else "joined", case.id, row.boost)
+        if verbose:
+            with logs.activity(row.create_activity.get("id")):
+                log.info("alert %s %s case %s: %s", row.uri, "opened" if opened else "joined", case.id, row.boost)
     async with in_transaction():
         if placer.new_cases:
             await Case.bulk_create(placer.new_cases)
