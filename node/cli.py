@@ -36,7 +36,7 @@ def _config(args) -> NodeConfig:
         raise CliError(str(exc)) from None
 
 
-async def _open(config: NodeConfig, *, network: bool = False):
+async def _open(config: NodeConfig):
     from node.service import Node
 
     node = Node(config)
