@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from node import vocab
+from node import errors, vocab
 
 
-class AlertError(ValueError):
+class AlertError(errors.Invalid):
     """An alert file or dict is invalid; ``str(error)`` is one line naming the problem."""
 
 

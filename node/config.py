@@ -7,6 +7,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from node.errors import ConfigurationError
 from node.urls import Urls
 
 CONFIG_FILE = "config.json"
@@ -14,7 +15,7 @@ ROLES = ("member", "clearinghouse")
 BOOST_POLICIES = ("first-and-updates", "all", "first-only")
 
 
-class ConfigError(Exception):
+class ConfigError(ConfigurationError):
     """The data directory is missing or its configuration is unusable."""
 
 

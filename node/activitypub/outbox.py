@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import orjson
 from tortoise.transactions import in_transaction
 
+from node import errors
 from node.activitypub.actors import actor_document, iso
 from node.activitypub.notes import AAN_CONTEXT, alert_to_note
 from node.alerts import Alert
@@ -21,7 +22,7 @@ from node.storage import models
 from node.urls import AS_PUBLIC, Urls
 
 
-class NotFoundError(LookupError):
+class NotFoundError(errors.NotFound):
     """No such alert (or it is deleted)."""
 
 

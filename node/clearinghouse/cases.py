@@ -11,14 +11,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from node import errors
 from node.activitypub.outbox import new_id
 from node.clearinghouse.matching import DATE_WINDOW_DAYS, any_match, as_date
 from node.storage import db, jobs
 from node.storage.models import Case, CaseEvent, IndexedAlert
 
 
-class CaseError(LookupError):
-    """No such case or alert, or an operation that makes no sense."""
+class CaseError(errors.Invalid):
+    """A case operation that makes no sense."""
+
+
+class CaseNotFound(CaseError, errors.NotFound):
+    """No such (current) case."""
 
 
 async def resolve(case: Case | None) -> Case | None:
@@ -248,7 +253,7 @@ async def merge(keep_id: str, other_id: str, *, by: str = "editor") -> Case:
     """Fold ``other`` into ``keep``: its alerts move, it stays as an alias (its id keeps resolving)."""
     keep, other = await Case.filter(id=keep_id).first(), await Case.filter(id=other_id).first()
     if keep is None or other is None:
-        raise CaseError(f"no case {keep_id if keep is None else other_id!r}")
+        raise CaseNotFound(f"no case {keep_id if keep is None else other_id!r}")
     if keep.id == other.id or keep.merged_into or other.merged_into:
         raise CaseError("can only merge two distinct, current cases")
     moved = [uri for (uri,) in await IndexedAlert.filter(case=other).values_list("uri")]
@@ -264,7 +269,7 @@ async def split(case_id: str, alert_uris: list[str], *, by: str = "editor") -> C
     """Move the named alerts of a case into a new case."""
     case = await Case.filter(id=case_id, merged_into=None).first()
     if case is None:
-        raise CaseError(f"no current case {case_id!r}")
+        raise CaseNotFound(f"no current case {case_id!r}")
     rows = await IndexedAlert.filter(case=case, uri__in=alert_uris).order_by("published")
     if len(rows) != len(set(alert_uris)):
         missing = set(alert_uris) - {r.uri for r in rows}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from node import errors
 from node.activitypub import outbox
 from node.activitypub.remote import resolve
 from node.storage.models import Delivery, Following, Host, IndexedAlert, Member
 
 
-class MemberError(LookupError):
+class MemberError(errors.NotFound):
     """No such member."""
 
 

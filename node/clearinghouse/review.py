@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
+from node import errors
 from node.clearinghouse.ingest import place_and_boost
 from node.storage.models import IndexedAlert
 
 
-class ReviewError(LookupError):
+class ReviewError(errors.NotFound):
     """No such held alert."""
 
 

@@ -37,6 +37,7 @@ from tortoise import Tortoise
 from tortoise.fields import JSONField
 from tortoise.transactions import in_transaction
 
+from node import errors
 from node.config import CONFIG_FILE, NodeConfig
 from node.storage import db, jobs
 
@@ -45,7 +46,7 @@ FORMAT_VERSION = 1
 CHUNK = 2000
 
 
-class BackupError(Exception):
+class BackupError(errors.Invalid):
     """The archive or the target cannot be used."""
 
 

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import orjson
 from tortoise.transactions import in_transaction
 
+from node import errors
 from node.storage.models import DomainBlock, Setting
 
 MODES = ("blocklist", "allowlist")
@@ -40,7 +41,7 @@ _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
 _DOMAIN_RE = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*(?::\d{{1,5}})?$")
 
 
-class BlockError(ValueError):
+class BlockError(errors.Invalid):
     """A domain or file that cannot be used."""
 
 

@@ -21,6 +21,7 @@ from datetime import timedelta
 from cryptography.hazmat.primitives import serialization
 from tortoise.transactions import in_transaction
 
+from node import errors
 from node.activitypub import outbox
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.keys import generate_private_key, load_private_key, private_key_to_pem, public_key_pem
@@ -28,10 +29,6 @@ from node.storage import jobs
 from node.storage.models import Activity, FanoutJob, Follower, LocalActor, Setting
 
 VERSION_KEY = "actors_version"
-
-
-class KeyError_(LookupError):
-    """No such local actor."""
 
 
 def fingerprint(public_pem: str) -> str:
@@ -62,7 +59,7 @@ async def rotate(node, username: str, *, delay: float) -> tuple[LocalActor, str,
     """
     actor = await LocalActor.filter(username=username).first()
     if actor is None:
-        raise KeyError_(f"no local actor {username!r}")
+        raise errors.NotFound(f"no local actor {username!r}")
     old = fingerprint(actor.public_key_pem)
     key = generate_private_key()
     told = 0

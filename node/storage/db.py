@@ -112,3 +112,18 @@ def default_sqlite_path(data_dir: Path) -> Path:
 
 def env_database_url() -> str | None:
     return os.environ.get("AAN_DATABASE_URL")
+
+
+async def migrate_locked(url: str) -> list[str]:
+    """``migrate`` under a PostgreSQL advisory lock, so two processes upgrading at once take turns."""
+    import asyncpg
+
+    if dialect(url) != "postgres":
+        return await migrate(url)
+    dsn = normalise_url(url).split("?", 1)[0].replace("postgres://", "postgresql://", 1)
+    conn = await asyncpg.connect(dsn, timeout=10)
+    try:
+        await conn.execute("SELECT pg_advisory_lock(7305419)")  # any fixed number, ours
+        return await migrate(url)
+    finally:
+        await conn.close()  # closing the session releases the lock

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import orjson
 
+from node import errors
 from node.storage.models import User
 
 SECRET_FILE = "webui-secret"
@@ -49,7 +50,7 @@ IP_WINDOW = 600.0
 IP_MAX_FAILURES = 20
 
 
-class AuthError(Exception):
+class AuthError(errors.Invalid):
     """A login or account change was refused; the message is shown to the user."""
 
 

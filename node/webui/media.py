@@ -21,6 +21,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from node import errors
 from node.storage.models import Alert, Media
 
 MAX_UPLOAD = 16 * 1024 * 1024
@@ -33,7 +34,7 @@ FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": (
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 
 
-class MediaError(ValueError):
+class MediaError(errors.Invalid):
     """The upload is not an image we accept; the message is an English msgid."""
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from node import errors
 from node.activitypub import outbox
 from node.alerts import Alert
 from node.storage.models import Alert as AlertRow
@@ -24,7 +25,7 @@ from node.webui.media import MAX_ATTACHMENTS, attachment, remove_media
 MIN_LEAD = timedelta(seconds=2)
 
 
-class PublishError(Exception):
+class PublishError(errors.Invalid):
     """Publishing was refused; the message is an English msgid shown to the author."""
 
 

@@ -1,125 +1,71 @@
-"""The operator's commands: ``aan backup``, ``aan restore``, ``aan keys``, ``aan block``.
-
-Registered into the ``aan`` parser by :func:`register`; each error is a
-:class:`node.cli.CliError` (one line, exit status 2, nothing changed).
-"""
+"""The operator's commands: ``aan backup``, ``aan restore``, ``aan keys``, ``aan block``."""
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
-_CLI = None  # the running node.cli module (it is ``__main__`` under ``python -m node.cli``)
-
-
-def _cli():
-    if _CLI is None:
-        from node import cli
-
-        return cli
-    return _CLI
-
-
-# --- migrate ------------------------------------------------------------------------------------
-
-async def migrate_locked(url: str) -> list[str]:
-    """``db.migrate`` under a PostgreSQL advisory lock, so two processes upgrading at once take turns."""
-    import asyncpg
-
-    from node.storage import db
-
-    if db.dialect(url) != "postgres":
-        return await db.migrate(url)
-    dsn = db.normalise_url(url).split("?", 1)[0].replace("postgres://", "postgresql://", 1)
-    conn = await asyncpg.connect(dsn, timeout=10)
-    try:
-        await conn.execute("SELECT pg_advisory_lock(7305419)")  # any fixed number, ours
-        return await db.migrate(url)
-    finally:
-        await conn.close()  # closing the session releases the lock
-
+from node.cli._base import CliError, data_dir, load_config, open_node
 
 # --- backup and restore -------------------------------------------------------------------------
 
-async def cmd_backup(args) -> None:
+async def cmd_backup(args: argparse.Namespace) -> None:
     from node.ops import backup
 
-    cli = _cli()
-    config = cli._config(args)
+    config = load_config(args)
     target = Path(args.file)
     if target.exists() and not args.force:
-        raise cli.CliError(f"{target} exists (pass --force to replace it)")
-    node = await cli._open(config)
-    try:
+        raise CliError(f"{target} exists (pass --force to replace it)")
+    async with open_node(config):
         manifest = await backup.backup(config, target, full=args.full)
-    finally:
-        await node.close()
     rows = sum(manifest["tables"].values())
     print(f"backed up @{config.handle} to {target}: {rows} rows in {len(manifest['tables'])} tables"
           f"{' (with finished queue rows)' if args.full else ''}; it holds private keys, keep it secret")
 
 
-async def cmd_restore(args) -> None:
+async def cmd_restore(args: argparse.Namespace) -> None:
     from node.ops import backup
     from node.storage import db
 
-    cli = _cli()
     if args.db:
         try:
             db.dialect(args.db)
         except ValueError as exc:
-            raise cli.CliError(str(exc)) from None
-    data_dir = cli._data_dir(args)
-    try:
-        config, manifest = await backup.restore(Path(args.file), data_dir, database_url=args.db)
-    except backup.BackupError as exc:
-        raise cli.CliError(str(exc)) from None
-    print(f"restored @{config.handle} into {data_dir} ({db.dialect(config.database_url)}); "
+            raise CliError(str(exc)) from None
+    directory = data_dir(args)
+    config, manifest = await backup.restore(Path(args.file), directory, database_url=args.db)
+    print(f"restored @{config.handle} into {directory} ({db.dialect(config.database_url)}); "
           f"{manifest['tables'].get('followers', 0)} followers, {manifest['tables'].get('alerts', 0)} alerts. "
           f"Point DNS at this machine and run 'aan serve'.")
 
 
 # --- keys ---------------------------------------------------------------------------------------
 
-async def cmd_keys(args) -> None:
+async def cmd_keys(args: argparse.Namespace) -> None:
     from node.ops import keys, runtime
 
-    cli = _cli()
-    config = cli._config(args)
-    node = await cli._open(config)
-    try:
+    async with open_node(args) as node:
         if args.keys_command == "show":
             for username in sorted(node.actors):
                 actor = node.actors[username]
                 print(f"{node.key_id(username)}  {keys.fingerprint(actor.public_key_pem)}")
             return
-        username = args.actor or config.username
-        try:
-            actor, old, told = await keys.rotate(node, username, delay=runtime.REFRESH + 2)
-        except keys.KeyError_ as exc:
-            raise cli.CliError(str(exc)) from None
+        username = args.actor or node.config.username
+        actor, old, told = await keys.rotate(node, username, delay=runtime.REFRESH + 2)
         print(f"rotated the key of {node.key_id(username)}: {old} -> {keys.fingerprint(actor.public_key_pem)}")
         if told:
             print(f"Update(actor) queued to {told} follower(s); it leaves in {runtime.REFRESH + 2:.0f} s, "
                   "once running processes have loaded the new key")
-    finally:
-        await node.close()
 
 
 # --- domain blocks ------------------------------------------------------------------------------
 
-async def cmd_block(args) -> None:
+async def cmd_block(args: argparse.Namespace) -> None:
     from node.ops import blocks
 
-    cli = _cli()
-    config = cli._config(args)
-    node = await cli._open(config)
-    try:
-        await _block(args, config, blocks)
-    except blocks.BlockError as exc:
-        raise cli.CliError(str(exc)) from None
-    finally:
-        await node.close()
+    async with open_node(args) as node:
+        await _block(args, node.config, blocks)
 
 
 async def _block(args, config, blocks) -> None:
@@ -156,14 +102,13 @@ async def _block(args, config, blocks) -> None:
 
 
 async def _import(args, config, blocks) -> None:
-    cli = _cli()
     try:
         text = Path(args.file).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise cli.CliError(f"cannot read {args.file}: {exc}") from None
+        raise CliError(f"cannot read {args.file}: {exc}") from None
     parsed = blocks.parse_blocklist(text)
     if not parsed.entries and not parsed.skipped:
-        raise cli.CliError(f"{args.file} lists no domains")
+        raise CliError(f"{args.file} lists no domains")
     new, updated = await blocks.import_entries(
         parsed.entries, kind="allow" if args.allow else "block",
         default_reason=args.reason or f"imported from {Path(args.file).name}", own=config.domain)
@@ -175,10 +120,7 @@ async def _import(args, config, blocks) -> None:
 
 # --- parser -------------------------------------------------------------------------------------
 
-def register(sub, common, cli=None) -> None:
-    """Add ``backup``, ``restore``, ``keys`` and ``block`` to the ``aan`` parser of module ``cli``."""
-    global _CLI
-    _CLI = cli
+def register(sub, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("backup", parents=[common], help="write a portable archive of this node (FILE.tar.gz)")
     p.add_argument("file")
     p.add_argument("--full", action="store_true", help="also finished queue rows (delivery history)")

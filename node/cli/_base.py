@@ -1,0 +1,70 @@
+"""What every command group shares: the data directory, the configuration, the open node.
+
+Commands raise the kinds of :mod:`node.errors`; :func:`node.cli.main` prints the
+detail as one line on stderr and exits with the kind's ``exit_code`` (2 for all of
+them today). Nothing a failed command started is left half done: the node is
+closed by :func:`open_node` whatever happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from node import errors
+from node.config import NodeConfig, default_data_dir
+
+if TYPE_CHECKING:
+    from node.service import Node
+
+
+class CliError(errors.Invalid):
+    """A command-line mistake the operator can correct: printed as one line, exit status 2."""
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir) if getattr(args, "data_dir", None) else default_data_dir()
+
+
+def load_config(args: argparse.Namespace, *, role: str | None = None) -> NodeConfig:
+    """The node's configuration; ``role`` refuses a node of another role."""
+    config = NodeConfig.load(data_dir(args))
+    if role == "clearinghouse" and config.role != role:
+        raise CliError("this command needs a node in the clearinghouse role (aan init --role clearinghouse)")
+    return config
+
+
+async def open_config(config: NodeConfig) -> Node:
+    from node.service import Node
+
+    node = Node(config)
+    try:
+        await node.open()
+    except errors.AanError:
+        await node.http.aclose()
+        raise
+    except Exception as exc:  # noqa: BLE001 - database unreachable and the like
+        await node.http.aclose()
+        raise errors.ConfigurationError(f"cannot open the database: {exc}") from None
+    return node
+
+
+@asynccontextmanager
+async def open_node(args: argparse.Namespace | NodeConfig, *, role: str | None = None) -> AsyncIterator[Node]:
+    """Open the node of ``args`` (or of a loaded configuration) for one command, and close it after."""
+    config = args if isinstance(args, NodeConfig) else load_config(args, role=role)
+    node = await open_config(config)
+    try:
+        yield node
+    finally:
+        await node.close()
+
+
+def common_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS,
+                        help="node data directory (default ./aan-data, or $AAN_DATA_DIR)")
+    return common

@@ -1,0 +1,101 @@
+"""``aan followers|deliveries|follow|following|received``: who this node talks to, and what is in flight."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from node.cli._base import CliError, open_node
+
+
+async def cmd_followers(args: argparse.Namespace) -> None:
+    from node.storage.models import Follower
+
+    async with open_node(args) as node:
+        rows = await Follower.filter(local_actor=node.org).order_by("created_at")
+        by_host: dict[str, list] = {}
+        for row in rows:
+            by_host.setdefault(row.actor_uri.split("/")[2], []).append(row)
+        for host, items in sorted(by_host.items()):
+            print(f"{host}  ({len(items)})")
+            for row in items:
+                print(f"  {row.actor_uri}  since {row.created_at:%Y-%m-%d %H:%M}")
+        print(f"{len(rows)} follower(s)")
+
+
+async def cmd_deliveries(args: argparse.Namespace) -> None:
+    from node.storage.models import Delivery, Host
+
+    async with open_node(args):
+        statuses = ["failed"] if args.failed else ["pending", "running"]
+        rows = await Delivery.filter(status__in=statuses).prefetch_related("activity").order_by("host", "id")
+        hosts = {h.host: h for h in await Host.all()}
+        by_host: dict[str, list] = {}
+        for row in rows:
+            by_host.setdefault(row.host, []).append(row)
+        for host, items in sorted(by_host.items()):
+            health = hosts.get(host)
+            parked = f", parked until {health.parked_until:%Y-%m-%d %H:%M}" if health and health.parked_until else ""
+            print(f"{host}  {len(items)} {'failed' if args.failed else 'pending'}{parked}")
+            for row in items:
+                print(f"  {row.activity.type} {row.activity.uri} -> {row.inbox}  attempts={row.attempts}"
+                      f"  next={row.next_try:%H:%M:%S}  last={row.last_status or '-'} {row.last_error or ''}"[:300])
+        print(f"{len(rows)} {'failed' if args.failed else 'pending'} deliver{'y' if len(rows) == 1 else 'ies'}")
+
+
+async def cmd_follow(args: argparse.Namespace) -> None:
+    from node.activitypub import outbox
+    from node.activitypub.fetch import FetchError
+    from node.activitypub.remote import resolve
+
+    async with open_node(args) as node:
+        try:
+            target = await resolve(node, args.target)
+        except FetchError as exc:
+            raise CliError(f"cannot resolve {args.target}: {exc.reason}") from None
+        if args.undo:
+            await outbox.send_undo_follow(node.org, node.urls, target)
+            print(f"unfollowing {target.uri}")
+        else:
+            await outbox.send_follow(node.org, node.urls, target)
+            print(f"follow requested: {target.uri}")
+
+
+async def cmd_following(args: argparse.Namespace) -> None:
+    from node.storage.models import Following
+
+    async with open_node(args) as node:
+        for row in await Following.filter(local_actor=node.org).order_by("created_at"):
+            print(f"{row.target_uri}  {row.state}")
+
+
+async def cmd_received(args: argparse.Namespace) -> None:
+    """Objects received from actors we follow (and replies to our alerts)."""
+    from node.storage.models import RemoteObject
+
+    async with open_node(args):
+        query = RemoteObject.all() if args.all else RemoteObject.filter(deleted=False)
+        for row in await query.order_by("received_at"):
+            record = {"id": row.uri, "actor": row.actor_uri, "type": row.type, "deleted": row.deleted,
+                      "in_reply_to": row.in_reply_to, "updated": row.data.get("updated"),
+                      "content": row.data.get("content"), "has_alert": "alert" in row.data,
+                      "via": row.via}
+            print(json.dumps(record) if args.json else f"{row.uri}  {row.actor_uri}  {'deleted' if row.deleted else ''}")
+
+
+def register(sub, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("followers", parents=[common], help="who follows this node, per host")
+    p.set_defaults(func=cmd_followers)
+    p = sub.add_parser("deliveries", parents=[common], help="pending (or --failed) deliveries, per host")
+    p.add_argument("--failed", action="store_true")
+    p.set_defaults(func=cmd_deliveries)
+    p = sub.add_parser("follow", parents=[common], help="follow @user@host or an actor URL")
+    p.add_argument("target")
+    p.add_argument("--undo", action="store_true", help="unfollow instead")
+    p.set_defaults(func=cmd_follow)
+    p = sub.add_parser("following", parents=[common], help="actors this node follows")
+    p.set_defaults(func=cmd_following)
+    p = sub.add_parser("received", parents=[common], help="objects received from followed actors")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--all", action="store_true", help="include deleted objects")
+    p.set_defaults(func=cmd_received)

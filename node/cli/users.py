@@ -1,0 +1,66 @@
+"""``aan user add|password|remove|list``: staff accounts of the web interface."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from node import errors
+from node.cli._base import CliError, open_node
+
+
+async def cmd_user(args: argparse.Namespace) -> None:
+    """Staff accounts of the web interface: add, list, remove, set a new password."""
+    from node.storage.models import Draft, User
+    from node.webui import auth
+
+    password = None
+    if args.user_command in ("add", "password"):
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+            if not password:
+                raise CliError("no password on standard input")
+        else:
+            password = auth.generate_password()
+    async with open_node(args):
+        if args.user_command == "add":
+            await auth.create_user(args.name, password, args.role)
+            print(f"created {args.role} {args.name}")
+        elif args.user_command == "password":
+            user = await User.filter(username=args.name).first()
+            if user is None:
+                raise errors.NotFound(f"no user {args.name!r}")
+            await auth.set_password(user, password)
+            print(f"new password set for {args.name}; their sessions were logged out")
+        elif args.user_command == "remove":
+            user = await User.filter(username=args.name).first()
+            if user is None:
+                raise errors.NotFound(f"no user {args.name!r}")
+            await Draft.filter(author_id=user.id).update(author_id=None)  # their drafts and schedules stay
+            await user.delete()
+            print(f"removed {args.name}")
+        else:
+            for user in await User.all().order_by("username"):
+                print(f"{user.username:24} {user.role:7} created {user.created_at:%Y-%m-%d}")
+    if password and not args.password_stdin:
+        print(f"password: {password}  (shown once; store it safely)")
+
+
+def register(sub, common: argparse.ArgumentParser) -> None:
+    user = sub.add_parser("user", parents=[common], help="staff accounts of the web interface (/admin)")
+    usub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    p = usub.add_parser("add", parents=[common], help="add a user (a password is generated and printed once)")
+    p.add_argument("name")
+    p.add_argument("--role", choices=("admin", "editor"), default="editor",
+                   help="editors write and publish; admins also manage users and settings")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_user)
+    p = usub.add_parser("password", parents=[common], help="set a new password (generated unless --password-stdin)")
+    p.add_argument("name")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_user)
+    p = usub.add_parser("remove", parents=[common], help="remove a user")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_user)
+    p = usub.add_parser("list", parents=[common], help="list users and roles")
+    p.set_defaults(func=cmd_user)
