@@ -96,3 +96,27 @@ def test_init_rejects_bad_arguments_and_creates_nothing(tmp_path, args, fragment
 def test_init_twice_is_refused(node_dir):
     result = aan("init", "--domain", "x.example", "--name", "X", data_dir=node_dir, check=False)
     assert_one_line_error(result, "already holds a node")
+
+
+def test_demo_on_a_busy_port_says_so_and_sets_up_nothing(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = aan("demo", "--port", str(port), data_dir=tmp_path / "demo", check=False)
+    assert_one_line_error(result, f"port {port}", "already in use")
+    assert "password" not in result.stderr
+    assert not (tmp_path / "demo" / "config.json").exists()
+
+
+def test_received_shows_what_arrived():
+    from node.cli.federation import _what_arrived
+
+    note = {"content": "<p><strong>Reporter held</strong></p><p>More text here</p>",
+            "contentMap": {"fr": "<p>Journaliste</p>"}, "published": "2026-12-01T10:00:00Z"}
+    assert _what_arrived(note) == {"headline": "Reporter held More text here", "language": "fr",
+                                   "published": "2026-12-01T10:00:00Z"}
+    alert = {"alert": {"headline": "Paper banned", "language": "ar"}, "content": "<p>x</p>"}
+    assert _what_arrived(alert)["headline"] == "Paper banned" and _what_arrived(alert)["language"] == "ar"

@@ -66,7 +66,8 @@ async def test_browsers_get_html(site):
 
 
 async def test_webfinger_variants(site):
-    for resource in ("acct:alerts@node.test", "alerts@node.test", "http://node.test/actors/alerts"):
+    for resource in ("acct:alerts@node.test", "alerts@node.test", "http://node.test/actors/alerts",
+                     "acct:ALERTS@node.test", "acct:Alerts@NODE.test"):  # the user part is case-insensitive
         r = await site.get("/.well-known/webfinger", params={"resource": resource})
         assert r.status_code == 200
         assert r.headers["content-type"] == "application/jrd+json"

@@ -79,6 +79,8 @@ async def webfinger_endpoint(request: Request) -> Response:
             if resource in (node.urls.actor(name), node.urls.profile(name)):
                 username = name
     actor = await local_actor(node, username)
+    if actor is None and username and username != username.lower():
+        actor = await local_actor(node, username.lower())  # the user part of acct: is case-insensitive
     if actor is None:
         return not_found("no such account")
     return JRDResponse(docs.webfinger(actor, node.urls), headers={"Access-Control-Allow-Origin": "*"})

@@ -69,6 +69,24 @@ async def cmd_following(args: argparse.Namespace) -> None:
             print(f"{row.target_uri}  {row.state}")
 
 
+def _first_words(html: str, limit: int = 80) -> str:
+    import re
+    from html import unescape
+
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html or "")).split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _what_arrived(data: dict) -> dict:
+    """Headline (or the first words), language and published time of a received object."""
+    alert = data.get("alert") if isinstance(data.get("alert"), dict) else {}
+    content_map = data.get("contentMap") if isinstance(data.get("contentMap"), dict) else {}
+    content = data.get("content") or next(iter(content_map.values()), "")
+    headline = alert.get("headline") or _first_words(content if isinstance(content, str) else "")
+    language = alert.get("language") or next(iter(content_map), None)
+    return {"headline": headline, "language": language, "published": data.get("published")}
+
+
 async def cmd_received(args: argparse.Namespace) -> None:
     """Objects received from actors we follow (and replies to our alerts)."""
     from node.storage.models import RemoteObject
@@ -76,11 +94,17 @@ async def cmd_received(args: argparse.Namespace) -> None:
     async with open_node(args):
         query = RemoteObject.all() if args.all else RemoteObject.filter(deleted=False)
         for row in await query.order_by("received_at"):
+            seen = _what_arrived(row.data)
             record = {"id": row.uri, "actor": row.actor_uri, "type": row.type, "deleted": row.deleted,
                       "in_reply_to": row.in_reply_to, "updated": row.data.get("updated"),
                       "content": row.data.get("content"), "has_alert": "alert" in row.data,
-                      "via": row.via}
-            print(json.dumps(record) if args.json else f"{row.uri}  {row.actor_uri}  {'deleted' if row.deleted else ''}")
+                      "via": row.via, **seen}
+            if args.json:  # JSON Lines: one object per line
+                print(json.dumps(record, ensure_ascii=False))
+                continue
+            when = (seen["published"] or "")[:16].replace("T", " ") or "-"
+            print(f"{when:16}  {seen['language'] or '-':5}  {'deleted  ' if row.deleted else ''}"
+                  f"{seen['headline'] or '(no text)'}\n    {row.uri}  from {row.actor_uri}")
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
@@ -95,7 +119,8 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_follow)
     p = sub.add_parser("following", parents=[common], help="actors this node follows")
     p.set_defaults(func=cmd_following)
-    p = sub.add_parser("received", parents=[common], help="objects received from followed actors")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("received", parents=[common], help="objects received from followed actors: headline, "
+                       "language, published time")
+    p.add_argument("--json", action="store_true", help="JSON Lines: one JSON object per line")
     p.add_argument("--all", action="store_true", help="include deleted objects")
     p.set_defaults(func=cmd_received)

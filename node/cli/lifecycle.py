@@ -162,7 +162,21 @@ async def _demo_admin(config: NodeConfig) -> str:
     return password
 
 
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def run_demo(args: argparse.Namespace) -> None:
+    if not _port_free("127.0.0.1", args.port):
+        raise CliError(f"port {args.port} on 127.0.0.1 is already in use (is the demo already running? "
+                       "stop it, or pass --port)")
     asyncio.run(cmd_demo(args))
     cmd_serve(argparse.Namespace(**{**vars(args), "host": "127.0.0.1", "workers_in_process": 1,
                                     "log_level": "warning"}))
