@@ -408,7 +408,7 @@ def orchestrate(args) -> int:
             worker.send_signal(signal.SIGSTOP)
             try:
                 t_cli = time.monotonic()
-                C.aan(data_dir, "alert", "publish", str(C.EXAMPLE_ALERT), cpu=1)
+                C.aan(data_dir, "alert", "publish", "--force", str(C.EXAMPLE_ALERT), cpu=1)
                 cli_s = time.monotonic() - t_cli
             finally:
                 worker.send_signal(signal.SIGCONT)

@@ -311,7 +311,7 @@ def run_once(args, data_dir: Path, url: str, web: subprocess.Popen, web_port: in
         sampler = Sampler({"web": web.pid, **{f"worker{i}": w.pid for i, w in enumerate(workers)}})
         known = set(get_json(f"http://127.0.0.1:{control_port}/stats")["activities"])
         t_publish = time.time()
-        aan(data_dir, "alert", "publish", str(EXAMPLE))
+        aan(data_dir, "alert", "publish", "--force", str(EXAMPLE))
         deadline = time.time() + args.timeout
         entry, activity, scrapes = None, None, []
         while time.time() < deadline:

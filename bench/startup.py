@@ -56,7 +56,7 @@ def main() -> int:
     port = C.free_port()
     data_dir = C.init_node(base, port)
     for _ in range(args.alerts):
-        C.aan(data_dir, "alert", "publish", str(C.EXAMPLE_ALERT), cpu=1)
+        C.aan(data_dir, "alert", "publish", "--force", str(C.EXAMPLE_ALERT), cpu=1)
     pycache = base / "pycache"
     cases = [("as installed", {}),
              ("bytecode cached", {"PYTHONPYCACHEPREFIX": str(pycache), "PYTHONDONTWRITEBYTECODE": ""})]

@@ -144,6 +144,15 @@ def parse_alert_file(text: str) -> Alert:
     return _Reader(ignore_unknown=False).alert({**data, "body": body})
 
 
+def earliest_day(value: str) -> dt.date | None:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` as the first day it can mean (None if it is none of them)."""
+    parts = (value or "").split("-")
+    try:
+        return dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return None
+
+
 def default_date_precision(incident_date: str) -> str:
     """``exact`` for YYYY-MM-DD, ``unknown_day`` for YYYY-MM, ``unknown_month_and_day`` for YYYY."""
     return {10: "exact", 7: "unknown_day", 4: "unknown_month_and_day"}.get(len(incident_date), "exact")

@@ -120,3 +120,23 @@ def test_received_shows_what_arrived():
                                    "published": "2026-12-01T10:00:00Z"}
     alert = {"alert": {"headline": "Paper banned", "language": "ar"}, "content": "<p>x</p>"}
     assert _what_arrived(alert)["headline"] == "Paper banned" and _what_arrived(alert)["language"] == "ar"
+
+
+def test_publishing_the_same_alert_twice_needs_force(node_dir, tmp_path):
+    first = aan("alert", "publish", str(EXAMPLE), data_dir=node_dir).stdout.strip()
+    before = state(node_dir)
+    result = aan("alert", "publish", str(EXAMPLE), data_dir=node_dir, check=False)
+    assert_one_line_error(result, first, "same headline", "--force")
+    assert state(node_dir) == before
+    # another target, or an incident more than a week apart, is another alert
+    other = tmp_path / "other.md"
+    other.write_text(EXAMPLE.read_text().replace("incident_date: 2026-", "incident_date: 2025-"))
+    assert aan("alert", "publish", str(other), data_dir=node_dir).stdout.strip() != first
+    forced = aan("alert", "publish", "--force", str(EXAMPLE), data_dir=node_dir).stdout.strip()
+    assert forced != first and len(state(node_dir)[0]) == 3
+
+
+def test_deleting_twice_says_already_deleted(node_dir):
+    url = aan("alert", "publish", str(EXAMPLE), data_dir=node_dir).stdout.strip()
+    aan("alert", "delete", url, data_dir=node_dir)
+    assert_one_line_error(aan("alert", "delete", url, data_dir=node_dir, check=False), "already deleted")

@@ -62,7 +62,7 @@ def test_sigkill_mid_fanout_loses_nothing(db_url, nodes, tmp_path):
                                  "0.08", *map(str, ports)], stdout=subprocess.PIPE, cwd=ROOT)
     try:
         assert receiver.stdout.readline().strip() == b"ready"
-        ids = [member.cli("alert", "publish", str(EXAMPLE)).stdout.strip() for _ in range(ALERTS)]
+        ids = [member.cli("alert", "publish", "--force", str(EXAMPLE)).stdout.strip() for _ in range(ALERTS)]
         expected = HOSTS * FOLLOWERS_PER_HOST * ALERTS
 
         # When the node is killed (SIGKILL) with part of the fan-out delivered

@@ -60,7 +60,7 @@ def test_backup_restore_round_trip(source, target, database_factory, nodes, tmp_
     original = nodes("original", database_factory(source) if source == "postgres" else None).init()
     config = NodeConfig.load(original.data_dir)
     asyncio.run(seed(config))
-    alerts = [original.cli("alert", "publish", str(EXAMPLE)).stdout.strip() for _ in range(2)]
+    alerts = [original.cli("alert", "publish", "--force", str(EXAMPLE)).stdout.strip() for _ in range(2)]
     original.cli("block", "add", "spam.example", "--reason", "spam")
     (original.data_dir / "media").mkdir()
     (original.data_dir / "media" / "photo.png").write_bytes(b"\x89PNG fake image")
@@ -104,6 +104,6 @@ def test_backup_restore_round_trip(source, target, database_factory, nodes, tmp_
     finally:
         restored.stop()
     # and it keeps working: a new alert gets a fresh id (sequences moved past the restored rows)
-    new = restored.cli("alert", "publish", str(EXAMPLE)).stdout.strip()
+    new = restored.cli("alert", "publish", "--force", str(EXAMPLE)).stdout.strip()
     assert new not in alerts
     assert len(restored.cli("alert", "list", "--json").stdout.splitlines()) == 3

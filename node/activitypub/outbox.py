@@ -26,6 +26,10 @@ class NotFoundError(errors.NotFound):
     """No such alert (or it is deleted)."""
 
 
+class AlreadyDeleted(NotFoundError, errors.Gone):
+    """The alert existed and was deleted."""
+
+
 def new_id() -> str:
     """A short, time-sortable, unguessable id."""
     return f"{int(time.time() * 1000):011x}{secrets.token_hex(4)}"
@@ -97,8 +101,10 @@ async def publish_alert(actor: models.LocalActor, urls: Urls, alert: Alert, *,
 
 async def get_alert(alert_id: str, *, include_deleted: bool = False) -> models.Alert:
     row = await models.Alert.filter(id=alert_id).prefetch_related("local_actor").first()
-    if row is None or (row.deleted_at and not include_deleted):
+    if row is None:
         raise NotFoundError(f"no alert with id {alert_id!r}")
+    if row.deleted_at and not include_deleted:
+        raise AlreadyDeleted(f"alert {alert_id!r} is already deleted")
     return row
 
 

@@ -23,11 +23,11 @@ def _read_alert(path: str):
 
 
 async def cmd_alert_publish(args: argparse.Namespace) -> None:
-    from node.activitypub import outbox
+    from node.services import alerts
 
     alert = _read_alert(args.file)
     async with open_node(args) as node:
-        row = await outbox.publish_alert(node.org, node.urls, alert)
+        row = await alerts.publish(node, alert, force=args.force)
     print(node.urls.alert(row.id))
 
 
@@ -99,8 +99,10 @@ async def cmd_profile(args: argparse.Namespace) -> None:
 def register(sub, common: argparse.ArgumentParser) -> None:
     alert = sub.add_parser("alert", parents=[common], help="publish, update, delete, list alerts")
     asub = alert.add_subparsers(dest="alert_command", required=True, metavar="ACTION")
-    p = asub.add_parser("publish", parents=[common], help="publish FILE.md; prints the new id")
+    p = asub.add_parser("publish", parents=[common], help="publish FILE.md; prints the new alert's URL (its id)")
     p.add_argument("file")
+    p.add_argument("--force", action="store_true",
+                   help="publish even if an alert with the same headline, target and incident date exists")
     p.set_defaults(func=cmd_alert_publish)
     p = asub.add_parser("update", parents=[common], help="replace alert ID with FILE.md (sends Update)")
     p.add_argument("id")
