@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 
 from node import errors
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous_umask = os.umask(0o077)  # every file the node creates is its user's alone (0600, 0700)
     try:
         if getattr(args, "sync", False):
             args.func(args)
@@ -42,4 +44,6 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    finally:
+        os.umask(previous_umask)
     return 0

@@ -16,6 +16,7 @@ EXAMPLE_ALERT = Path(__file__).resolve().parent.parent / "examples" / "first-ale
 USERNAME_RE = re.compile(r"^[a-z0-9_]+([.-]+[a-z0-9_]+)*$", re.I)
 DOMAIN_RE = re.compile(r"^[a-z0-9.-]+(:\d{1,5})?$", re.I)
 DEMO_ADMIN = "admin"
+ALLOW_READABLE_HELP = "start even if the database or a secret file is readable by other users"
 
 
 # --- init and migrate ---------------------------------------------------------------------------
@@ -59,6 +60,9 @@ async def cmd_init(args: argparse.Namespace) -> None:
     finally:
         await db.close()
     config.save()
+    from node.ops.privacy import make_private
+
+    make_private(directory, url)  # the database holds the private keys: 0700 directory, 0600 files
     print(f"created {args.role} node @{args.username}@{args.domain} in {directory}")
 
 
@@ -79,16 +83,29 @@ def _logging(level: str) -> None:
     logs.setup(level)  # text, or JSON lines with AAN_LOG_FORMAT=json; the activity id on each line
 
 
+def _require_private(args: argparse.Namespace, config: NodeConfig) -> None:
+    """Refuse to run while the database or a secret file is readable by other users."""
+    from node.ops.privacy import require_private
+
+    if not getattr(args, "allow_readable_data", False):
+        require_private(config)  # ReadableData, a ConfigurationError naming the file and the chmod
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from node.app import create_app
+    from node.limits import LimitedHttpToolsProtocol
 
     config = load_config(args)
+    _require_private(args, config)
     _logging(args.log_level)
-    app = create_app(config, run_workers=max(0, args.workers_in_process))
+    app = create_app(config, run_workers=max(0, args.workers_in_process),
+                     metrics_port=args.metrics_port, metrics_host=args.metrics_host)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
-                loop="uvloop", http="httptools", ws="none", limit_concurrency=2048, timeout_graceful_shutdown=10,
+                # httptools with a bound on the request head (uvicorn enforces none): node/limits.py
+                loop="uvloop", http=LimitedHttpToolsProtocol, ws="none", limit_concurrency=2048,
+                timeout_graceful_shutdown=10,
                 log_config=None,
                 # longer than senders keep idle connections (aiohttp: 15 s), so a sender never reuses
                 # a connection at the moment we close it ("Can not write request body", a 30 s retry)
@@ -104,6 +121,7 @@ async def cmd_worker(args: argparse.Namespace) -> None:
     from node.workers import Workers
 
     config = load_config(args)
+    _require_private(args, config)
     _logging(os.environ.get("AAN_LOG_LEVEL", "warning"))
     async with open_node(config) as node:
         if args.metrics_port:
@@ -137,6 +155,9 @@ async def cmd_demo(args: argparse.Namespace) -> None:
             summary="A demonstration node of the Action Alert Network."))
         await cmd_alert_publish(argparse.Namespace(data_dir=str(directory), file=str(EXAMPLE_ALERT)))
     config = load_config(args)
+    from node.ops.privacy import make_private
+
+    make_private(directory, config.database_url)  # a demo directory made by an older release, too
     password = await _demo_admin(config)
     print(f"demo node: {config.urls.base}/  (actor @{config.handle}; Ctrl-C stops it)", file=sys.stderr)
     print(f"web interface: {config.urls.base}/login  user: {DEMO_ADMIN}  password: {password}", file=sys.stderr)
@@ -179,7 +200,7 @@ def run_demo(args: argparse.Namespace) -> None:
                        "stop it, or pass --port)")
     asyncio.run(cmd_demo(args))
     cmd_serve(argparse.Namespace(**{**vars(args), "host": "127.0.0.1", "workers_in_process": 1,
-                                    "log_level": "warning"}))
+                                    "log_level": "warning", "metrics_port": None, "metrics_host": "127.0.0.1"}))
 
 
 # --- parser -------------------------------------------------------------------------------------
@@ -208,6 +229,10 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--workers-in-process", type=int, default=1, metavar="N",
                    help="run the inbox and delivery workers in this process (0: web only)")
     p.add_argument("--log-level", default=os.environ.get("AAN_LOG_LEVEL", "warning"))
+    p.add_argument("--metrics-port", type=int, default=None,
+                   help="serve /metrics on this port instead of --port (0: any free port, logged)")
+    p.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port")
+    p.add_argument("--allow-readable-data", action="store_true", help=ALLOW_READABLE_HELP)
     p.set_defaults(func=cmd_serve, sync=True)
 
     p = sub.add_parser("demo", parents=[common], help="set up and run a development node with a first alert")
@@ -219,4 +244,5 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--metrics-port", type=int, default=int(os.environ.get("AAN_METRICS_PORT", "0")),
                    help="expose this worker's Prometheus counters on this port (0: off)")
     p.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port")
+    p.add_argument("--allow-readable-data", action="store_true", help=ALLOW_READABLE_HELP)
     p.set_defaults(func=cmd_worker)

@@ -35,6 +35,9 @@ async def cmd_restore(args: argparse.Namespace) -> None:
             raise CliError(str(exc)) from None
     directory = data_dir(args)
     config, manifest = await backup.restore(Path(args.file), directory, database_url=args.db)
+    from node.ops.privacy import make_private
+
+    make_private(directory, config.database_url)  # the archive's modes do not matter: 0700 and 0600
     print(f"restored @{config.handle} into {directory} ({db.dialect(config.database_url)}); "
           f"{manifest['tables'].get('followers', 0)} followers, {manifest['tables'].get('alerts', 0)} alerts. "
           f"Point DNS at this machine and run 'aan serve'.")
@@ -53,6 +56,9 @@ async def cmd_keys(args: argparse.Namespace) -> None:
             return
         username = args.actor or node.config.username
         actor, old, told = await keys.rotate(node, username, delay=runtime.REFRESH + 2)
+        from node.ops.privacy import make_private
+
+        make_private(node.config.data_dir, node.config.database_url)  # the new key is in the database
         print(f"rotated the key of {node.key_id(username)}: {old} -> {keys.fingerprint(actor.public_key_pem)}")
         if told:
             print(f"Update(actor) queued to {told} follower(s); it leaves in {runtime.REFRESH + 2:.0f} s, "
