@@ -5,9 +5,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from node import i18n
 from node.activitypub import outbox
 from node.storage.models import Draft, User
-from node.webui import auth, i18n, profile
+from node.webui import auth, profile
 from node.webui.media import ACCEPT, MediaError
 from node.webui.web import (
     csrf_failure,

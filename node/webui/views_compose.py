@@ -17,14 +17,14 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from node import vocab
+from node import i18n, vocab
 from node.activitypub import outbox
 from node.activitypub.notes import alert_to_note
 from node.alerts import Alert, AlertError
 from node.render import markdown_to_page_html
 from node.storage.models import Alert as AlertRow
 from node.storage.models import Draft, Media, RemoteObject
-from node.webui import duplicates, forms, i18n, profile, publishing
+from node.webui import duplicates, forms, profile, publishing
 from node.webui.media import (
     ACCEPT,
     MAX_ATTACHMENTS,

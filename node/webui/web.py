@@ -12,9 +12,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from node import vocab
+from node import i18n, vocab
 from node.activitypub.actors import avatar_url
-from node.webui import auth, i18n
+from node.webui import auth
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "web" / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
