@@ -46,8 +46,8 @@ LANG_COOKIE = "aan_lang"
 _TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z]{2}|-[0-9]{3})?$")
 
 
-def po_path(lang: str) -> Path:
-    return LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(lang: str, directory: Path = LOCALES_DIR) -> Path:
+    return directory / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def compile_po(lang: str) -> bytes | None:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 from babel.messages.mofile import read_mo
+from babel.messages.pofile import write_po
 
 from node import i18n
 from node.webui.catalog import extract, read, translated
@@ -89,3 +94,30 @@ def test_negotiation_is_babels_per_wanted_language():
     assert i18n.best_match("pt, fr", ("fr", "pt-BR")) == "pt-BR"  # order of the header first
     assert i18n.best_match("FR-ca", ("en", "fr")) == "fr"
     assert i18n.best_match("", ("en", "fr")) is None
+
+
+def test_catalog_command_merges_the_template_and_reports_what_is_missing(tmp_path):
+    shutil.copytree(i18n.LOCALES_DIR, tmp_path / "locales")
+    locales = tmp_path / "locales"
+    before = {path: path.read_bytes() for path in locales.rglob("*.po*")}
+
+    def run(*args):
+        done = subprocess.run([sys.executable, "-m", "node.webui.catalog", *args], capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parent.parent, timeout=120)
+        return done.returncode, done.stderr
+
+    assert run(str(locales)) == (0, "ar: 0 missing\nfr: 0 missing\n")
+    assert {path: path.read_bytes() for path in locales.rglob("*.po*")} == before  # up to date: untouched
+
+    french = read(i18n.po_path("fr", locales))
+    french.delete("Publish")  # a string the French catalog lost, and a stale one the code no longer has
+    french.add("A string nothing uses any more", "Une chaîne que plus rien n’utilise")
+    with i18n.po_path("fr", locales).open("wb") as out:
+        write_po(out, french)
+    assert run(str(locales)) == (0, "ar: 0 missing\nfr: 1 missing\n  'Publish'\n")
+    merged = read(i18n.po_path("fr", locales))
+    assert merged.get("Publish") is not None and "Publish" not in translated(merged)  # empty, or a fuzzy guess
+    assert "A string nothing uses any more" in merged.obsolete  # kept for translators, not used
+    assert "A string nothing uses any more" not in {m.id for m in read(locales / "messages.pot")}
+
+    assert run(str(tmp_path / "nowhere"))[0] == 2

@@ -154,20 +154,32 @@ def translated(catalog) -> dict[str, str]:
     return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
 
 
-def languages() -> list[str]:
-    return sorted(path.parent.parent.name for path in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+def languages(directory: Path = LOCALES_DIR) -> list[str]:
+    return sorted(path.parent.parent.name for path in directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
-def main() -> int:
+def update(directory: Path = LOCALES_DIR) -> dict[str, list[str]]:
+    """Rewrite the ``.pot`` of ``directory``, merge it into its ``.po`` files; what each language lacks."""
     everything, public = extract()
     template = template_catalog(everything)
-    write(TEMPLATE, template)
-    for lang in languages():
-        catalog = read(po_path(lang))
+    write(directory / TEMPLATE.name, template)
+    report = {}
+    for lang in languages(directory):
+        catalog = read(po_path(lang, directory))
         catalog.update(template)
-        write(po_path(lang), catalog)
+        write(po_path(lang, directory), catalog)
         needed = public if lang == "ar" else everything  # Arabic: the public pages
-        missing = sorted(needed - set(translated(catalog)))
+        report[lang] = sorted(needed - set(translated(catalog)))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m node.webui.catalog [LOCALES_DIR]``: update the catalogs, list what is missing."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) > 1 or (args and not Path(args[0]).is_dir()):
+        print("usage: python -m node.webui.catalog [LOCALES_DIR]  (default: node/locales)", file=sys.stderr)
+        return 2
+    for lang, missing in update(Path(args[0]) if args else LOCALES_DIR).items():
         print(f"{lang}: {len(missing)} missing", file=sys.stderr)
         for msgid in missing:
             print(f"  {msgid!r}", file=sys.stderr)
