@@ -195,6 +195,11 @@ async def test_an_idle_session_ends_and_last_use_is_recorded(site):
     assert (await client.get("/admin")).status_code == 200
     await WebSession.filter(id=row.id).update(last_used_at=datetime.now(UTC) - timedelta(hours=12, minutes=1))
     assert (await client.get("/admin")).status_code == 303
+    # a session left idle is forgotten (with its address) at the next sign-in of anyone
+    await site.login("bo")
+    await WebSession.filter(user__username="bo").update(last_used_at=datetime.now(UTC) - timedelta(hours=13))
+    await site.login("amina", create=False)
+    assert [r.user_id for r in await WebSession.all()] == [(await User.get(username="amina")).id]
 
 
 @pytest.mark.parametrize("value", [0, -1, "12", True, 24 * 15])

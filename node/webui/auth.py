@@ -278,9 +278,9 @@ async def start_session(user: User, *, user_agent: str = "", address: str = "",
     """Record a new session of ``user`` (its id hashed) and return the payload for the signed cookie."""
     payload = new_session(user)
     now = datetime.now(UTC)
-    # forget the user's sessions that ended by themselves (idle, or too old)
-    await WebSession.filter(user_id=user.id, last_used_at__lt=now - timedelta(hours=idle_hours)).delete()
-    await WebSession.filter(user_id=user.id, created_at__lt=now - timedelta(seconds=SESSION_MAX_AGE)).delete()
+    # forget sessions that ended by themselves (idle, or too old): their addresses are not kept
+    await WebSession.filter(last_used_at__lt=now - timedelta(hours=idle_hours)).delete()
+    await WebSession.filter(created_at__lt=now - timedelta(seconds=SESSION_MAX_AGE)).delete()
     await WebSession.create(user_id=user.id, key_hash=_key_hash(payload["s"]), created_at=now, last_used_at=now,
                             user_agent=(user_agent or "")[:255], address=(address or "")[:64])
     return payload
