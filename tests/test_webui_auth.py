@@ -172,6 +172,17 @@ async def test_sessions_are_listed_and_each_can_be_ended_on_its_own(site):
     assert (await me.get("/admin")).status_code == 303
 
 
+async def test_signing_in_again_ends_the_browsers_previous_session(sqlite_site):
+    client = await sqlite_site.login("amina")
+    old_cookie = client.cookies[auth.SESSION_COOKIE]
+    r = await client.post("/login", data={"csrf": client.csrf, "username": "amina", "password": PASSWORD})
+    assert r.status_code == 303 and client.cookies[auth.SESSION_COOKIE] != old_cookie
+    assert await WebSession.all().count() == 1
+    replay = sqlite_site.client(cookies={auth.SESSION_COOKIE: old_cookie})
+    assert (await replay.get("/admin")).status_code == 303
+    assert (await client.get("/admin")).status_code == 200
+
+
 async def test_an_idle_session_ends_and_last_use_is_recorded(site):
     client = await site.login("amina")
     row = await WebSession.get(user__username="amina")

@@ -61,6 +61,7 @@ async def login_endpoint(request: Request) -> Response:
             response.headers["Retry-After"] = str(result.retry_after)
         return response
     response = redirect(request, _safe_next(str(form.get("next") or "")))
+    await auth.end_session(getattr(request.state, "session", None))  # a session this browser had ends
     await _sign_in(request, response, result.user)
     return response
 
