@@ -155,7 +155,7 @@ async def test_sessions_are_listed_and_each_can_be_ended_on_its_own(site):
     phone_row = next(row for row in rows if row.user_agent == "PhoneBrowser/1.0")
 
     # another user cannot end amina's sessions, nor is anything changed by a made-up id
-    for target in (phone_row.id, "x", "999999"):
+    for target in (phone_row.id, "x", "999999", "9" * 20, "-1", ""):
         r = await post_form(other, "/admin/account", {"action": "end_session", "session": target})
         assert r.status_code == 400
     assert await WebSession.all().count() == 3 and (await phone.get("/admin")).status_code == 200

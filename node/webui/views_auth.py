@@ -118,7 +118,7 @@ async def account_endpoint(request: Request) -> Response:
                 session_id = int(str(form.get("session") or ""))
             except ValueError:
                 session_id = 0
-            if not await auth.end_session_by_id(user, session_id):
+            if not 0 < session_id < 2**31 or not await auth.end_session_by_id(user, session_id):
                 return await _account_page(request, t, user, 400, session_error=t("This session is already over."))
             if request.state.session_row is not None and session_id == request.state.session_row.id:
                 response = redirect(request, "/login", "logged_out")
