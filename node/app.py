@@ -13,6 +13,7 @@ from starlette.routing import Route
 from node.activitypub import routes as ap
 from node.activitypub.inbox import InboxWriter, inbox_endpoint
 from node.config import NodeConfig
+from node.limits import HeaderLimits
 from node.ops import health, metrics
 from node.ops.runtime import Refresher
 from node.service import Node
@@ -115,5 +116,6 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
     if config.role == "clearinghouse":
         routes = ch_web.routes() + routes  # the Clearing House's own index, cases, digest and feeds
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(HeaderLimits)  # 431 for oversized headers, before any route reads one
     app.add_middleware(metrics.MetricsMiddleware)  # requests by route template and status (/metrics)
     return app

@@ -129,13 +129,15 @@ def cmd_serve(args) -> None:
     import uvicorn
 
     from node.app import create_app
+    from node.limits import LimitedHttpToolsProtocol
 
     config = _config(args)
     _require_private(args, config)
     _logging(args.log_level)
     app = create_app(config, run_workers=max(0, args.workers_in_process))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
-                loop="uvloop", http="httptools", ws="none", limit_concurrency=2048, timeout_graceful_shutdown=10,
+                # httptools with a bound on the request head (uvicorn enforces none): node/limits.py
+                loop="uvloop", http=LimitedHttpToolsProtocol, ws="none", limit_concurrency=2048, timeout_graceful_shutdown=10,
                 log_config=None,
                 # longer than senders keep idle connections (aiohttp: 15 s), so a sender never reuses
                 # a connection at the moment we close it ("Can not write request body", a 30 s retry)
