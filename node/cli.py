@@ -134,7 +134,8 @@ def cmd_serve(args) -> None:
     config = _config(args)
     _require_private(args, config)
     _logging(args.log_level)
-    app = create_app(config, run_workers=max(0, args.workers_in_process))
+    app = create_app(config, run_workers=max(0, args.workers_in_process),
+                     metrics_port=args.metrics_port, metrics_host=args.metrics_host)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
                 # httptools with a bound on the request head (uvicorn enforces none): node/limits.py
                 loop="uvloop", http=LimitedHttpToolsProtocol, ws="none", limit_concurrency=2048, timeout_graceful_shutdown=10,
@@ -621,6 +622,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers-in-process", type=int, default=1, metavar="N",
                    help="run the inbox and delivery workers in this process (0: web only)")
     p.add_argument("--log-level", default=os.environ.get("AAN_LOG_LEVEL", "warning"))
+    p.add_argument("--metrics-port", type=int, default=None,
+                   help="serve /metrics on this port instead of --port (0: any free port, logged)")
+    p.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port")
     p.add_argument("--allow-readable-data", action="store_true", help=ALLOW_READABLE_HELP)
     p.set_defaults(func=cmd_serve, sync=True)
 
@@ -748,7 +752,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.func is cmd_demo:
             asyncio.run(cmd_demo(args))
             args = argparse.Namespace(**{**vars(args), "host": "127.0.0.1", "workers_in_process": 1,
-                                         "log_level": "warning"})
+                                         "log_level": "warning", "metrics_port": None,
+                                         "metrics_host": "127.0.0.1"})
             cmd_serve(args)
         elif getattr(args, "sync", False):
             args.func(args)
