@@ -186,6 +186,9 @@ async def cmd_demo(args) -> None:
             summary="A demonstration node of the Action Alert Network."))
         await cmd_alert_publish(argparse.Namespace(data_dir=str(data_dir), file=str(EXAMPLE_ALERT)))
     config = _config(args)
+    from node.ops.privacy import make_private
+
+    make_private(data_dir, config.database_url)  # a demo directory made by an older release, too
     password = await _demo_admin(config)
     print(f"demo node: {config.urls.base}/  (actor @{config.handle}; Ctrl-C stops it)", file=sys.stderr)
     print(f"web interface: {config.urls.base}/login  user: {DEMO_ADMIN}  password: {password}", file=sys.stderr)
