@@ -59,7 +59,8 @@ def make_private(data_dir: Path, database_url: str | None = None) -> None:
     data_dir.chmod(0o700)
     for root, dirs, files in os.walk(data_dir):
         for name in dirs:
-            (Path(root) / name).chmod(0o700)
+            if not (Path(root) / name).is_symlink():  # what a link points to is not ours to change
+                (Path(root) / name).chmod(0o700)
         for name in files:
             path = Path(root) / name
             if not path.is_symlink():
