@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import EXAMPLE, aan, wait_for
+from conftest import EXAMPLE, ROOT, aan, wait_for
 
 from node.ops.privacy import sqlite_files
 
@@ -114,6 +116,15 @@ def test_serve_and_worker_refuse_a_readable_database_then_start_with_the_flag(no
         assert str(database) in lines[0] and f"chmod 600 {database}" in lines[0], lines[0]
         assert "--allow-readable-data" in lines[0]
     assert mode(database) == 0o644  # refusing changed nothing
+    worker = subprocess.Popen([sys.executable, "-m", "node.cli", "worker", "--allow-readable-data"],
+                              stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                              env={**os.environ, "AAN_DATA_DIR": str(node.data_dir)})
+    try:
+        lines = iter(worker.stderr.readline, "")  # until "worker NAME running", or the end if it exits
+        assert any(line.startswith("worker ") and "running" in line for line in lines)
+    finally:
+        worker.terminate()
+        assert worker.wait(timeout=30) == 0
     node.start("--allow-readable-data")
     assert httpx.get(f"{node.base}/healthz").status_code == 200
     node.stop()
