@@ -89,6 +89,9 @@ async def cmd_init(args) -> None:
     finally:
         await db.close()
     config.save()
+    from node.ops.privacy import make_private
+
+    make_private(data_dir, url)  # the database holds the private keys: 0700 directory, 0600 files
     print(f"created {args.role} node @{args.username}@{args.domain} in {data_dir}")
 
 
@@ -110,16 +113,32 @@ def _logging(level: str) -> None:
     logs.setup(level)  # text, or JSON lines with AAN_LOG_FORMAT=json; the activity id on each line
 
 
+def _require_private(args, config: NodeConfig) -> None:
+    """Refuse to run while the database or a secret file is readable by other users."""
+    from node.ops.privacy import ReadableData, require_private
+
+    if getattr(args, "allow_readable_data", False):
+        return
+    try:
+        require_private(config)
+    except ReadableData as exc:
+        raise CliError(exc.detail) from None
+
+
 def cmd_serve(args) -> None:
     import uvicorn
 
     from node.app import create_app
+    from node.limits import LimitedHttpToolsProtocol
 
     config = _config(args)
+    _require_private(args, config)
     _logging(args.log_level)
-    app = create_app(config, run_workers=max(0, args.workers_in_process))
+    app = create_app(config, run_workers=max(0, args.workers_in_process),
+                     metrics_port=args.metrics_port, metrics_host=args.metrics_host)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
-                loop="uvloop", http="httptools", ws="none", limit_concurrency=2048, timeout_graceful_shutdown=10,
+                # httptools with a bound on the request head (uvicorn enforces none): node/limits.py
+                loop="uvloop", http=LimitedHttpToolsProtocol, ws="none", limit_concurrency=2048, timeout_graceful_shutdown=10,
                 log_config=None,
                 # longer than senders keep idle connections (aiohttp: 15 s), so a sender never reuses
                 # a connection at the moment we close it ("Can not write request body", a 30 s retry)
@@ -134,6 +153,7 @@ async def cmd_worker(args) -> None:
     from node.workers import Workers
 
     config = _config(args)
+    _require_private(args, config)
     _logging(os.environ.get("AAN_LOG_LEVEL", "warning"))
     node = await _open(config)
     if args.metrics_port:
@@ -166,6 +186,9 @@ async def cmd_demo(args) -> None:
             summary="A demonstration node of the Action Alert Network."))
         await cmd_alert_publish(argparse.Namespace(data_dir=str(data_dir), file=str(EXAMPLE_ALERT)))
     config = _config(args)
+    from node.ops.privacy import make_private
+
+    make_private(data_dir, config.database_url)  # a demo directory made by an older release, too
     password = await _demo_admin(config)
     print(f"demo node: {config.urls.base}/  (actor @{config.handle}; Ctrl-C stops it)", file=sys.stderr)
     print(f"web interface: {config.urls.base}/login  user: {DEMO_ADMIN}  password: {password}", file=sys.stderr)
@@ -569,6 +592,9 @@ async def cmd_case(args) -> None:
 
 # --- parser -------------------------------------------------------------------------------------
 
+ALLOW_READABLE_HELP = "start even if the database or a secret file is readable by other users"
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS,
@@ -599,6 +625,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers-in-process", type=int, default=1, metavar="N",
                    help="run the inbox and delivery workers in this process (0: web only)")
     p.add_argument("--log-level", default=os.environ.get("AAN_LOG_LEVEL", "warning"))
+    p.add_argument("--metrics-port", type=int, default=None,
+                   help="serve /metrics on this port instead of --port (0: any free port, logged)")
+    p.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port")
+    p.add_argument("--allow-readable-data", action="store_true", help=ALLOW_READABLE_HELP)
     p.set_defaults(func=cmd_serve, sync=True)
 
     p = sub.add_parser("demo", parents=[common], help="set up and run a development node with a first alert")
@@ -610,6 +640,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--metrics-port", type=int, default=int(os.environ.get("AAN_METRICS_PORT", "0")),
                    help="expose this worker's Prometheus counters on this port (0: off)")
     p.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port")
+    p.add_argument("--allow-readable-data", action="store_true", help=ALLOW_READABLE_HELP)
     p.set_defaults(func=cmd_worker)
 
     alert = sub.add_parser("alert", parents=[common], help="publish, update, delete, list alerts")
@@ -719,11 +750,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous_umask = os.umask(0o077)  # every file the node creates is its user's alone (0600, 0700)
     try:
         if args.func is cmd_demo:
             asyncio.run(cmd_demo(args))
             args = argparse.Namespace(**{**vars(args), "host": "127.0.0.1", "workers_in_process": 1,
-                                         "log_level": "warning"})
+                                         "log_level": "warning", "metrics_port": None,
+                                         "metrics_host": "127.0.0.1"})
             cmd_serve(args)
         elif getattr(args, "sync", False):
             args.func(args)
@@ -734,6 +767,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        os.umask(previous_umask)
     return 0
 
 

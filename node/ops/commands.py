@@ -74,6 +74,9 @@ async def cmd_restore(args) -> None:
         config, manifest = await backup.restore(Path(args.file), data_dir, database_url=args.db)
     except backup.BackupError as exc:
         raise cli.CliError(str(exc)) from None
+    from node.ops.privacy import make_private
+
+    make_private(data_dir, config.database_url)  # the archive's modes do not matter: 0700 and 0600
     print(f"restored @{config.handle} into {data_dir} ({db.dialect(config.database_url)}); "
           f"{manifest['tables'].get('followers', 0)} followers, {manifest['tables'].get('alerts', 0)} alerts. "
           f"Point DNS at this machine and run 'aan serve'.")
@@ -98,6 +101,9 @@ async def cmd_keys(args) -> None:
             actor, old, told = await keys.rotate(node, username, delay=runtime.REFRESH + 2)
         except keys.KeyError_ as exc:
             raise cli.CliError(str(exc)) from None
+        from node.ops.privacy import make_private
+
+        make_private(config.data_dir, config.database_url)  # the new key is in the database
         print(f"rotated the key of {node.key_id(username)}: {old} -> {keys.fingerprint(actor.public_key_pem)}")
         if told:
             print(f"Update(actor) queued to {told} follower(s); it leaves in {runtime.REFRESH + 2:.0f} s, "
