@@ -13,6 +13,7 @@ from starlette.routing import Route
 from node.activitypub import routes as ap
 from node.activitypub.inbox import InboxWriter, inbox_endpoint
 from node.config import NodeConfig
+from node.limits import HeaderLimits
 from node.ops import health, metrics
 from node.ops.runtime import Refresher
 from node.service import Node
@@ -50,10 +51,13 @@ def settle_garbage_collector() -> None:
 
 
 def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 32,
-               http: httpx.AsyncClient | None = None) -> Starlette:
+               http: httpx.AsyncClient | None = None, metrics_port: int | None = None,
+               metrics_host: str = "127.0.0.1") -> Starlette:
     """The ASGI app with ``run_workers`` sets of in-process workers (0: web only).
 
     ``http`` replaces the client used for fetches (tests inject a transport).
+    ``metrics_port`` serves ``/metrics`` on ``metrics_host:metrics_port`` instead of the
+    app's own port (0: any free port, logged).
     """
 
     @contextlib.asynccontextmanager
@@ -73,11 +77,18 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         workers = [Workers(node, concurrency=concurrency) for _ in range(int(run_workers))]
         for worker in workers:
             await worker.start()
+        listener = None
+        if metrics_port is not None:
+            listener = metrics.MetricsListener(metrics_port, metrics_host)
+            await listener.start()
+            app.state.metrics_elsewhere = True
         settle_garbage_collector()
         log.info("aan %s node %s ready", config.role, config.handle)
         try:
             yield
         finally:
+            if listener is not None:
+                await listener.stop()
             for worker in workers:
                 await worker.stop()
             await refresher.stop()
@@ -115,5 +126,6 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
     if config.role == "clearinghouse":
         routes = ch_web.routes() + routes  # the Clearing House's own index, cases, digest and feeds
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(HeaderLimits)  # 431 for oversized headers, before any route reads one
     app.add_middleware(metrics.MetricsMiddleware)  # requests by route template and status (/metrics)
     return app

@@ -33,7 +33,13 @@ class NodeConfig:
     insecure_http: bool = False
     review: bool = False  # clearinghouse: hold incoming alerts until an editor approves them
     boost_policy: str = "first-and-updates"  # clearinghouse: see docs/clearinghouse.md
+    session_idle_hours: float = 12.0  # web interface: a staff session unused this long ends
     data_dir: Path = Path("aan-data")
+
+    def __post_init__(self) -> None:
+        if isinstance(self.session_idle_hours, bool) or not isinstance(self.session_idle_hours, int | float) \
+                or not 0 < self.session_idle_hours <= 14 * 24:
+            raise ValueError("session_idle_hours must be a number of hours above 0 and at most 336 (14 days)")
 
     @property
     def urls(self) -> Urls:

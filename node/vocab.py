@@ -565,7 +565,7 @@ ALL: dict[str, Mapping[str, object]] = {
 def label(vocab: Mapping[str, object], code: str, language: str = "en") -> str:
     """The human label of ``code`` in ``vocab``, in ``language`` where a translation exists.
 
-    Translations are the web interface's catalogs (``node/webui/locales``:
+    Translations are the interface catalogs (``node/locales``, see ``node.i18n``:
     French and Arabic today); any other ``language`` falls back to English.
     Raises ``KeyError`` for a code that is not in the vocabulary (validate
     input before rendering it).
@@ -573,7 +573,7 @@ def label(vocab: Mapping[str, object], code: str, language: str = "en") -> str:
     entry = vocab[code]
     text = entry if isinstance(entry, str) else entry.label  # type: ignore[attr-defined]
     if language and language.split("-")[0].lower() != "en":
-        from node.webui.i18n import gettext, primary
+        from node.i18n import gettext, primary
 
         return gettext(primary(language), text)
     return text
@@ -625,7 +625,7 @@ def format_date(iso_date: str, language: str = "en") -> str:
     """``"2026-12-04"`` as ``"4 December 2026"``; in ``language``'s own form for other languages (CLDR)."""
     year, month, day = (int(part) for part in iso_date.split("-"))
     if language and language.split("-")[0].lower() != "en":
-        from node.webui.i18n import format_partial_date
+        from node.i18n import format_partial_date
 
         return format_partial_date(iso_date, language)
     return f"{day} {MONTHS[month - 1]} {year}"

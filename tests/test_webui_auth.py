@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from conftest import ROOT, aan, free_port
 from webui_support import BASE, PASSWORD, csrf_of, post_form, site, sqlite_site  # noqa: F401
 
-from node.storage.models import Draft, User
+from node.config import NodeConfig
+from node.storage.models import Draft, User, WebSession
 from node.webui import auth
 
 # --- passwords and the command line --------------------------------------------------------------------
@@ -104,6 +107,125 @@ async def test_log_out_everywhere_invalidates_every_session(site):
     assert response.status_code == 303
     assert (await second.get("/admin")).status_code == 303  # the other device is signed out too
     assert (await first.get("/admin")).status_code == 303
+
+
+async def test_a_cookie_copied_before_logout_opens_nothing_afterwards(site):
+    """The attacker copied the session cookie (and a CSRF token of its pages); the owner logs out."""
+    owner = await site.login("amina", "admin")
+    stolen = owner.cookies[auth.SESSION_COOKIE]
+    attacker = site.client(cookies={auth.SESSION_COOKIE: stolen})
+    attacker.csrf = owner.csrf  # bound to the session id, which the attacker has too
+    assert (await attacker.get("/admin/users")).status_code == 200  # the copy works while the session is open
+    drafts = await Draft.all().count()
+
+    assert (await post_form(owner, "/logout", {})).status_code == 303
+    assert await WebSession.all().count() == 0  # ended on the server, not only in the browser
+
+    for path in ("/admin", "/admin/users", "/admin/account", "/admin/compose"):
+        r = await attacker.get(path)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
+    r = await post_form(attacker, "/admin/compose", {"action": "save", "headline": "planted"})
+    assert r.status_code == 401
+    r = await attacker.post("/admin/compose/autosave", data={"headline": "planted"},
+                            headers={"X-CSRF-Token": owner.csrf})
+    assert r.status_code == 401
+    r = await post_form(attacker, "/admin/users", {"username": "mallory", "role": "admin", "password": ""})
+    assert r.status_code == 401
+    assert await Draft.all().count() == drafts and not await User.filter(username="mallory").exists()
+
+
+async def test_sessions_are_listed_and_each_can_be_ended_on_its_own(site):
+    me = await site.login("amina", "editor")
+    phone = site.client(headers={"User-Agent": "PhoneBrowser/1.0"})
+    page = await phone.get("/login")
+    await phone.post("/login", data={"csrf": csrf_of(page.text), "username": "amina", "password": PASSWORD})
+    phone.csrf = csrf_of((await phone.get("/admin")).text)
+    other = await site.login("bo", "editor")
+
+    rows = await WebSession.filter(user__username="amina").order_by("id")
+    assert len(rows) == 2
+    ids = {site.app.state.webui.signer.unsign(c.cookies[auth.SESSION_COOKIE])["s"] for c in (me, phone)}
+    stored = {str(v) for row in await WebSession.all().values() for v in row.values()}
+    assert not ids & stored  # the session ids of the cookies are not in the database, only their hashes
+    assert {row.key_hash for row in rows} == {hashlib.sha256(i.encode()).hexdigest() for i in ids}
+    account = (await me.get("/admin/account")).text
+    assert "PhoneBrowser/1.0" in account and "127.0.0.1" in account and "this session" in account
+    listed = [int(n) for n in re.findall(r'name="session" value="(\d+)"', account)]
+    assert sorted(listed) == [row.id for row in rows]  # bo's session is not listed
+    phone_row = next(row for row in rows if row.user_agent == "PhoneBrowser/1.0")
+
+    # another user cannot end amina's sessions, nor is anything changed by a made-up id
+    for target in (phone_row.id, "x", "999999", "9" * 20, "-1", ""):
+        r = await post_form(other, "/admin/account", {"action": "end_session", "session": target})
+        assert r.status_code == 400
+    assert await WebSession.all().count() == 3 and (await phone.get("/admin")).status_code == 200
+
+    r = await post_form(me, "/admin/account", {"action": "end_session", "session": phone_row.id})
+    assert r.status_code == 303
+    assert (await phone.get("/admin")).status_code == 303  # the phone is logged out
+    assert (await me.get("/admin")).status_code == 200 and (await other.get("/admin")).status_code == 200
+    assert "PhoneBrowser/1.0" not in (await me.get("/admin/account")).text
+
+    mine = (await WebSession.get(user__username="amina")).id
+    r = await post_form(me, "/admin/account", {"action": "end_session", "session": mine})
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    assert (await me.get("/admin")).status_code == 303
+
+
+async def test_signing_in_again_ends_the_browsers_previous_session(sqlite_site):
+    client = await sqlite_site.login("amina")
+    old_cookie = client.cookies[auth.SESSION_COOKIE]
+    r = await client.post("/login", data={"csrf": client.csrf, "username": "amina", "password": PASSWORD})
+    assert r.status_code == 303 and client.cookies[auth.SESSION_COOKIE] != old_cookie
+    assert await WebSession.all().count() == 1
+    replay = sqlite_site.client(cookies={auth.SESSION_COOKIE: old_cookie})
+    assert (await replay.get("/admin")).status_code == 303
+    assert (await client.get("/admin")).status_code == 200
+
+
+async def test_an_idle_session_ends_and_last_use_is_recorded(site):
+    client = await site.login("amina")
+    row = await WebSession.get(user__username="amina")
+    first_use = row.last_used_at
+    assert (await client.get("/admin")).status_code == 200
+    assert (await WebSession.get(id=row.id)).last_used_at == first_use  # not a write per request
+    earlier = datetime.now(UTC) - timedelta(hours=2)
+    await WebSession.filter(id=row.id).update(last_used_at=earlier)
+    assert (await client.get("/admin")).status_code == 200
+    assert (await WebSession.get(id=row.id)).last_used_at > earlier  # used again: recorded
+
+    site.node.config.session_idle_hours = 1.0
+    await WebSession.filter(id=row.id).update(last_used_at=datetime.now(UTC) - timedelta(minutes=61))
+    assert (await client.get("/admin")).status_code == 303
+    assert not await WebSession.filter(id=row.id).exists()
+    # the default is 12 hours
+    site.node.config.session_idle_hours = NodeConfig.session_idle_hours
+    client = await site.login("amina", create=False)
+    row = await WebSession.get(user__username="amina")
+    await WebSession.filter(id=row.id).update(last_used_at=datetime.now(UTC) - timedelta(hours=11))
+    assert (await client.get("/admin")).status_code == 200
+    await WebSession.filter(id=row.id).update(last_used_at=datetime.now(UTC) - timedelta(hours=12, minutes=1))
+    assert (await client.get("/admin")).status_code == 303
+    # a session left idle is forgotten (with its address) at the next sign-in of anyone
+    await site.login("bo")
+    await WebSession.filter(user__username="bo").update(last_used_at=datetime.now(UTC) - timedelta(hours=13))
+    await site.login("amina", create=False)
+    assert [r.user_id for r in await WebSession.all()] == [(await User.get(username="amina")).id]
+
+
+@pytest.mark.parametrize("value", [0, -1, "12", True, 24 * 15])
+def test_the_idle_timeout_setting_is_checked(tmp_path, value):
+    import json
+
+    from node.config import ConfigError
+
+    (tmp_path / "config.json").write_text(json.dumps({"domain": "node.test", "username": "alerts", "name": "Org",
+                                                      "session_idle_hours": value}))
+    with pytest.raises(ConfigError, match="session_idle_hours"):
+        NodeConfig.load(tmp_path)
+    (tmp_path / "config.json").write_text(json.dumps({"domain": "node.test", "username": "alerts", "name": "Org",
+                                                      "session_idle_hours": 0.5}))
+    assert NodeConfig.load(tmp_path).session_idle_hours == 0.5
 
 
 async def test_password_change_needs_the_current_one_and_ends_other_sessions(site):

@@ -17,7 +17,7 @@ from webui_support import BASE, alert_form, png_bytes, post_form, site, sqlite_s
 
 from node.activitypub import outbox
 from node.alerts import parse_alert_file
-from node.storage.models import Activity, Alert, Draft, Media, RemoteObject
+from node.storage.models import Activity, Alert, Draft, Following, Media, RemoteObject
 from node.webui import scheduler
 
 AP = {"Accept": "application/activity+json"}
@@ -287,6 +287,8 @@ async def test_update_on_this_case_prefills_and_links(sqlite_site):
 async def test_duplicates_are_shown_before_publishing(sqlite_site):
     editor = await sqlite_site.login()
     first = await publish(editor)
+    await Following.create(local_actor=sqlite_site.node.org, target_uri="https://other.example/actors/a",
+                           follow_id="https://node.test/follows/1", state="accepted")
     await RemoteObject.create(uri="https://other.example/alerts/9", actor_uri="https://other.example/actors/a",
                               type="Note", data={"id": "https://other.example/alerts/9", "published": "2026-11-21T00:00:00Z",
                                                  "alert": {"headline": "Journalistin in Istanbul festgenommen",
@@ -311,6 +313,75 @@ async def test_duplicates_are_shown_before_publishing(sqlite_site):
     assert alert_id_of(other)
     # a different country is no duplicate
     assert alert_id_of(await post_form(editor, "/admin/compose", alert_form(action="publish", country="BR")))
+
+
+def _network_alert(actor: str, n: int, *, in_reply_to: str | None = None, case: str, headline: str) -> dict:
+    """A Create of a Note carrying an alert, as another node sends it."""
+    uri = f"{actor.rsplit('/actors/', 1)[0]}/alerts/{n}"
+    note = {"id": uri, "type": "Note", "attributedTo": actor, "inReplyTo": in_reply_to, "context": case,
+            "published": "2026-11-21T00:00:00Z", "content": f"<p>{headline}</p>",
+            "alert": {"type": "alert", "headline": headline, "country": "TR", "incident_date": "2026-11-20",
+                      "categories": ["detention"], "case": case,
+                      "targets": [{"name": "Jane Doe", "kind": "individual"}]}}
+    return {"id": f"{uri}/activity", "type": "Create", "actor": actor, "object": note}
+
+
+async def test_hints_and_links_only_take_alerts_the_node_knows(site):
+    from node.activitypub import handlers
+
+    node = site.node
+    editor = await site.login()
+    ours = await publish(editor)
+    member = "https://member.example/actors/alerts"
+    await Following.create(local_actor=node.org, target_uri=member, follow_id=f"{BASE}/follows/1", state="accepted")
+    await handlers.on_create(node, _network_alert(member, 1, case="https://ch.example/cases/7",
+                                                  headline="Journalistin in Istanbul festgenommen"))
+    # the attacker, whom the node does not follow, replies to our alert with an alert-shaped Note
+    attacker = "https://evil.example/actors/mallory"
+    await handlers.on_create(node, _network_alert(attacker, 2, in_reply_to=f"{BASE}/alerts/{ours}",
+                                                  case="https://evil.example/cases/phish",
+                                                  headline="Jane Doe freed, details at evil.example"))
+    assert await RemoteObject.filter(actor_uri=attacker).exists()  # stored, as a reply for moderation
+
+    r = await post_form(editor, "/admin/compose", alert_form(action="publish", headline="Second report"))
+    assert r.status_code == 409 and "Already reported?" in r.text
+    assert f"/admin/alerts/{ours}" in r.text and "https://member.example/alerts/1" in r.text
+    assert "evil.example" not in r.text
+    preview = await editor.post("/admin/preview", data=alert_form(headline="Second report"),
+                                headers={"X-CSRF-Token": editor.csrf})
+    assert "member.example" in preview.text and "evil.example" not in preview.text
+    draft = re.search(r'action="/admin/drafts/([0-9a-f]+)"', r.text).group(1)
+    before = (await Draft.get(id=draft)).data
+
+    # "make mine an update of this one" with what the attacker controls: refused, nothing changes
+    for url in ("https://evil.example/alerts/2", "https://evil.example/cases/phish", f"{BASE}/alerts/0000000000",
+                "javascript:alert(1)", ""):
+        r = await post_form(editor, f"/admin/drafts/{draft}", alert_form(action=f"link:{url}",
+                                                                          headline="Changed headline"))
+        assert r.status_code == 400 and "This is not an alert this node knows" in r.text, url
+        assert 'id="f-follows-error"' in r.text
+        assert (await Draft.get(id=draft)).data == before
+    drafts = await Draft.all().count()
+    r = await post_form(editor, "/admin/compose", alert_form(action="link:https://evil.example/alerts/2"))
+    assert r.status_code == 400 and await Draft.all().count() == drafts
+
+    # the followed member's alert and our own are accepted, with their own case
+    r = await post_form(editor, f"/admin/drafts/{draft}", alert_form(action="link:https://member.example/alerts/1"))
+    assert r.status_code == 303
+    data = (await Draft.get(id=draft)).data["alert"]
+    assert (data["follows"], data["case"], data["type"]) == ("https://member.example/alerts/1",
+                                                             "https://ch.example/cases/7", "update")
+    r = await post_form(editor, f"/admin/drafts/{draft}", alert_form(action=f"link:{BASE}/alerts/{ours}"))
+    assert r.status_code == 303
+    assert (await Draft.get(id=draft)).data["alert"]["follows"] == f"{BASE}/alerts/{ours}"
+
+    # once the node stops following the member, its alerts are no longer offered or accepted
+    await Following.filter(target_uri=member).delete()
+    r = await post_form(editor, "/admin/compose", alert_form(action="publish", headline="Third report"))
+    assert "member.example" not in r.text
+    other = re.search(r'action="/admin/drafts/([0-9a-f]+)"', r.text).group(1)
+    r = await post_form(editor, f"/admin/drafts/{other}", alert_form(action="link:https://member.example/alerts/1"))
+    assert r.status_code == 400
 
 
 async def test_scheduled_alerts_leak_nowhere_before_their_time(site):

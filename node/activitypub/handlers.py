@@ -127,11 +127,21 @@ async def on_create(node, activity: dict) -> None:
     if not (followed or reply_to_us):
         log.info("Create %s unrelated to this node, ignored", obj.get("id"))
         return
-    await RemoteObject.update_or_create(
-        defaults={"actor_uri": actor, "type": obj["type"], "in_reply_to": get_id(obj.get("inReplyTo")),
-                  "data": obj, "deleted": False},
-        uri=obj["id"],
-    )
+    defaults = {"actor_uri": actor, "type": obj["type"], "in_reply_to": get_id(obj.get("inReplyTo")),
+                "data": obj, "deleted": False}
+    existing = await RemoteObject.filter(uri=obj["id"]).first()
+    if existing is not None and _is_reply_to_us(node, existing) and existing.data != obj:
+        defaults["moderation"] = _after_edit(existing.moderation)  # a Create again is an edit too
+    await RemoteObject.update_or_create(defaults=defaults, uri=obj["id"])
+
+
+def _is_reply_to_us(node, row: RemoteObject) -> bool:
+    return (row.in_reply_to or "").startswith(node.urls.base + "/alerts/")
+
+
+def _after_edit(moderation: str) -> str:
+    """An approved reply that its author changed is held for moderation again; a rejected one stays hidden."""
+    return "pending" if moderation == "approved" else moderation
 
 
 @handles("Update")
@@ -151,8 +161,13 @@ async def on_update(node, activity: dict) -> None:
         if await Following.filter(target_uri=actor, state="accepted").exists():
             await on_create(node, {**activity, "type": "Create"})
         return
+    reply = _is_reply_to_us(node, row)
+    if reply and row.deleted:
+        return  # the author deleted it: an edit cannot bring it back
     if not _newer(obj.get("updated"), row.data.get("updated") or row.data.get("published")):
         return
+    if reply and row.data != obj:
+        row.moderation = _after_edit(row.moderation)  # not shown until staff approve the new text
     row.data = obj
     row.updated_at = datetime.now(UTC)
     row.deleted = False
@@ -169,10 +184,14 @@ async def on_delete(node, activity: dict) -> None:
     target = get_id(activity.get("object"))
     if _clearinghouse(node):
         await ingest.on_delete(node, activity)
+    replies = RemoteObject.filter(actor_uri=actor, in_reply_to__startswith=node.urls.base + "/alerts/")
     if target == actor:
         await Follower.filter(actor_uri=actor).delete()
+        await replies.delete()  # replies to our alerts: nothing of them is kept
         await RemoteObject.filter(actor_uri=actor).update(deleted=True)
         await RemoteActor.filter(uri=actor).update(gone=True)
+        return
+    if await replies.filter(uri=target).delete():
         return
     await RemoteObject.filter(uri=target, actor_uri=actor).update(deleted=True, updated_at=datetime.now(UTC))
 

@@ -27,7 +27,8 @@ Mastodon takes, we take):
 * Repeated parameters are rejected: with "last one wins" a proxy and this code
   could disagree about which keyId was meant.
 * Coverage: ``date`` or ``(created)``; ``(request-target)`` or ``digest``;
-  ``host`` on GET; ``digest`` on POST. The Digest header must match the raw body
+  ``host`` on GET; ``(request-target)``, ``host``, ``date`` (or hs2019's
+  ``(created)``) and ``digest`` on POST. The Digest header must match the raw body
   (SHA-256 is the only algorithm checked; names are case-insensitive, several
   comma-separated digests may be offered). A ``Content-Digest`` (RFC 9530), if
   sent, must match as well.
@@ -42,9 +43,9 @@ Mastodon takes, we take):
 
 RFC 9421 signatures (detected by a ``Signature-Input`` header, as sent by Fedify
 and newer servers) must carry exactly one signature, the ``created`` and
-``keyid`` parameters, cover ``@method`` and ``@target-uri`` and, on POST, a
-matching ``content-digest``; the same clock window applies to ``created``. The
-only algorithm is ``rsa-v1_5-sha256`` (an absent ``alg`` means the same).
+``keyid`` parameters, cover ``@method`` and ``@target-uri`` (or ``@authority``
+with ``@path``) and, on POST, a matching ``content-digest``; the same clock
+window applies to ``created``. The only algorithm is ``rsa-v1_5-sha256`` (an absent ``alg`` means the same).
 Component values are resolved by the ``http-message-signatures`` package; the
 signature base itself is assembled here (RFC 9421 section 2.5) so that the
 crypto can run later, against whichever key the caller looked up.
@@ -394,6 +395,11 @@ def _check_cavage_coverage(method: str, covered: list[str]) -> None:
         raise SignatureError("neither (request-target) nor digest signed")
     if method == "GET" and "host" not in covered:
         raise SignatureError("host header not signed on GET")
+    if method == "POST":  # a POST must be bound to its target, host, time and body (FEDERATION.md)
+        if "(request-target)" not in covered:
+            raise SignatureError("(request-target) not signed on POST")
+        if "host" not in covered:
+            raise SignatureError("host header not signed on POST")
 
 
 def _numeric_param(params: dict[str, str], name: str) -> float:
@@ -565,9 +571,11 @@ def _check_rfc9421_coverage(method: str, components: list[tuple[str, dict]]) -> 
     identities = [(name, frozenset(p.items())) for name, p in components]
     if len(set(identities)) != len(identities):
         raise SignatureError("duplicate covered component")
-    for required in ("@method", "@target-uri"):
-        if (required, frozenset()) not in identities:
-            raise SignatureError(f"{required} not signed")
+    if ("@method", frozenset()) not in identities:
+        raise SignatureError("@method not signed")
+    if ("@target-uri", frozenset()) not in identities and not (
+            ("@authority", frozenset()) in identities and ("@path", frozenset()) in identities):
+        raise SignatureError("neither @target-uri nor @authority with @path signed")
     if method == "POST" and not any(n == "content-digest" and set(p) <= {"sf"} for n, p in components):
         raise SignatureError("content-digest not signed")
 

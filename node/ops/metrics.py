@@ -15,6 +15,8 @@ Two kinds:
 ``/metrics`` is open unless ``AAN_METRICS_TOKEN`` is set (then it needs
 ``Authorization: Bearer TOKEN``); the shipped proxy configurations do not pass
 ``/metrics`` through, so Prometheus scrapes the app port on the private network.
+``aan serve --metrics-port PORT`` moves it off the app port to its own address
+(``--metrics-host``, default 127.0.0.1); the app port then answers 404 for it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import asyncio
 import hmac
 import logging
 import os
+import sys
 import time
 from datetime import UTC, datetime
 
@@ -172,9 +175,8 @@ def _authorised(request: Request) -> bool:
     return hmac.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}")
 
 
-async def metrics_endpoint(request: Request) -> Response:
-    if not _authorised(request):
-        return JSONResponse({"error": "metrics need a bearer token"}, status_code=401)
+async def exposition() -> bytes:
+    """The web process's metrics: its counters and the database gauges, freshly read."""
     try:
         async with asyncio.timeout(5):
             await refresh_database_gauges()
@@ -182,8 +184,47 @@ async def metrics_endpoint(request: Request) -> Response:
     except Exception:  # noqa: BLE001 - the scrape still answers, with the database marked down
         log.exception("reading queue gauges failed")
         DATABASE_UP.set(0)
-    body = generate_latest(REGISTRY) + generate_latest(DB_REGISTRY)
-    return Response(body, media_type=CONTENT_TYPE_LATEST)
+    return generate_latest(REGISTRY) + generate_latest(DB_REGISTRY)
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    if getattr(request.app.state, "metrics_elsewhere", False):  # aan serve --metrics-port: not here
+        return JSONResponse({"error": "not found"}, status_code=404)
+    if not _authorised(request):
+        return JSONResponse({"error": "metrics need a bearer token"}, status_code=401)
+    return Response(await exposition(), media_type=CONTENT_TYPE_LATEST)
+
+
+class MetricsListener:
+    """``aan serve --metrics-port``: ``/metrics`` on its own address (loopback by default), in the
+    web process's event loop (aiohttp), with the same optional bearer token."""
+
+    def __init__(self, port: int, host: str = "127.0.0.1"):
+        self.port, self.host = port, host
+        self._runner = None
+
+    async def start(self) -> int:
+        from aiohttp import web
+
+        async def handle(request: web.Request) -> web.Response:
+            token = os.environ.get("AAN_METRICS_TOKEN")
+            if token and not hmac.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}"):
+                return web.json_response({"error": "metrics need a bearer token"}, status=401)
+            return web.Response(body=await exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+        app = web.Application()
+        app.router.add_get("/metrics", handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]  # the port we got (port 0: any free one)
+        print(f"metrics on http://{self.host}:{self.port}/metrics", file=sys.stderr, flush=True)
+        return self.port
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
 
 
 def serve(port: int, host: str = "127.0.0.1") -> None:

@@ -324,6 +324,21 @@ class User(Model):
         table = "users"
 
 
+class WebSession(Model):
+    """A signed-in session of the web interface. The cookie carries a random id; only its hash is stored."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="web_sessions", on_delete=fields.CASCADE)
+    key_hash = fields.CharField(max_length=64, unique=True)  # SHA-256 (hex) of the cookie's session id
+    created_at = fields.DatetimeField()
+    last_used_at = fields.DatetimeField()  # updated at most once a minute
+    user_agent = fields.CharField(max_length=255, default="")
+    address = fields.CharField(max_length=64, default="")  # the client address, as the proxy reports it
+
+    class Meta:
+        table = "web_sessions"
+
+
 class Draft(Model):
     """An alert being written, or scheduled (embargoed) for a given time; not public until published."""
 

@@ -10,13 +10,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from node import vocab
+from node import i18n, vocab
 from node.activitypub import routes as ap
 from node.activitypub.actors import avatar_url, iso
 from node.activitypub.notes import alert_hashtags
 from node.alerts import Alert as AlertModel
 from node.storage.models import Alert, Follower
-from node.webui import i18n
 from node.webui.media import note_attachments
 from node.webui.profile import header_image
 from node.webui.public import alert_view, approved_replies, display_language, media_response, ui_language

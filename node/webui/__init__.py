@@ -2,5 +2,5 @@
 
 Routes are in :mod:`node.webui.routes`; templates are ``node/web/templates/admin_*.html``
 and ``webui_*.html``; styles and scripts are ``node/web/static/``; interface
-strings are ``node/webui/locales/<lang>.json``.
+strings are gettext catalogs in ``node/locales/`` (see :mod:`node.i18n`).
 """

@@ -3,13 +3,19 @@
 * Passwords are hashed with scrypt (RFC 7914, stdlib ``hashlib.scrypt``,
   N=2**15, r=8, p=1, 16-byte salt) and compared in constant time. Unknown
   users cost the same work as known ones, so timing does not reveal names.
-* The session is a cookie signed with HMAC-SHA256 under a secret generated
-  into the data directory (``webui-secret``, mode 0600; every process of the
-  node reads the same file). It holds the user id, the user's
-  ``session_epoch`` (bumped by "log out everywhere" and by password changes,
-  which invalidates every older cookie), a random session id and the time it
-  was issued. Cookies are ``HttpOnly``, ``SameSite=Lax`` and ``Secure`` on
-  https nodes, and expire after 14 days.
+* Sessions live on the server: a ``web_sessions`` row per sign-in (user,
+  created, last used, user agent, client address as the proxy reports it)
+  holding only the SHA-256 of a random session id. The cookie carries that id,
+  signed with HMAC-SHA256 under a secret generated into the data directory
+  (``webui-secret``, mode 0600; every process of the node reads the same file),
+  with the user id, the user's ``session_epoch`` (bumped by "log out
+  everywhere" and by password changes) and the time it was issued. A cookie
+  works only while its row exists: logging out deletes the row, so a copied
+  cookie is worthless afterwards; each session can be ended on its own from
+  the account page. A session ends after ``session_idle_hours`` (config.json,
+  default 12) without use, and 14 days after sign-in in any case. "Last used"
+  is written at most once a minute. Cookies are ``HttpOnly``,
+  ``SameSite=Lax`` and ``Secure`` on https nodes.
 * Every form carries a CSRF token: an HMAC of the session id (or, before
   login, of a random ``aan_csrf`` cookie). POSTs without the right token are
   refused with 403 whatever else they carry.
@@ -34,13 +40,15 @@ from pathlib import Path
 
 import orjson
 
-from node import errors
-from node.storage.models import User
+from node.errors import Invalid
+from node.storage.models import User, WebSession
 
 SECRET_FILE = "webui-secret"
 SESSION_COOKIE = "aan_session"
 CSRF_COOKIE = "aan_csrf"
 SESSION_MAX_AGE = 14 * 24 * 3600
+SESSION_IDLE_DEFAULT_HOURS = 12.0
+TOUCH_EVERY = 60  # seconds between two writes of a session's "last used"
 ROLES = ("admin", "editor")
 MIN_PASSWORD = 10
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
@@ -50,7 +58,7 @@ IP_WINDOW = 600.0
 IP_MAX_FAILURES = 20
 
 
-class AuthError(errors.Invalid):
+class AuthError(Invalid):
     """A login or account change was refused; the message is shown to the user."""
 
 
@@ -137,11 +145,13 @@ async def set_password(user: User, password: str) -> None:
     user.failed_logins = 0
     user.locked_until = None
     await user.save()
+    await WebSession.filter(user_id=user.id).delete()
 
 
 async def log_out_everywhere(user: User) -> None:
     await User.filter(id=user.id).update(session_epoch=user.session_epoch + 1)
     user.session_epoch += 1
+    await WebSession.filter(user_id=user.id).delete()
 
 
 class LoginLimiter:
@@ -254,21 +264,74 @@ class Signer:
         return bool(sid and token) and hmac.compare_digest(self.csrf_token(sid), token)
 
 
+def _key_hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
 def new_session(user: User) -> dict:
-    return {"u": user.id, "e": user.session_epoch, "s": secrets.token_urlsafe(18), "t": int(time.time())}
+    """A cookie payload with a fresh random session id (see :func:`start_session`)."""
+    return {"u": user.id, "e": user.session_epoch, "s": secrets.token_urlsafe(32), "t": int(time.time())}
 
 
-async def session_user(payload: dict | None) -> User | None:
-    """The user a session cookie names, if the cookie is still valid."""
+async def start_session(user: User, *, user_agent: str = "", address: str = "",
+                        idle_hours: float = SESSION_IDLE_DEFAULT_HOURS) -> dict:
+    """Record a new session of ``user`` (its id hashed) and return the payload for the signed cookie."""
+    payload = new_session(user)
+    now = datetime.now(UTC)
+    # forget sessions that ended by themselves (idle, or too old): their addresses are not kept
+    await WebSession.filter(last_used_at__lt=now - timedelta(hours=idle_hours)).delete()
+    await WebSession.filter(created_at__lt=now - timedelta(seconds=SESSION_MAX_AGE)).delete()
+    await WebSession.create(user_id=user.id, key_hash=_key_hash(payload["s"]), created_at=now, last_used_at=now,
+                            user_agent=(user_agent or "")[:255], address=(address or "")[:64])
+    return payload
+
+
+async def resolve_session(payload: dict | None, *,
+                          idle_hours: float = SESSION_IDLE_DEFAULT_HOURS) -> tuple[User, WebSession] | None:
+    """The user and session row a (verified) cookie payload names, if that session is still open."""
     if not payload:
         return None
     try:
-        user_id, epoch, issued = int(payload["u"]), int(payload["e"]), int(payload["t"])
+        user_id, epoch, issued, sid = int(payload["u"]), int(payload["e"]), int(payload["t"]), payload["s"]
     except (KeyError, TypeError, ValueError):
         return None
-    if time.time() - issued > SESSION_MAX_AGE:
+    if not isinstance(sid, str) or not sid or time.time() - issued > SESSION_MAX_AGE:
         return None
-    user = await User.filter(id=user_id).first()
-    if user is None or user.session_epoch != epoch:
+    row = await WebSession.filter(key_hash=_key_hash(sid), user_id=user_id).select_related("user").first()
+    if row is None or row.user.session_epoch != epoch:
         return None
-    return user
+    now = datetime.now(UTC)
+    idle = (now - row.last_used_at).total_seconds()
+    if idle > idle_hours * 3600 or (now - row.created_at).total_seconds() > SESSION_MAX_AGE:
+        await WebSession.filter(id=row.id).delete()
+        return None
+    if idle >= TOUCH_EVERY:
+        await WebSession.filter(id=row.id).update(last_used_at=now)
+        row.last_used_at = now
+    return row.user, row
+
+
+async def session_user(payload: dict | None, *, idle_hours: float = SESSION_IDLE_DEFAULT_HOURS) -> User | None:
+    """The user a session cookie names, if its session is still open."""
+    found = await resolve_session(payload, idle_hours=idle_hours)
+    return found[0] if found else None
+
+
+async def end_session(payload: dict | None) -> None:
+    """Log out: the session named by the cookie ends on the server (its cookie opens nothing any more)."""
+    sid = payload.get("s") if payload else None
+    if isinstance(sid, str) and sid:
+        await WebSession.filter(key_hash=_key_hash(sid)).delete()
+
+
+async def end_session_by_id(user: User, session_id: int) -> bool:
+    """End one of ``user``'s own sessions (from the account page); False if there is no such session."""
+    return bool(await WebSession.filter(id=session_id, user_id=user.id).delete())
+
+
+async def open_sessions(user: User, *, idle_hours: float = SESSION_IDLE_DEFAULT_HOURS) -> list[WebSession]:
+    """The user's sessions still open, the most recently used first."""
+    now = datetime.now(UTC)
+    return await WebSession.filter(user_id=user.id, last_used_at__gte=now - timedelta(hours=idle_hours),
+                                   created_at__gte=now - timedelta(seconds=SESSION_MAX_AGE)) \
+        .order_by("-last_used_at", "-id")

@@ -1,21 +1,27 @@
 """Which interface strings exist: extracted from templates and code, for the catalogs and their test.
 
-``python -m node.webui.catalog`` rewrites ``locales/en.json`` (every msgid,
-mapped to itself) and lists, per language, the strings still to translate:
-English and French must be complete, Arabic must cover the public pages
-(``tests/test_webui_i18n.py`` checks both).
+``python -m node.webui.catalog`` does what ``pybabel extract`` and ``pybabel
+update`` would, with an extractor that knows this code: it rewrites
+``node/locales/messages.pot`` (every msgid), merges it into each
+``node/locales/<lang>/LC_MESSAGES/messages.po`` (new strings untranslated,
+near matches marked fuzzy, removed ones kept as obsolete) and lists, per
+language, the strings still to translate: English and French must be
+complete, Arabic must cover the public pages (``tests/test_webui_i18n.py``
+checks both). Translators edit the ``.po`` files with any gettext tool; a
+new language is ``pybabel init -i node/locales/messages.pot -d node/locales
+-l LANG`` (then add it to ``node.i18n.UI_LANGUAGES``).
 """
 
 from __future__ import annotations
 
 import ast
-import json
+import io
 import re
 import sys
 from pathlib import Path
 
 from node import vocab
-from node.webui.i18n import LOCALES_DIR
+from node.i18n import DOMAIN, LOCALES_DIR, TEMPLATE, po_path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "web" / "templates"
@@ -95,14 +101,85 @@ def extract() -> tuple[set[str], set[str]]:
     return everything, public
 
 
-def main() -> int:
+HEADER = """\
+# Interface strings of aan (Action Alert Network node).
+# This file is distributed under the same license as the aan project (AGPL-3.0-or-later).
+# Regenerate with: python -m node.webui.catalog
+#"""
+_DATES = re.compile(rb'^"(?:POT-Creation-Date|PO-Revision-Date): .*\n', re.M)
+
+
+def template_catalog(msgids: set[str]):
+    """The ``.pot`` catalog of ``msgids``."""
+    from babel.messages.catalog import Catalog
+
+    template = Catalog(domain=DOMAIN, header_comment=HEADER, project="aan", version=_version(), charset="utf-8")
+    for msgid in sorted(msgids):
+        template.add(msgid)
+    return template
+
+
+def _version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("aan")
+    except PackageNotFoundError:
+        return None
+
+
+def read(path: Path):
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as source:
+        return read_po(source, domain=DOMAIN)
+
+
+def write(path: Path, catalog) -> bool:
+    """Write ``catalog`` to ``path`` unless only its dates would change; True if written."""
+    from babel.messages.pofile import write_po
+
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, no_location=True, sort_output=True)
+    text = buffer.getvalue()
+    if path.exists() and _DATES.sub(b"", path.read_bytes()) == _DATES.sub(b"", text):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text)
+    return True
+
+
+def translated(catalog) -> dict[str, str]:
+    """msgid -> translation of ``catalog``'s usable entries (translated, not fuzzy, not obsolete)."""
+    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+
+
+def languages(directory: Path = LOCALES_DIR) -> list[str]:
+    return sorted(path.parent.parent.name for path in directory.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def update(directory: Path = LOCALES_DIR) -> dict[str, list[str]]:
+    """Rewrite the ``.pot`` of ``directory``, merge it into its ``.po`` files; what each language lacks."""
     everything, public = extract()
-    (LOCALES_DIR / "en.json").write_text(
-        json.dumps({m: m for m in sorted(everything)}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    for lang, needed in (("fr", everything), ("ar", public)):
-        path = LOCALES_DIR / f"{lang}.json"
-        have = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        missing = sorted(needed - set(have))
+    template = template_catalog(everything)
+    write(directory / TEMPLATE.name, template)
+    report = {}
+    for lang in languages(directory):
+        catalog = read(po_path(lang, directory))
+        catalog.update(template)
+        write(po_path(lang, directory), catalog)
+        needed = public if lang == "ar" else everything  # Arabic: the public pages
+        report[lang] = sorted(needed - set(translated(catalog)))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m node.webui.catalog [LOCALES_DIR]``: update the catalogs, list what is missing."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) > 1 or (args and not Path(args[0]).is_dir()):
+        print("usage: python -m node.webui.catalog [LOCALES_DIR]  (default: node/locales)", file=sys.stderr)
+        return 2
+    for lang, missing in update(Path(args[0]) if args else LOCALES_DIR).items():
         print(f"{lang}: {len(missing)} missing", file=sys.stderr)
         for msgid in missing:
             print(f"  {msgid!r}", file=sys.stderr)

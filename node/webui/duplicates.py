@@ -2,7 +2,10 @@
 
 Candidates are this node's live alerts and the network's alerts this node has
 received (from actors it follows, such as the Clearing House, and what they
-boosted; on a Clearing House node, its index). One looks like the same
+boosted; on a Clearing House node, its index). Nothing else: objects that
+reached us from actors we do not follow (replies to our alerts, for one) are
+never offered, and "make mine an update of this one" (:func:`known_alert`)
+accepts only an alert from the same sources. One looks like the same
 incident when it is about the same country and either names a similar target
 (``node.clearinghouse.matching``: spellings, scripts, aliases) or happened
 within a week (a month for partial dates) and shares a category.
@@ -14,8 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tortoise.expressions import Q
+
 from node.clearinghouse import matching
-from node.storage.models import Alert, IndexedAlert, RemoteObject
+from node.storage.models import Alert, Following, IndexedAlert, RemoteObject
 
 SCAN_LIMIT = 2000
 _ALERT_KEYS = ("alert", "aan:alert", "https://w3id.org/aan/ns#alert")
@@ -112,7 +117,9 @@ async def find(node, draft: dict[str, Any], *, exclude: set[str] | None = None, 
         consider(urls.alert(row.id), row.data or {}, published=row.published, ours=True,
                  publisher=node.config.name, alert_id=row.id)
     own_prefix = urls.base + "/"
-    for row in await RemoteObject.filter(deleted=False).order_by("-id").limit(SCAN_LIMIT):
+    followed = await followed_actors()
+    remote = await _from_followed(followed).order_by("-id").limit(SCAN_LIMIT) if followed else []
+    for row in remote:
         if row.uri.startswith(own_prefix):
             continue
         other = _raw_alert(row.data or {})
@@ -126,6 +133,53 @@ async def find(node, draft: dict[str, Any], *, exclude: set[str] | None = None, 
         consider(row.uri, other, published=row.published, ours=False, publisher=row.uri.split("/")[2])
     ranked = sorted(found.values(), key=lambda c: (-c.score, -(c.published.timestamp() if c.published else 0)))
     return ranked[:limit]
+
+
+async def followed_actors() -> list[str]:
+    """The actors this node follows (accepted): members it reads, the Clearing House it belongs to."""
+    return list(await Following.filter(state="accepted").values_list("target_uri", flat=True))
+
+
+def _from_followed(followed: list[str]):
+    """Live objects written by a followed actor, or boosted to us by one (the Clearing House)."""
+    return RemoteObject.filter(deleted=False).filter(Q(actor_uri__in=followed) | Q(via__in=followed))
+
+
+@dataclass
+class KnownAlert:
+    url: str
+    case: str | None
+
+
+def _case_url(value: Any) -> str | None:
+    if isinstance(value, str) and value.startswith(("https://", "http://")) and len(value) <= 1024 \
+            and not any(c.isspace() for c in value):
+        return value
+    return None
+
+
+async def known_alert(node, url: Any) -> KnownAlert | None:
+    """``url`` if it is an alert this node knows, with its case: one of its own live alerts, an alert
+    received from a followed actor (or boosted by one), or on a Clearing House an indexed alert."""
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return None
+    alert_id = node.urls.alert_id_from_url(url)
+    if alert_id:
+        row = await Alert.filter(id=alert_id, deleted_at=None).first()
+        return KnownAlert(node.urls.alert(row.id), _case_url((row.data or {}).get("case"))) if row else None
+    if url.startswith(node.urls.base + "/"):
+        return None
+    followed = await followed_actors()
+    if followed:
+        row = await _from_followed(followed).filter(uri=url).first()
+        raw = _raw_alert(row.data or {}) if row else None
+        if raw is not None:
+            return KnownAlert(row.uri, _case_url(raw.get("case")) or _case_url(row.data.get("context")))
+    indexed = await IndexedAlert.filter(uri=url, deleted=False).first()
+    if indexed is not None:
+        raw = _raw_alert(indexed.note or {}) or {}
+        return KnownAlert(indexed.uri, _case_url(raw.get("case")))
+    return None
 
 
 def _parse_time(value: Any) -> datetime | None:

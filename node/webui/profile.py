@@ -13,8 +13,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from node import i18n
 from node.storage.models import LocalActor, Setting
-from node.webui import i18n
 from node.webui.media import MediaError, clean_image, media_dir
 
 DEFAULT_LANGUAGES = ["en", "fr", "es", "ar"]

@@ -17,11 +17,11 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from node import i18n
 from node.alerts import Alert
 from node.render import LINK_REL, NOTE_TAGS, is_safe_link, markdown_to_page_html
 from node.storage.models import Alert as AlertRow
 from node.storage.models import RemoteActor, RemoteObject
-from node.webui import i18n
 from node.webui.media import public_file
 from node.webui.profile import public_profile_file
 

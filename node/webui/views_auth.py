@@ -5,15 +5,17 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from node import i18n
 from node.activitypub import outbox
-from node.storage.models import Draft, User
-from node.webui import auth, i18n, profile
+from node.storage.models import Draft, User, WebSession
+from node.webui import auth, profile
 from node.webui.media import ACCEPT, MediaError
 from node.webui.web import (
     csrf_failure,
     csrf_ok,
     current_user,
     finish,
+    idle_hours,
     read_form,
     redirect,
     render,
@@ -60,14 +62,22 @@ async def login_endpoint(request: Request) -> Response:
             response.headers["Retry-After"] = str(result.retry_after)
         return response
     response = redirect(request, _safe_next(str(form.get("next") or "")))
-    token = state(request).signer.sign(auth.new_session(result.user))
-    response.set_cookie(auth.SESSION_COOKIE, token, max_age=auth.SESSION_MAX_AGE, httponly=True, samesite="lax",
-                        secure=secure_cookies(request), path="/")
+    await auth.end_session(getattr(request.state, "session", None))  # a session this browser had ends
+    await _sign_in(request, response, result.user)
     return response
+
+
+async def _sign_in(request: Request, response: Response, user: User) -> None:
+    """A new server-side session for ``user``, its id in the signed cookie of ``response``."""
+    payload = await auth.start_session(user, user_agent=request.headers.get("user-agent", ""),
+                                       address=_client(request), idle_hours=idle_hours(request))
+    response.set_cookie(auth.SESSION_COOKIE, state(request).signer.sign(payload), max_age=auth.SESSION_MAX_AGE,
+                        httponly=True, samesite="lax", secure=secure_cookies(request), path="/")
 
 
 @staff()
 async def logout_endpoint(request: Request) -> Response:
+    await auth.end_session(request.state.session)  # the cookie, copied or not, opens nothing any more
     response = redirect(request, "/login", "logged_out")
     response.delete_cookie(auth.SESSION_COOKIE, path="/")
     return response
@@ -104,6 +114,18 @@ async def account_endpoint(request: Request) -> Response:
             response = redirect(request, "/login", "logged_out_everywhere")
             response.delete_cookie(auth.SESSION_COOKIE, path="/")
             return response
+        if action == "end_session":
+            try:
+                session_id = int(str(form.get("session") or ""))
+            except ValueError:
+                session_id = 0
+            if not 0 < session_id < 2**31 or not await auth.end_session_by_id(user, session_id):
+                return await _account_page(request, t, user, 400, session_error=t("This session is already over."))
+            if request.state.session_row is not None and session_id == request.state.session_row.id:
+                response = redirect(request, "/login", "logged_out")
+                response.delete_cookie(auth.SESSION_COOKIE, path="/")
+                return response
+            return redirect(request, "/admin/account", "session_ended")
         current, new, again = (str(form.get(k) or "") for k in ("current", "new", "new_again"))
         if not await auth.verify_password_async(current, user.password_hash):
             error = t("Your current password is not right.")
@@ -117,11 +139,20 @@ async def account_endpoint(request: Request) -> Response:
                           n=auth.MIN_PASSWORD)
             else:
                 response = redirect(request, "/admin/account", "password_changed")
-                token = state(request).signer.sign(auth.new_session(user))
-                response.set_cookie(auth.SESSION_COOKIE, token, max_age=auth.SESSION_MAX_AGE, httponly=True,
-                                    samesite="lax", secure=secure_cookies(request), path="/")
+                await _sign_in(request, response, user)
                 return response
-    return render(request, "admin_account.html", 400 if error else 200, t=t, nav="account", error=error)
+    return await _account_page(request, t, user, 400 if error else 200, error=error)
+
+
+async def _account_page(request: Request, t, user: User, status_code: int, *, error: str | None = None,
+                        session_error: str | None = None) -> Response:
+    current = request.state.session_row
+    sessions = [{"id": row.id, "created": t.datetime(row.created_at, "short"),
+                 "last_used": t.datetime(row.last_used_at, "short"), "user_agent": row.user_agent,
+                 "address": row.address, "current": current is not None and row.id == current.id}
+                for row in await auth.open_sessions(user, idle_hours=idle_hours(request))]
+    return render(request, "admin_account.html", status_code, t=t, nav="account", error=error,
+                  session_error=session_error, sessions=sessions, idle_hours=f"{idle_hours(request):g}")
 
 
 # --- users (admins) ----------------------------------------------------------------------------------
@@ -188,6 +219,7 @@ async def user_endpoint(request: Request) -> Response:
             return render(request, "admin_users.html", 400, t=t, nav="users", users=users, created=None,
                           error=t("You cannot delete your own account or the last administrator."))
         await Draft.filter(author_id=target.id).update(author_id=None)  # their drafts and schedules stay
+        await WebSession.filter(user_id=target.id).delete()
         await target.delete()
         return redirect(request, "/admin/users", "user_deleted")
     return redirect(request, "/admin/users")

@@ -17,14 +17,14 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from node import vocab
+from node import i18n, vocab
 from node.activitypub import outbox
 from node.activitypub.notes import alert_to_note
 from node.alerts import Alert, AlertError
 from node.render import markdown_to_page_html
 from node.storage.models import Alert as AlertRow
-from node.storage.models import Draft, Media, RemoteObject
-from node.webui import duplicates, forms, i18n, profile, publishing
+from node.storage.models import Draft, Media
+from node.webui import duplicates, forms, profile, publishing
 from node.webui.media import (
     ACCEPT,
     MAX_ATTACHMENTS,
@@ -178,8 +178,12 @@ async def compose_endpoint(request: Request) -> Response:
             data = await _prefill_update(node, outbox.alert_id_from(node.urls, follows)) or data
         return await composer(request, t, None, data)
     form = request.state.form
+    data = forms.parse_form(form)
+    action = str(form.get("action") or "")
+    if action.startswith("link:") and await duplicates.known_alert(node, action.split(":", 1)[1]) is None:
+        return await _link_refused(request, t, None, data)  # no draft is created
     draft = await Draft.create(id=outbox.new_id(), author=request.state.user, state="draft",
-                               data={"alert": forms.parse_form(form)})
+                               data={"alert": data})
     return await _act(request, t, draft, form)
 
 
@@ -298,22 +302,28 @@ def _parse_schedule(value: str, zone: str) -> datetime | None:
     return local.replace(tzinfo=_zone(zone)).astimezone(UTC)
 
 
-async def _link_to(node, data: dict, url: str) -> None:
-    """Make the draft follow ``url`` (and join its case) instead of starting a new incident."""
-    case = None
-    alert_id = node.urls.alert_id_from_url(url)
-    if alert_id:
-        row = await AlertRow.filter(id=alert_id).first()
-        case = (row.data or {}).get("case") if row else None
-    else:
-        row = await RemoteObject.filter(uri=url).first()
-        raw = duplicates._raw_alert(row.data) if row else None
-        case = (raw or {}).get("case") or (row.data.get("context") if row else None)
-    data["follows"] = url
-    if case and isinstance(case, str):
-        data["case"] = case
+async def _link_to(node, data: dict, url: str) -> bool:
+    """Make the draft follow ``url`` (and join its case) instead of starting a new incident.
+
+    Only an alert this node knows (:func:`duplicates.known_alert`: its own, or received from an
+    actor it follows) is accepted, with that alert's case; False (and ``data`` untouched) otherwise.
+    """
+    known = await duplicates.known_alert(node, url)
+    if known is None:
+        return False
+    data["follows"] = known.url
+    if known.case:
+        data["case"] = known.case
     if data.get("type") in ("alert", "", None):
         data["type"] = "update"
+    return True
+
+
+async def _link_refused(request: Request, t, draft: Draft | None, data: dict) -> Response:
+    """"Make mine an update" of something that is not a known alert: a field error, nothing saved."""
+    return await composer(request, t, draft, data, status_code=400, errors=[(
+        t("This is not an alert this node knows: choose one of the alerts shown under “Already reported?”."),
+        "f-follows")])
 
 
 async def _act(request: Request, t, draft: Draft, form) -> Response:
@@ -333,8 +343,8 @@ async def _act(request: Request, t, draft: Draft, form) -> Response:
             focus = f"tr-{lang}-headline"
     elif action.startswith("remove_translation:"):
         data["translations"].pop(action.split(":", 1)[1], None)
-    elif action.startswith("link:"):
-        await _link_to(node, data, action.split(":", 1)[1])
+    elif action.startswith("link:") and not await _link_to(node, data, action.split(":", 1)[1]):
+        return await _link_refused(request, t, draft, data)  # the draft stays as it was stored
     await draft.save()
     errors = await _apply_media(node, t, draft, form)
     if draft.state == "scheduled" and action not in ("unschedule", "schedule", "publish") \

@@ -12,9 +12,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from node import vocab
+from node import i18n, vocab
 from node.activitypub.actors import avatar_url
-from node.webui import auth, i18n
+from node.webui import auth
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "web" / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -40,6 +40,7 @@ MESSAGES = {
     "discarded": "Draft discarded.",
     "logged_out": "You are logged out.",
     "logged_out_everywhere": "You are logged out on every device.",
+    "session_ended": "The session was ended: that device is logged out.",
     "password_changed": "Password changed. Other sessions were logged out.",
     "settings_saved": "Settings saved and sent to followers.",
     "user_saved": "User saved.",
@@ -76,12 +77,18 @@ def translator(request: Request) -> i18n.Translator:
     return i18n.Translator(i18n.negotiate(request))
 
 
+def idle_hours(request: Request) -> float:
+    return request.app.state.node.config.session_idle_hours
+
+
 async def current_user(request: Request):
+    """The signed-in user, if the request's cookie names a session still open on the server."""
     web = state(request)
     payload = web.signer.unsign(request.cookies.get(auth.SESSION_COOKIE))
-    user = await auth.session_user(payload)
-    request.state.session = payload if user else None
-    return user
+    found = await auth.resolve_session(payload, idle_hours=idle_hours(request)) if payload else None
+    request.state.session = payload if found else None
+    request.state.session_row = found[1] if found else None
+    return found[0] if found else None
 
 
 def csrf_sid(request: Request) -> str:

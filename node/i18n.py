@@ -1,11 +1,18 @@
-"""Interface strings in the reader's language, and vocabulary labels for people.
+"""Languages for both interfaces: interface strings in the reader's language, negotiation, names, dates.
 
-Catalogs are JSON files in ``node/webui/locales/<lang>.json`` mapping the
-English source text (the msgid, as written in templates and code) to its
-translation; ``en.json`` lists every msgid (mapped to itself) so that the set
-of strings to translate is explicit. English and French are complete; Arabic
-covers at least every string of the public pages (``tests/test_webui_i18n.py``
-checks both). A missing translation falls back to the English text.
+Interface strings are gettext catalogs in ``node/locales``: ``messages.pot``
+lists every msgid (the English source text, as written in templates and
+code) and ``<lang>/LC_MESSAGES/messages.po`` holds one language, the layout
+``pybabel`` and translation editors (Poedit, Weblate...) expect. English and
+French are complete; Arabic covers at least every string of the public pages
+(``tests/test_webui_i18n.py`` checks both; ``python -m node.webui.catalog``
+regenerates the ``.pot``, merges it into the ``.po`` files and lists what is
+missing). A missing translation falls back to the English text. Strings keep
+``{name}`` placeholders, filled after translation.
+
+A ``.po`` file is compiled to ``.mo`` with Babel on its first use, in memory:
+the ``.po`` stays the one source, so no compiled file can be stale, none is
+committed, and a read-only installation works.
 
 Vocabulary codes (``node/vocab.py``) keep their English labels there; their
 translations are catalog entries keyed by the English label, and country and
@@ -20,15 +27,18 @@ if TYPE_CHECKING:
     from babel import Locale
 
 import datetime as dt
-import json
+import gettext as _gettext
+import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
 
 from node import vocab
 
 LOCALES_DIR = Path(__file__).parent / "locales"
+DOMAIN = "messages"
+TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
 UI_LANGUAGES = ("en", "fr", "ar")
 DEFAULT_LANGUAGE = "en"
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "dv", "ku", "ckb", "sd", "ug"})
@@ -36,12 +46,34 @@ LANG_COOKIE = "aan_lang"
 _TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z]{2}|-[0-9]{3})?$")
 
 
-@cache
-def catalog(lang: str) -> dict[str, str]:
-    path = LOCALES_DIR / f"{lang}.json"
+def po_path(lang: str, directory: Path = LOCALES_DIR) -> Path:
+    return directory / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_po(lang: str) -> bytes | None:
+    """The ``.mo`` of ``lang``'s catalog, compiled with Babel (None when there is no catalog)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    path = po_path(lang)
     if not path.exists():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+        return None
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)  # translated, non-fuzzy entries only
+    return compiled.getvalue()
+
+
+@cache
+def translations(lang: str) -> _gettext.NullTranslations:
+    """The gettext translations of ``lang`` (no-op for English and languages without a catalog)."""
+    if not lang or not re.fullmatch(r"[a-z]{2,3}(?:_[A-Za-z0-9]+)?", lang) or lang == DEFAULT_LANGUAGE:
+        return _gettext.NullTranslations()
+    compiled = compile_po(lang)
+    if compiled is None:
+        return _gettext.NullTranslations()
+    return _gettext.GNUTranslations(io.BytesIO(compiled))
 
 
 def primary(tag: str) -> str:
@@ -54,7 +86,7 @@ def text_direction(tag: str) -> str:
 
 def gettext(lang: str, msgid: str, /, **values: object) -> str:
     """``msgid`` in ``lang`` (English if untranslated), with ``{name}`` placeholders filled."""
-    text = catalog(lang).get(msgid) or msgid
+    text = translations(lang).gettext(msgid) if msgid else msgid  # gettext("") is the catalog header
     return text.format(**values) if values else text
 
 
@@ -96,31 +128,49 @@ def negotiate(request, explicit: str | None = None, available: tuple[str, ...] =
     return best_match(request.headers.get("accept-language", ""), available) or DEFAULT_LANGUAGE
 
 
-def best_match(header: str, available) -> str | None:
-    """The ``available`` tag the Accept-Language ``header`` prefers most (primary subtags compared)."""
+def accepted_languages(header: str) -> list[str]:
+    """The tags of an Accept-Language ``header``, most wanted first (quality, then order); q=0 dropped."""
     ranked: list[tuple[float, int, str]] = []
     for index, part in enumerate(header.split(",")):
         pieces = part.strip().split(";")
         tag = pieces[0].strip()
-        if not tag:
+        if not tag or tag == "*":
             continue
         quality = 1.0
         for param in pieces[1:]:
             name, _, value = param.strip().partition("=")
-            if name == "q":
+            if name.strip() == "q":
                 try:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
         if quality > 0:
             ranked.append((-quality, index, tag))
-    for _, _, tag in sorted(ranked):
-        for option in available:
-            if tag.lower() == option.lower():
-                return option
-        for option in available:
-            if primary(tag) == primary(option):
-                return option
+    return [tag for _, _, tag in sorted(ranked)]
+
+
+def best_match(header: str, available: Iterable[str]) -> str | None:
+    """The ``available`` tag the Accept-Language ``header`` prefers most, negotiated with Babel.
+
+    Each wanted tag, in order, is matched by Babel (same tag, a CLDR alias, or
+    its language alone: ``fr-CA`` gets ``fr``); failing that, an available tag
+    of the same language (``pt`` gets ``pt-BR``).
+    """
+    from babel.core import negotiate_locale
+
+    options: dict[str, str] = {}
+    for option in available:
+        if option:
+            options.setdefault(option.lower(), option)
+    by_language: dict[str, str] = {}
+    for option in options.values():
+        by_language.setdefault(primary(option), option)
+    for tag in accepted_languages(header):
+        found = negotiate_locale([tag], list(options), sep="-")
+        if found is not None and found.lower() in options:
+            return options[found.lower()]
+        if primary(tag) in by_language:
+            return by_language[primary(tag)]
     return None
 
 
