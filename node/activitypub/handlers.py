@@ -57,7 +57,7 @@ def _clearinghouse(node) -> bool:
 async def on_follow(node, activity: dict) -> None:
     local = await _local_actor(node, get_id(activity.get("object")))
     if local is None:
-        log.info("Follow of something that is not our actor: %s", activity.get("object"))
+        ignored("not_our_actor", "Follow of something that is not our actor: %s", activity.get("object"))
         return
     remote = await node.remotes.actor(get_id(activity["actor"]))
     _, created = await Follower.update_or_create(
@@ -131,17 +131,18 @@ async def on_create(node, activity: dict) -> None:
     obj = embedded(activity.get("object"))
     actor = get_id(activity["actor"])
     if obj is None or _object_type(obj) is None:
+        ignored("no_object", "Create of no object of a known type (%s)", type_of(obj) or get_id(activity.get("object")))
         return
     if not isinstance(obj.get("id"), str):
         raise Unintelligible("no_object_id", "Create of an object without an id")
     if actor not in ids(obj.get("attributedTo")) or not same_origin(obj["id"], actor):
-        log.info("Create of %s not attributed to its actor %s", obj.get("id"), actor)
+        ignored("not_attributed", "Create of %s not attributed to its actor %s", obj.get("id"), actor)
         return
     followed = await Following.filter(target_uri=actor, state="accepted").exists()
     in_reply_to = _reply_target(node, obj)
     reply_to_us = _is_ours(node, in_reply_to)
     if not (followed or reply_to_us):
-        log.info("Create %s unrelated to this node, ignored", obj.get("id"))
+        ignored("unrelated", "Create %s unrelated to this node", obj.get("id"))
         return
     await RemoteObject.update_or_create(
         defaults={"actor_uri": actor, "type": _object_type(obj), "in_reply_to": in_reply_to,

@@ -86,7 +86,7 @@ def _checked_alert(activity: dict, member: Member | None) -> tuple[Member, dict,
     """:func:`_member_alert` once the active member (or None) is known."""
     actor = get_id(activity.get("actor"))
     if member is None:
-        log.info("ignoring %s from %s: not an active member", activity.get("type"), actor)
+        ignored("not_a_member", "%s from %s: not an active member", activity.get("type"), actor)
         return None
     try:
         note = embedded(activity.get("object"))
@@ -95,15 +95,15 @@ def _checked_alert(activity: dict, member: Member | None) -> tuple[Member, dict,
         return None
     if not isinstance(note, dict) or actor not in ids(note.get("attributedTo")) \
             or not isinstance(note.get("id"), str) or not same_origin(note["id"], actor):
-        log.info("ignoring %s from %s: object not authored by the member", activity.get("type"), actor)
+        ignored("not_attributed", "%s from %s: object not authored by the member", activity.get("type"), actor)
         return None
     try:
         alert = note_to_alert(note)
     except AlertError as exc:
-        log.info("ignoring %s: invalid alert structure: %s", note.get("id"), exc)
+        ignored("invalid_alert", "%s: invalid alert structure: %s", note.get("id"), exc)
         return None
     if alert is None:
-        log.info("ignoring %s: not an aan alert", note.get("id"))
+        ignored("not_an_alert", "%s: not an aan alert", note.get("id"))
         return None
     return member, note, alert
 
