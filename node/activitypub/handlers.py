@@ -16,7 +16,16 @@ import orjson
 
 from node.activitypub import outbox
 from node.activitypub.actors import INSTANCE_USERNAME
-from node.activitypub.normalize import Unintelligible, embedded, ids, ignored, string, type_of, types
+from node.activitypub.normalize import (
+    Unintelligible,
+    embedded,
+    ids,
+    ignored,
+    string,
+    type_of,
+    types,
+    with_text,
+)
 from node.activitypub.remote import as_list, get_id, same_origin
 from node.clearinghouse import ingest, members, topics
 from node.ops import logs
@@ -146,7 +155,7 @@ async def on_create(node, activity: dict) -> None:
         return
     await RemoteObject.update_or_create(
         defaults={"actor_uri": actor, "type": _object_type(obj), "in_reply_to": in_reply_to,
-                  "data": obj, "deleted": False},
+                  "data": with_text(obj), "deleted": False},
         uri=obj["id"],
     )
 
@@ -172,7 +181,7 @@ async def on_update(node, activity: dict) -> None:
         return
     if not _newer(string(obj, "updated"), string(row.data, "updated") or string(row.data, "published")):
         return
-    row.data = obj
+    row.data = with_text(obj)
     row.updated_at = datetime.now(UTC)
     row.deleted = False
     await row.save()
@@ -216,7 +225,7 @@ async def _remember_boost(node, activity: dict) -> None:
         log.info("boosted object %s not acceptable", uri)
         return
     await RemoteObject.get_or_create(
-        uri=uri, defaults={"actor_uri": author, "type": _object_type(obj), "data": obj, "via": announcer,
+        uri=uri, defaults={"actor_uri": author, "type": _object_type(obj), "data": with_text(obj), "via": announcer,
                            "in_reply_to": _reply_target(node, obj)},
     )
 

@@ -194,6 +194,25 @@ def string(obj, name: str) -> str | None:
     return None
 
 
+TEXT_PROPERTIES = ("content", "summary", "name")
+
+
+def with_text(obj: dict) -> dict:
+    """``obj`` with ``content``, ``summary`` and ``name`` as plain strings where :func:`text` finds one.
+
+    Stored copies of remote objects keep their own text choice this way: PostgreSQL's
+    ``jsonb`` does not keep the key order of a ``contentMap``, whose first key is the
+    original language. The maps themselves are kept as they came.
+    """
+    changes = {}
+    for name in TEXT_PROPERTIES:
+        if not isinstance(obj.get(name), str):
+            value = text(obj, name)
+            if value is not None:
+                changes[name] = value
+    return {**obj, **changes} if changes else obj
+
+
 def language(obj, name: str = "content") -> str | None:
     """The language of the text of ``name``: the first key of ``nameMap`` (as Mastodon reads it)."""
     mapped = obj.get(f"{name}Map") if isinstance(obj, dict) else None

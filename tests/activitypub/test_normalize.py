@@ -109,3 +109,12 @@ def test_string_reads_the_first_plain_value():
     assert n.string({"updated": ["2026-11-21T10:00:00Z", "x"]}, "updated") == "2026-11-21T10:00:00Z"
     assert n.string({"updated": {"@value": "2026-11-21T10:00:00Z"}}, "updated") == "2026-11-21T10:00:00Z"
     assert n.string({"updated": 3}, "updated") is None and n.string(None, "updated") is None
+
+
+def test_with_text_keeps_the_original_choice_of_text():
+    note = {"id": A, "contentMap": {"tr": "<p>tr</p>", "en": "<p>en</p>"}, "summary": [{"@value": "cw"}]}
+    stored = n.with_text(note)
+    assert (stored["content"], stored["summary"], stored["contentMap"]) == ("<p>tr</p>", "cw", note["contentMap"])
+    assert "name" not in stored and "content" not in note
+    plain = {"id": A, "content": "<p>x</p>"}
+    assert n.with_text(plain) is plain

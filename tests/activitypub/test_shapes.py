@@ -15,13 +15,15 @@ from urllib.parse import urlsplit
 
 import pytest
 import shapes
+import test_inbox
 from peers import AS, PUBLIC, FakePeer, RemoteUser, follow, reply, session_key
 from prometheus_client import REGISTRY
-from test_inbox import ORG, SHARED_INBOX, env  # noqa: F401 - env is the fixture used below
+from test_inbox import ORG, SHARED_INBOX
 
 from node.activitypub import normalize
 from node.storage.models import Follower, Following, InboxItem, Interaction, RemoteActor, RemoteObject
 
+env = test_inbox.env  # the node on SQLite or PostgreSQL, its app and the fake peers (fixture)
 ACCEPT_HTML = {"Accept": "text/html"}
 STYLE = {"mastodon": "mastodon", "gotosocial": "gotosocial", "misskey": "misskey", "pleroma": "mastodon",
          "pixelfed": "mastodon"}
@@ -205,9 +207,7 @@ async def test_update_and_delete_of_a_reply_in_every_shape(env):
     updates = shapes.combos(shapes.type_shapes("Update"), {"embedded": "object", "list": "objects"},
                             {"content": "content_only", "contentMap": "map_only", "values": "values"},
                             {"string": "string", "list": "list"})
-    n = 0
-    for (tname, kind), (oname, shape), (cname, content), (uname, updated_shape) in updates:
-        n += 1
+    for n, ((tname, kind), (oname, shape), (cname, content), (uname, updated_shape)) in enumerate(updates, 1):
         original = reply(alice, env.alert_url, ORG)
         await deliver(env, alice, original)
         await env.work()
