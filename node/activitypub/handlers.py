@@ -26,7 +26,7 @@ from node.activitypub.normalize import (
     types,
     with_text,
 )
-from node.activitypub.remote import as_list, get_id, same_origin
+from node.activitypub.remote import KeyError_, as_list, get_id, same_origin
 from node.clearinghouse import ingest, members, topics
 from node.ops import logs
 from node.storage import jobs
@@ -169,7 +169,10 @@ async def on_update(node, activity: dict) -> None:
     if not isinstance(obj.get("id"), str):
         raise Unintelligible("no_object_id", "Update of an object without an id")
     if obj.get("id") == actor:
-        await node.remotes.store(obj)
+        try:
+            await node.remotes.store(obj)
+        except KeyError_ as exc:  # the document itself is unusable: retrying cannot help
+            raise Unintelligible("bad_actor_document", f"Update of actor {actor}: {exc.reason}") from None
         return
     if _clearinghouse(node):
         await ingest.on_update(node, activity)

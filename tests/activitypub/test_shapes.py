@@ -286,3 +286,27 @@ async def test_actor_documents_in_every_shape_give_their_key(env):
         assert (actor.key_id, actor.inbox, actor.name) == (user.key_id, user.inbox, f"Name {user.name}")
         assert actor.kind in ("Person", "Service")
         assert (await Follower.get(actor_uri=user.uri)).inbox == user.inbox
+
+
+async def test_actor_updates_in_every_shape(env):
+    alice = env.alice
+    await deliver(env, alice, follow(alice, ORG))
+    await env.work()
+    for n, ((tname, kind), (oname, shape)) in enumerate(shapes.combos(
+            shapes.type_shapes("Update"), {"embedded": "object", "list": "objects"})):
+        doc = {k: v for k, v in alice.actor_document().items() if k != "@context"}
+        del doc["name"]
+        doc["nameMap"] = {"de": f"Alice {n}", "en": "Alice (en)"}
+        doc["type"] = ["Person"]
+        await deliver(env, alice, {"@context": AS, "id": f"{alice.uri}#updates/{n}", "type": kind,
+                                   "actor": alice.uri, "object": [doc] if shape == "objects" else doc})
+        await env.work()
+        assert (await RemoteActor.get(uri=alice.uri)).name == f"Alice {n}", (tname, oname)
+
+    before = ignored_count("bad_actor_document")
+    doc = {k: v for k, v in alice.actor_document().items() if k not in ("@context", "inbox")}
+    await deliver(env, alice, {"@context": AS, "id": f"{alice.uri}#updates/no-inbox", "type": "Update",
+                               "actor": alice.uri, "object": doc})
+    await env.work()  # done, not retried
+    assert ignored_count("bad_actor_document") == before + 1
+    assert (await RemoteActor.get(uri=alice.uri)).inbox == alice.inbox
