@@ -472,6 +472,7 @@ async def cmd_following(args) -> None:
 
 async def cmd_received(args) -> None:
     """Objects received from actors we follow (and replies to our alerts)."""
+    from node.activitypub import normalize
     from node.storage.models import RemoteObject
 
     config = _config(args)
@@ -480,8 +481,8 @@ async def cmd_received(args) -> None:
         query = RemoteObject.all() if args.all else RemoteObject.filter(deleted=False)
         for row in await query.order_by("received_at"):
             record = {"id": row.uri, "actor": row.actor_uri, "type": row.type, "deleted": row.deleted,
-                      "in_reply_to": row.in_reply_to, "updated": row.data.get("updated"),
-                      "content": row.data.get("content"), "has_alert": "alert" in row.data,
+                      "in_reply_to": row.in_reply_to, "updated": normalize.string(row.data, "updated"),
+                      "content": normalize.text(row.data, "content"), "has_alert": "alert" in row.data,
                       "via": row.via}
             print(json.dumps(record) if args.json else f"{row.uri}  {row.actor_uri}  {'deleted' if row.deleted else ''}")
     finally:
