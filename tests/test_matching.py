@@ -96,6 +96,9 @@ def test_keys_drop_titles_and_articles_and_glue_particles():
     assert name_key("Xədicə İsmayılova") == "khadija ismayilova"
     assert name_key("Al Jazeera") == "jazeera"
     assert name_key("Sayed") == "sayed"  # a title word alone is a name
+    assert name_key("Nasr ad-Din") == "nasr din" and name_key("Abd ar-Rahman") == "abdrahman"
+    assert name_key("Zhou En-lai") == "zhou en lai"  # "en-" is an article only before an n
+    assert keys_match(name_key("周恩来"), name_key("Zhou En-lai"))
 
 
 def test_aliases_count():

@@ -52,9 +52,8 @@ _TITLES = {  # dropped before a name
 }
 _TRAILING_TITLES = {"bey", "hanim", "efendi", "pasha", "khanum", "sahib", "saheb", "خانم", "صاحب"}
 _ARTICLE_WORDS = {"al", "el", "ul", "ol", "il"}
-_ARTICLE_PREFIX = re.compile(
-    r"(?<![^\s,(])(?:al|el|ul|ad|ed|ud|as|es|us|ash|esh|at|et|az|ez|ar|er|an|en|adh|ath)[-‘’'`ʼ]",
-    re.IGNORECASE)
+_ARTICLE_PREFIX = re.compile(  # al-Hassan, el-Kadi; ad-Din, ash-Sharif, ar-Rahman (assimilated before its letter)
+    r"(?<![^\s,(])(?:[ae]l|ul|[aeu](sh|th|dh|[dstzrn]))[-‘’'`ʼ](?(1)(?=\1))", re.IGNORECASE)
 _LATIN_PARTICLES = {"abu": "abu", "abou": "abu", "abo": "abu", "bin": "bin", "ibn": "bin",
                     "bint": "bint", "binti": "bint", "ould": "ould"}
 _LATIN_ABD = {"abd", "abdel", "abdul", "abdal", "abdol", "abdil", "abdur", "abdus", "abder", "abdes", "abdoul"}
