@@ -40,7 +40,7 @@ def grouped(country_a: str, name_a: str, country_b: str, name_b: str) -> bool:
 def main() -> None:
     rows = load()
     keys = [(matching.name_key(r[2]), matching.name_key(r[4])) for r in rows]
-    for cached in (matching.keys_match, matching._latin_shape, matching._abjad_regex):
+    for cached in (matching.keys_match, matching._latin_shape, matching._abjad_slots):
         cached.cache_clear()
     start = time.perf_counter()
     decided = [r[1] == r[3] and matching.keys_match(a, b) for r, (a, b) in zip(rows, keys, strict=True)]

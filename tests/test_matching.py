@@ -9,7 +9,15 @@ from conftest import make_node_config
 from node.activitypub.notes import alert_to_note
 from node.alerts import parse_alert_file
 from node.clearinghouse import ingest
-from node.clearinghouse.matching import any_match, keys_match, name_key, near, target_keys
+from node.clearinghouse.matching import (
+    MAX_NAME_CHARS,
+    MAX_WORDS,
+    any_match,
+    keys_match,
+    name_key,
+    near,
+    target_keys,
+)
 from node.service import Node
 from node.storage.models import Case, IndexedAlert, Member
 from node.urls import Urls
@@ -99,6 +107,14 @@ def test_keys_drop_titles_and_articles_and_glue_particles():
     assert name_key("Nasr ad-Din") == "nasr din" and name_key("Abd ar-Rahman") == "abdrahman"
     assert name_key("Zhou En-lai") == "zhou en lai"  # "en-" is an article only before an n
     assert keys_match(name_key("周恩来"), name_key("Zhou En-lai"))
+
+
+def test_long_or_repetitive_names_are_bounded():
+    # long runs of letters that may be written as vowels once made a backtracking pattern take minutes
+    assert not keys_match(name_key("ع" * 12), name_key("a" * 40 + "b"))
+    assert not keys_match(name_key(" ".join(["محمد"] * 8) + " x"), name_key(" ".join(["mohamed"] * 9)))
+    assert len(name_key(" ".join(["word"] * 500)).split()) == MAX_WORDS
+    assert name_key("b" * 10_000) == "b" * MAX_NAME_CHARS
 
 
 def test_aliases_count():

@@ -34,6 +34,8 @@ from datetime import date
 from functools import lru_cache
 
 DATE_WINDOW_DAYS = 7
+MAX_NAME_CHARS = 160  # a longer name is cut: a person's name, not a text (bounds the work per alert)
+MAX_WORDS = 10
 
 # --- titles, articles, particles --------------------------------------------------------
 
@@ -150,7 +152,7 @@ def _split_arabic(word: str) -> list[str]:
 def name_key(name: str) -> str:
     """The key of one name (see the module's docstring): normalised tokens, in order, space-separated."""
     tokens = []
-    for word in _raw_tokens(name):
+    for word in _raw_tokens((name or "")[:MAX_NAME_CHARS]):
         tokens += _split_arabic(word) if _script(word) == "arabic" else [word]
     while len(tokens) > 1 and tokens[0] in _TITLES:
         tokens.pop(0)
@@ -175,7 +177,7 @@ def name_key(name: str) -> str:
                 token = "abd" + glued.group(1)
         out.append(token)
         i += 1
-    return " ".join(out)
+    return " ".join(out[:MAX_WORDS])
 
 
 def target_keys(targets: list) -> list[str]:
@@ -285,10 +287,18 @@ def _latin_words_match(a: str, b: str) -> bool:
 
 
 # --- abjad words as patterns over Latin spellings -----------------------------------------
+#
+# A pattern is a sequence of slots (spellings, least and most repeats); it is matched against a
+# Latin word by dynamic programming over positions (no backtracking: time linear in the pattern
+# times the word, whatever the input).
 
-_SHORT = "[aeiou]?"  # an unwritten short vowel
-_SHORT_FIRST = "(?:ou|[aeiou])?"  # the same in the first syllable, where French writes u as "ou" (Loujain)
-_GUTTURAL = "[aeiou]{0,2}"  # ع, ء, א, ע: written as a vowel, an apostrophe (dropped) or nothing
+Slot = tuple[tuple[str, ...], int, int]
+_V = ("a", "e", "i", "o", "u")
+_SHORT: Slot = (_V, 0, 1)  # an unwritten short vowel
+_SHORT_FIRST: Slot = (_V + ("ou",), 0, 1)  # the same in the first syllable, where French writes u "ou" (Loujain)
+_GUTTURAL: Slot = (_V, 0, 2)  # ع, ء, א, ע: written as a vowel, an apostrophe (dropped) or nothing
+_ARTICLE: Slot = (("al", "el", "il", "ol", "ul", "l"), 0, 1)  # al-Hassan, Elham: optional
+_FRENCH_E: Slot = (("e",), 0, 1)  # Ihsane, Soulaimane
 _ARABIC_CONS = {
     "ب": "b|p", "ت": "t", "ث": "th|t|s", "ج": "j|g|dj|dzh|zh|c", "ح": "h", "خ": "kh|h|x|k|ch", "د": "d",
     "ذ": "dh|z|d|th", "ر": "r", "ز": "z|s", "س": "s", "ش": "sh|ch|sch|s|c", "ص": "s", "ض": "d|dh|z",
@@ -304,54 +314,79 @@ _Y_LONG = "y|i|ee|ei|ey|ai|ay|ie|iy|e|yy|ii"
 _W_LONG = "w|v|ou|oo|u|o|aw|ow|au|uw|ue|uu"
 
 
-def _letter_pattern(ch: str, first: bool, final: bool, hebrew: bool) -> str:
-    """A regular expression for the Latin spellings of one abjad letter ("" for a letter we do not know)."""
+def _slot(spellings: str, least: int = 1, most: int = 1) -> Slot:
+    return tuple(spellings.split("|")), least, most
+
+
+def _letter_slot(ch: str, first: bool, final: bool, hebrew: bool) -> Slot | None:
+    """The Latin spellings of one abjad letter (None for a letter we do not know)."""
     if hebrew:
         if ch in "אע":
             return _GUTTURAL
         if ch == "ו":
-            return "(?:v|w|o|u)" if first else "(?:v|w|o|u|oo|ou)"
+            return _slot("v|w|o|u" if first else "v|w|o|u|oo|ou")
         if ch == "י":
-            return "(?:y|i|j|e)" if first else f"(?:{_Y_LONG}|j)"
+            return _slot("y|i|j|e" if first else _Y_LONG + "|j")
         if ch == "ה":
-            return "(?:ah|a|eh|e|h)?" if final else "h"
+            return _slot("ah|a|eh|e|h", 0) if final else _slot("h")
         alts = _HEBREW_CONS.get(ch)
     else:
         if ch in "عء":
             return _GUTTURAL
         if ch == "ا":
-            return "[aeiou]?" if first else ("(?:a|aa|ah|e|o)" if final else "(?:aa|a|e|o)")
+            return (_V, 0, 1) if first else _slot("a|aa|ah|e|o" if final else "aa|a|e|o")
         if ch == "و":
-            return "(?:w|v|ou|u|o)" if first else f"(?:{_W_LONG})"
+            return _slot("w|v|ou|u|o" if first else _W_LONG)
         if ch == "ي":
-            return "(?:y|i|j|e)" if first else f"(?:{_Y_LONG})"
+            return _slot("y|i|j|e" if first else _Y_LONG)
         if ch == "ى":
-            return "(?:a|aa|i|y|e|ah)?"
+            return _slot("a|aa|i|y|e|ah", 0)
         if ch == "ة":
-            return "(?:a|ah|eh|at|et|e|h|ih)?"
+            return _slot("a|ah|eh|at|et|e|h|ih", 0)
         if ch == "ه":
-            return "(?:h|eh|ah|e|a)?" if final else "h"
+            return _slot("h|eh|ah|e|a", 0) if final else _slot("h")
         alts = _ARABIC_CONS.get(ch)
-    return f"(?:{alts}){{1,2}}" if alts else ""
+    return _slot(alts, 1, 2) if alts else None  # a consonant may be written doubled (shadda)
 
 
-def _abjad_pattern(word: str) -> str:
+def _word_slots(word: str) -> tuple[Slot, ...]:
     hebrew = _script(word) == "hebrew"
     if hebrew:
         word = word.replace("יי", "י").replace("וו", "ו")  # a doubled yod or vav is one consonant
-    prefix = ""
+    prefix: tuple[Slot, ...] = ()
     if not hebrew and word.startswith("ال") and len(word) > 3:
-        prefix, word = "(?:[aeiou]?l)?" + _SHORT, word[2:]  # al-Hassan, Elham: the article is optional
-    parts = [p for i, ch in enumerate(word) if (p := _letter_pattern(ch, i == 0, i == len(word) - 1, hebrew))]
-    if len(parts) < 2:
-        return prefix + "".join(parts)
-    return prefix + parts[0] + _SHORT_FIRST + _SHORT.join(parts[1:])
+        prefix, word = (_ARTICLE, _SHORT), word[2:]
+    letters = [s for i, ch in enumerate(word) if (s := _letter_slot(ch, i == 0, i == len(word) - 1, hebrew))]
+    slots = list(prefix)
+    for i, letter in enumerate(letters):
+        if i:
+            slots.append(_SHORT_FIRST if i == 1 else _SHORT)
+        slots.append(letter)
+    return tuple(slots)
 
 
 @lru_cache(maxsize=65536)
-def _abjad_regex(words: tuple[str, ...]) -> re.Pattern:
-    """A pattern for the Latin spellings of ``words`` written as one (a French final e allowed)."""
-    return re.compile("".join(_abjad_pattern(w) for w in words) + "e?")
+def _abjad_slots(words: tuple[str, ...]) -> tuple[Slot, ...]:
+    """The pattern for the Latin spellings of ``words`` written as one (a French final e allowed)."""
+    return tuple(slot for word in words for slot in _word_slots(word)) + (_FRENCH_E,)
+
+
+def _spelled(slots: tuple[Slot, ...], latin: str) -> bool:
+    """Is ``latin`` one of the spellings ``slots`` describe?"""
+    positions = {0}
+    for spellings, least, most in slots:
+        reached = set(positions) if least == 0 else set()
+        current = positions
+        for repeat in range(1, most + 1):
+            current = {p + len(s) for p in current for s in spellings if latin.startswith(s, p)}
+            if repeat >= least:
+                reached |= current
+            if not current:
+                break
+        positions = reached
+        if not positions:
+            return False
+    return len(latin) in positions
 
 
 def _skeleton(word: str) -> str:
@@ -362,6 +397,7 @@ def _skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", re.sub("[اويءعאוויע]", "", word))
 
 
+@lru_cache(maxsize=262144)
 def _words_match(a: str, b: str) -> bool:
     sa, sb = _script(a), _script(b)
     if sa == "latin" and sb == "latin":
@@ -373,21 +409,33 @@ def _words_match(a: str, b: str) -> bool:
             return _latin_shape(anyascii(a))[0] == _latin_shape(anyascii(b))[0]
         return a == b or _skeleton(a) == _skeleton(b) and _skeleton(a) != ""
     abjad, latin = (a, b) if sa != "latin" else (b, a)
-    return bool(_abjad_regex((abjad,)).fullmatch(latin))
+    return _spelled(_abjad_slots((abjad,)), latin)
 
 
 # --- names ------------------------------------------------------------------------------
 
 def _assign(short: tuple[str, ...], long: tuple[str, ...], ordered: bool) -> bool:
     """Can every word of ``short`` be matched to a distinct word of ``long`` (in order if ``ordered``)?"""
-    def go(i: int, start: int, used: frozenset) -> bool:
-        if i == len(short):
-            return True
-        for j in range(start if ordered else 0, len(long)):
-            if j not in used and _words_match(short[i], long[j]) and go(i + 1, j + 1, used | {j}):
-                return True
+    if ordered:  # the earliest matching word each time is as good as any other choice
+        j = 0
+        for word in short:
+            while j < len(long) and not _words_match(word, long[j]):
+                j += 1
+            if j == len(long):
+                return False
+            j += 1
+        return True
+    owner: dict[int, int] = {}  # bipartite matching by augmenting paths (Kuhn)
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in range(len(long)):
+            if j not in seen and _words_match(short[i], long[j]):
+                seen.add(j)
+                if j not in owner or augment(owner[j], seen):
+                    owner[j] = i
+                    return True
         return False
-    return go(0, 0, frozenset())
+    return all(augment(i, set()) for i in range(len(short)))
 
 
 def _joined_match(a: tuple[str, ...], b: tuple[str, ...], ordered: bool) -> bool:
@@ -403,7 +451,7 @@ def _joined_match(a: tuple[str, ...], b: tuple[str, ...], ordered: bool) -> bool
     if abjad_a or abjad_b:
         abjad, latin = (a, b) if abjad_a else (b, a)
         return all(_script(w) == "latin" for w in latin) and all(_script(w) != "latin" for w in abjad) \
-            and bool(_abjad_regex(abjad).fullmatch("".join(latin)))
+            and _spelled(_abjad_slots(abjad), "".join(latin))
     orders = [b] if ordered or len(b) > 3 else permutations(b)
     return any(_latin_words_match("".join(a), "".join(order)) for order in orders)
 
