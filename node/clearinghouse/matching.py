@@ -73,7 +73,7 @@ _CJK_COMPOUND = {"欧阳", "歐陽", "司马", "司馬", "上官", "诸葛", "�
 # --- scripts ----------------------------------------------------------------------------
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_HEBREW_MARKS = re.compile("[\u0591-\u05c7]")
+_HEBREW_MARKS = re.compile("[\u0591-\u05bd\u05bf-\u05c7]")  # points and accents (not the maqaf, a hyphen)
 _ARABIC_FOLD = str.maketrans({
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ی": "ي", "ې": "ي", "ے": "ي", "ۍ": "ي", "ێ": "ي", "ک": "ك",
     "ڪ": "ك", "ۀ": "ه", "ہ": "ه", "ۂ": "ه", "ھ": "ه", "ۃ": "ة", "ٹ": "ت", "ڈ": "د", "ڑ": "ر", "ڕ": "ر",
@@ -114,10 +114,10 @@ def _pinyin(han: str) -> str:
 
 
 def _raw_tokens(name: str) -> list[str]:
-    text = unicodedata.normalize("NFC", name or "")
-    text = text.replace("\u200c", " ").replace("\u200d", "").replace("·", " ").replace("・", " ")
-    text = _ARABIC_MARKS.sub("", text)
-    text = _HEBREW_MARKS.sub(lambda m: m.group() if m.group() in "״׳" else "", text)
+    text = unicodedata.normalize("NFKC", name or "")  # also Arabic presentation forms, full-width letters
+    for mark in ("\u200c", "·", "・", "\u05be"):  # Persian zero-width non-joiner, name dots, Hebrew maqaf
+        text = text.replace(mark, " ")
+    text = _HEBREW_MARKS.sub("", _ARABIC_MARKS.sub("", text.replace("\u200d", "")))
     text = _HAN.sub(lambda m: _pinyin(m.group()), text)
     if _AZ_LETTERS.search(text):
         text = text.translate(_AZ_MAP)
@@ -132,8 +132,7 @@ def _raw_tokens(name: str) -> list[str]:
         if script == "arabic":
             word = "".join(ch for ch in part.translate(_ARABIC_FOLD) if unicodedata.category(ch).startswith("L"))
         elif script == "hebrew":
-            word = "".join(ch for ch in part.translate(_HEBREW_FINALS)
-                           if "\u05d0" <= ch <= "\u05ea" or ch == "״")
+            word = "".join(ch for ch in part.translate(_HEBREW_FINALS) if "\u05d0" <= ch <= "\u05ea")
         else:
             from anyascii import anyascii  # the matching libraries load only on a Clearing House
 
@@ -197,7 +196,7 @@ def target_keys(targets: list) -> list[str]:
 
 _VOWELS = set("aeiouyw")
 _CLASS = {"a": "A", "e": "E", "i": "I", "y": "I", "o": "U", "u": "U", "w": "U"}
-_DIGRAPHS = [("tsch", "c"), ("dzh", "j"), ("tch", "c"), ("sch", "s"), ("sh", "s"), ("ch", "c"), ("cz", "c"),
+_DIGRAPHS = [("tsch", "C"), ("dzh", "j"), ("tch", "C"), ("sch", "s"), ("sh", "s"), ("ch", "C"), ("cz", "C"),
              ("sz", "s"), ("kh", "h"), ("gh", "g"), ("zh", "j"), ("dj", "j"), ("dh", "d"), ("th", "t"),
              ("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"), ("tz", "ts")]
 _FINAL_DEVOICE = {"d": "t", "b": "p"}
@@ -218,7 +217,7 @@ def _latin_shape(word: str) -> tuple[str, tuple[str, ...], bool]:
         w = w[1:]  # Yelena / Elena, Yevgeny / Evgeny
     for old, new in _DIGRAPHS:
         w = w.replace(old, new)
-    w = re.sub(r"c(?=[aoukgt]|$)", "k", w)
+    w = re.sub(r"c(?=[aoukgt]|$)", "k", w).replace("c", "C")  # a hard c is k; the others sound as ch (Celik)
     if w and w[-1] in _FINAL_DEVOICE:
         w = w[:-1] + _FINAL_DEVOICE[w[-1]]
     if len(w) > 1 and w[0] in "yi" and w[1] in "aeiou":
