@@ -75,7 +75,7 @@ _CJK_COMPOUND = {"欧阳", "歐陽", "司马", "司馬", "上官", "诸葛", "�
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _HEBREW_MARKS = re.compile("[\u0591-\u05bd\u05bf-\u05c7]")  # points and accents (not the maqaf, a hyphen)
 _ARABIC_FOLD = str.maketrans({
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ی": "ي", "ې": "ي", "ے": "ي", "ۍ": "ي", "ێ": "ي", "ک": "ك",
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ی": "ي", "ې": "ي", "ے": "ي", "ۍ": "ي", "ک": "ك",
     "ڪ": "ك", "ۀ": "ه", "ہ": "ه", "ۂ": "ه", "ھ": "ه", "ۃ": "ة", "ٹ": "ت", "ڈ": "د", "ڑ": "ر", "ڕ": "ر",
     "ں": "ن", "ڵ": "ل", "ۆ": "و", "ۇ": "و", "ۋ": "و", "ە": "ه", "ئ": "ء", "ؤ": "ء", "ٲ": "ا",
 })
@@ -200,9 +200,10 @@ _DIGRAPHS = [("tsch", "C"), ("dzh", "j"), ("tch", "C"), ("sch", "s"), ("sh", "s"
              ("sz", "s"), ("kh", "h"), ("gh", "g"), ("zh", "j"), ("dj", "j"), ("dh", "d"), ("th", "t"),
              ("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"), ("tz", "ts")]
 _FINAL_DEVOICE = {"d": "t", "b": "p"}
-_PINYIN_SYLLABLE = (r"(?:er|(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
-                    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn"
-                    r"|ia|ie|iu|ua|uo|ue|ve|ui|a|o|e|i|u|v))")
+_PINYIN_SYLLABLE = (r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])"
+                    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un"
+                    r"|ia|ie|iu|ua|uo|ue|ui|a|o|e|i|u)"
+                    r"|ang|eng|ai|ei|ao|ou|an|en|er|a|o|e)")  # without an initial, only these finals
 _PINYIN = re.compile(f"(?:{_PINYIN_SYLLABLE})+")
 
 
@@ -238,13 +239,14 @@ def _latin_shape(word: str) -> tuple[str, tuple[str, ...], bool]:
 
 def _gap_class(gap: str) -> tuple[str, bool]:
     """The vowel a gap stands for (A, E, I, U) and whether it is long (a digraph or doubled vowel)."""
+    long = len(gap) > 1
     classes = []
-    for ch in gap:
+    for ch in gap.replace("ee", "i"):  # ee is a long i (Nabeel, Saeed)
         c = _CLASS[ch]
         if not classes or classes[-1] != c:
             classes.append(c)
     if len(classes) == 1:
-        return classes[0], len(gap) > 1
+        return classes[0], long
     if "I" in classes[1:]:
         return "I", True
     if "U" in classes:
@@ -263,6 +265,9 @@ def _latin_words_match(a: str, b: str) -> bool:
     skb, gaps_b, pinyin_b = _latin_shape(b)
     if ska != skb or (pinyin_a and pinyin_b) or not ska:
         return False
+    vowels_a, vowels_b = [g for g in gaps_a if g], [g for g in gaps_b if g]
+    if len(vowels_a) == len(vowels_b) == 1 and len(vowels_a[0]) == len(vowels_b[0]) == 1:
+        return vowels_a == vowels_b  # one syllable, one vowel letter: Dung ≠ Dong ≠ Dang
     cost = 0
     last = len(gaps_a) - 1
     for i, (ga, gb) in enumerate(zip(gaps_a, gaps_b, strict=True)):
@@ -287,15 +292,16 @@ def _latin_words_match(a: str, b: str) -> bool:
 
 # --- abjad words as patterns over Latin spellings -----------------------------------------
 #
-# A pattern is a sequence of slots (spellings, least and most repeats); it is matched against a
-# Latin word by dynamic programming over positions (no backtracking: time linear in the pattern
-# times the word, whatever the input).
+# A pattern is a sequence of slots: (spellings, least and most repeats), or (None, most vowels,
+# "ou" allowed) for a run of unwritten vowels, in which no long vowel (ee, ii, oo, uu, ou) may
+# stand: a long vowel is written in an abjad. It is matched against a Latin word by dynamic
+# programming over positions (no backtracking: time linear in the pattern times the word).
 
-Slot = tuple[tuple[str, ...], int, int]
-_V = ("a", "e", "i", "o", "u")
-_SHORT: Slot = (_V, 0, 1)  # an unwritten short vowel
-_SHORT_FIRST: Slot = (_V + ("ou",), 0, 1)  # the same in the first syllable, where French writes u "ou" (Loujain)
-_GUTTURAL: Slot = (_V, 0, 2)  # ع, ء, א, ע: written as a vowel, an apostrophe (dropped) or nothing
+Slot = tuple[tuple[str, ...] | None, int, int]
+_SHORT: Slot = (None, 1, 0)  # an unwritten short vowel
+_SHORT_FIRST: Slot = (None, 2, 1)  # the same in the first syllable, where French writes u "ou" (Loujain)
+_GUTTURAL: Slot = (None, 2, 0)  # ع, ء, א, ע: written as a vowel, an apostrophe (dropped) or nothing
+_LONG_IN_RUN = ("ee", "ii", "oo", "uu")
 _ARTICLE: Slot = (("al", "el", "il", "ol", "ul", "l"), 0, 1)  # al-Hassan, Elham: optional
 _FRENCH_E: Slot = (("e",), 0, 1)  # Ihsane, Soulaimane
 _ARABIC_CONS = {
@@ -309,7 +315,7 @@ _HEBREW_CONS = {
     "מ": "m", "נ": "n", "ס": "s", "פ": "p|f|ph", "צ": "tz|ts|z|c|s", "ק": "k|q|c", "ר": "r", "ש": "sh|s",
     "ת": "t|th|s",
 }
-_Y_LONG = "y|i|ee|ei|ey|ai|ay|ie|iy|e|yy|ii"
+_Y_LONG = "y|i|ee|ei|ey|ai|ay|ie|iy|yy|ii"
 _W_LONG = "w|v|ou|oo|u|o|aw|ow|au|uw|ue|uu"
 
 
@@ -325,7 +331,7 @@ def _letter_slot(ch: str, first: bool, final: bool, hebrew: bool) -> Slot | None
         if ch == "ו":
             return _slot("v|w|o|u" if first else "v|w|o|u|oo|ou")
         if ch == "י":
-            return _slot("y|i|j|e" if first else _Y_LONG + "|j")
+            return _slot("y|i|j|e" if first else _Y_LONG + "|j|e")  # also e (tsere: Merav)
         if ch == "ה":
             return _slot("ah|a|eh|e|h", 0) if final else _slot("h")
         alts = _HEBREW_CONS.get(ch)
@@ -333,13 +339,15 @@ def _letter_slot(ch: str, first: bool, final: bool, hebrew: bool) -> Slot | None
         if ch in "عء":
             return _GUTTURAL
         if ch == "ا":
-            return (_V, 0, 1) if first else _slot("a|aa|ah|e|o" if final else "aa|a|e|o")
+            return _SHORT if first else _slot("a|aa|ah|e|o" if final else "aa|a|e|o")
         if ch == "و":
             return _slot("w|v|ou|u|o" if first else _W_LONG)
         if ch == "ي":
             return _slot("y|i|j|e" if first else _Y_LONG)
         if ch == "ى":
             return _slot("a|aa|i|y|e|ah", 0)
+        if ch == "ێ":  # Kurdish ê
+            return _slot("e|ey|ei|ee|i|y")
         if ch == "ة":
             return _slot("a|ah|eh|at|et|e|h|ih", 0)
         if ch == "ه":
@@ -356,11 +364,13 @@ def _word_slots(word: str) -> tuple[Slot, ...]:
     if not hebrew and word.startswith("ال") and len(word) > 3:
         prefix, word = (_ARTICLE, _SHORT), word[2:]
     letters = [s for i, ch in enumerate(word) if (s := _letter_slot(ch, i == 0, i == len(word) - 1, hebrew))]
-    slots = list(prefix)
-    for i, letter in enumerate(letters):
-        if i:
-            slots.append(_SHORT_FIRST if i == 1 else _SHORT)
-        slots.append(letter)
+    slots: list[Slot] = []
+    for slot in (*prefix, *(s for i, letter in enumerate(letters)
+                            for s in ((_SHORT_FIRST if i == 1 else _SHORT, letter) if i else (letter,)))):
+        if slot[0] is None and slots and slots[-1][0] is None:  # one run of unwritten vowels
+            slots[-1] = (None, slots[-1][1] + slot[1], slots[-1][2] | slot[2])
+        else:
+            slots.append(slot)
     return tuple(slots)
 
 
@@ -374,6 +384,17 @@ def _spelled(slots: tuple[Slot, ...], latin: str) -> bool:
     """Is ``latin`` one of the spellings ``slots`` describe?"""
     positions = {0}
     for spellings, least, most in slots:
+        if spellings is None:  # a run of at most `least` vowels, no long vowel in it ("ou" if `most`)
+            reached = set()
+            for p in positions:
+                reached.add(p)
+                for end in range(p + 1, min(p + least, len(latin)) + 1):
+                    pair = latin[end - 2:end] if end - p >= 2 else ""
+                    if latin[end - 1] not in "aeiou" or pair in _LONG_IN_RUN or pair == "ou" and not most:
+                        break
+                    reached.add(end)
+            positions = reached
+            continue
         reached = set(positions) if least == 0 else set()
         current = positions
         for repeat in range(1, most + 1):
@@ -393,7 +414,7 @@ def _skeleton(word: str) -> str:
     if word.startswith("ال") and len(word) > 3:
         word = word[2:]
     word = word.replace("ى", "ا").replace("ة", "ه")
-    return re.sub(r"(.)\1+", r"\1", re.sub("[اويءعאוויע]", "", word))
+    return re.sub(r"(.)\1+", r"\1", re.sub("[اويێءعאוויע]", "", word))
 
 
 @lru_cache(maxsize=262144)
@@ -441,8 +462,8 @@ def _joined_match(a: tuple[str, ...], b: tuple[str, ...], ordered: bool) -> bool
     """The two names written as one word match (Nasreddin / Nasr ad-Din, Xi Jin-ping / Xi Jinping)."""
     from itertools import permutations
 
-    if len(a) == len(b) == 1:
-        return False
+    if len(a) == len(b):
+        return False  # the same number of words: compared word by word
     abjad_a = any(_script(w) != "latin" for w in a)
     abjad_b = any(_script(w) != "latin" for w in b)
     if abjad_a and abjad_b:
