@@ -19,9 +19,9 @@ match (Nasreddin / Nasr ad-Din, Xi Jin-ping / Xi Jinping). Tokens match:
   ay…) must correspond (Hassan ≠ Hussein, Mohamed ≠ Mahmoud), a word may not gain a final
   vowel (Mohammad ≠ Mohammadi). Two pinyin words must be equal (Zhang ≠ Zheng).
 * Abjad / Latin: the abjad word becomes a pattern over Latin spellings: each consonant by
-  its usual transliterations (ق q/k/g, ج j/g, ش sh/ch/s…), unwritten short vowels optional,
-  written long vowels required (حسين wants an i/ee/ei/ay where حسن has none), the article
-  optional.
+  its usual transliterations (ق q/k/g, ج j/g, ش sh/ch/s…), unwritten short vowels optional
+  but never a long vowel (سعد is Saad, not Saeed), written long vowels required (حسين wants
+  an i/ee/ei/ay where حسن has none), the article optional.
 * Abjad / abjad: equal after normalising letter variants.
 """
 
@@ -380,21 +380,26 @@ def _abjad_slots(words: tuple[str, ...]) -> tuple[Slot, ...]:
     return tuple(slot for word in words for slot in _word_slots(word)) + (_FRENCH_E,)
 
 
+def _vowel_run(positions: set[int], latin: str, longest: int, ou: int) -> set[int]:
+    """Where a run of at most ``longest`` unwritten vowels can end, from each of ``positions``."""
+    reached = set(positions)
+    for start in positions:
+        for end in range(start + 1, min(start + longest, len(latin)) + 1):
+            pair = latin[end - 2:end] if end - start >= 2 else ""
+            if latin[end - 1] not in "aeiou" or pair in _LONG_IN_RUN or (pair == "ou" and not ou):
+                break
+            reached.add(end)
+    return reached
+
+
 def _spelled(slots: tuple[Slot, ...], latin: str) -> bool:
     """Is ``latin`` one of the spellings ``slots`` describe?"""
-    positions = {0}
-    for spellings, least, most in slots:
-        if spellings is None:  # a run of at most `least` vowels, no long vowel in it ("ou" if `most`)
-            reached = set()
-            for p in positions:
-                reached.add(p)
-                for end in range(p + 1, min(p + least, len(latin)) + 1):
-                    pair = latin[end - 2:end] if end - p >= 2 else ""
-                    if latin[end - 1] not in "aeiou" or pair in _LONG_IN_RUN or pair == "ou" and not most:
-                        break
-                    reached.add(end)
-            positions = reached
+    positions = {0}  # where the part of ``latin`` matched so far can end
+    for slot in slots:
+        if slot[0] is None:
+            positions = _vowel_run(positions, latin, slot[1], slot[2])
             continue
+        spellings, least, most = slot
         reached = set(positions) if least == 0 else set()
         current = positions
         for repeat in range(1, most + 1):
