@@ -27,6 +27,7 @@ match (Nasreddin / Nasr ad-Din, Xi Jin-ping / Xi Jinping). Tokens match:
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import unicodedata
@@ -101,6 +102,10 @@ _UK_MAP = str.maketrans({"г": "h", "Г": "H", "и": "y", "И": "Y", "Є": "Ye",
 
 def _pinyin(han: str) -> str:
     """Hanzi as pinyin words: the family name (compound surnames too), then the given name."""
+    # A name is read character by character (surnames by _CJK_SURNAME): pypinyin's phrase
+    # dictionary is not needed, and skipping it saves about 45 MB and 0.3 s on first use.
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "true")
     from pypinyin import Style, lazy_pinyin
 
     if len(han) >= 3 and han[:2] in _CJK_COMPOUND:
