@@ -96,8 +96,9 @@ class Urls:
         return f"{self.base}/feed.atom"
 
     def alert_id_from_url(self, url: str) -> str | None:
+        """The alert id of one of our alert URLs; ``None`` for anything else (not a string included)."""
         prefix = f"{self.base}/alerts/"
-        if url.startswith(prefix):
+        if isinstance(url, str) and url.startswith(prefix):
             rest = url[len(prefix):]
             if rest and "/" not in rest and "?" not in rest and "#" not in rest:
                 return rest

@@ -16,7 +16,17 @@ import orjson
 
 from node.activitypub import outbox
 from node.activitypub.actors import INSTANCE_USERNAME
-from node.activitypub.remote import as_list, get_id, same_origin
+from node.activitypub.normalize import (
+    Unintelligible,
+    embedded,
+    ids,
+    ignored,
+    string,
+    type_of,
+    types,
+    with_text,
+)
+from node.activitypub.remote import KeyError_, as_list, get_id, same_origin
 from node.clearinghouse import ingest, members, topics
 from node.ops import logs
 from node.storage import jobs
@@ -56,7 +66,7 @@ def _clearinghouse(node) -> bool:
 async def on_follow(node, activity: dict) -> None:
     local = await _local_actor(node, get_id(activity.get("object")))
     if local is None:
-        log.info("Follow of something that is not our actor: %s", activity.get("object"))
+        ignored("not_our_actor", "Follow of something that is not our actor: %s", activity.get("object"))
         return
     remote = await node.remotes.actor(get_id(activity["actor"]))
     _, created = await Follower.update_or_create(
@@ -71,11 +81,11 @@ async def on_follow(node, activity: dict) -> None:
 @handles("Undo")
 async def on_undo(node, activity: dict) -> None:
     actor = get_id(activity["actor"])
-    obj = activity.get("object")
-    inner_type = obj.get("type") if isinstance(obj, dict) else None
+    obj = embedded(activity.get("object")) or activity.get("object")
+    inner_types = type_of(obj)
     inner_id = get_id(obj)
-    if inner_type == "Follow" or (inner_type is None and
-                                  await Follower.filter(actor_uri=actor, follow_id=inner_id).exists()):
+    if "Follow" in inner_types or (not inner_types and
+                                   await Follower.filter(actor_uri=actor, follow_id=inner_id).exists()):
         target = await _local_actor(node, get_id(obj.get("object"))) if isinstance(obj, dict) else None
         query = Follower.filter(actor_uri=actor)
         if target:
@@ -86,18 +96,18 @@ async def on_undo(node, activity: dict) -> None:
             await FollowerEvent.create(local_actor_id=local_actor_id, actor_uri=actor, kind="unfollow")
     elif inner_id:
         await Interaction.filter(activity_id=inner_id, actor_uri=actor).delete()
-        if inner_type == "Announce" and isinstance(obj, dict):
+        if "Announce" in inner_types and isinstance(obj, dict):
             boosted = _boosted_object_id(obj.get("object"))
             await RemoteObject.filter(uri=boosted, via=actor).update(deleted=True, updated_at=datetime.now(UTC))
 
 
 @handles("Accept", "Reject")
 async def on_accept(node, activity: dict) -> None:
-    obj = activity.get("object")
+    obj = embedded(activity.get("object")) or activity.get("object")
     follow_id = get_id(obj)
     actor = get_id(activity["actor"])
     row = await Following.filter(target_uri=actor, follow_id=follow_id).first() if follow_id else None
-    if row is None and isinstance(obj, dict) and obj.get("type") == "Follow":
+    if row is None and "Follow" in type_of(obj):
         row = await Following.filter(target_uri=actor).first()
     if row:
         row.state = "accepted" if activity["type"] == "Accept" else "rejected"
@@ -110,27 +120,44 @@ def _is_ours(node, uri: str | None) -> bool:
     return bool(uri) and node.urls.alert_id_from_url(uri) is not None
 
 
+def _reply_target(node, obj: dict) -> str | None:
+    """What ``obj`` replies to: the first of our alerts among its ``inReplyTo``, else the first IRI."""
+    targets = ids(obj.get("inReplyTo"))
+    return next((uri for uri in targets if _is_ours(node, uri)), targets[0] if targets else None)
+
+
+def _object_type(obj: dict) -> str | None:
+    """The one type of ``OBJECT_TYPES`` that ``obj`` has (several types: the first in sorted order)."""
+    found = sorted(type_of(obj) & OBJECT_TYPES)
+    return found[0] if found else None
+
+
 @handles("Create")
 async def on_create(node, activity: dict) -> None:
     if _clearinghouse(node):
         await ingest.on_create(node, activity)
         return
-    obj = activity.get("object")
+    obj = embedded(activity.get("object"))
     actor = get_id(activity["actor"])
-    if not isinstance(obj, dict) or obj.get("type") not in OBJECT_TYPES:
+    if obj is None or _object_type(obj) is None:
+        ignored("no_object", "Create of no object of a known type (%s)", type_of(obj) or get_id(activity.get("object")))
         return
-    if get_id(obj.get("attributedTo")) != actor or not same_origin(obj.get("id", ""), actor):
-        log.info("Create of %s not attributed to its actor %s", obj.get("id"), actor)
+    if not isinstance(obj.get("id"), str):
+        raise Unintelligible("no_object_id", "Create of an object without an id")
+    if actor not in ids(obj.get("attributedTo")) or not same_origin(obj["id"], actor):
+        ignored("not_attributed", "Create of %s not attributed to its actor %s", obj.get("id"), actor)
         return
     followed = await Following.filter(target_uri=actor, state="accepted").exists()
-    reply_to_us = _is_ours(node, obj.get("inReplyTo"))
+    in_reply_to = _reply_target(node, obj)
+    reply_to_us = _is_ours(node, in_reply_to)
     if not (followed or reply_to_us):
-        log.info("Create %s unrelated to this node, ignored", obj.get("id"))
+        ignored("unrelated", "Create %s unrelated to this node", obj.get("id"))
         return
-    defaults = {"actor_uri": actor, "type": obj["type"], "in_reply_to": get_id(obj.get("inReplyTo")),
-                "data": obj, "deleted": False}
+    data = with_text(obj)
+    defaults = {"actor_uri": actor, "type": _object_type(obj), "in_reply_to": in_reply_to,
+                "data": data, "deleted": False}
     existing = await RemoteObject.filter(uri=obj["id"]).first()
-    if existing is not None and _is_reply_to_us(node, existing) and existing.data != obj:
+    if existing is not None and _is_reply_to_us(node, existing) and existing.data != data:
         defaults["moderation"] = _after_edit(existing.moderation)  # a Create again is an edit too
     await RemoteObject.update_or_create(defaults=defaults, uri=obj["id"])
 
@@ -146,12 +173,17 @@ def _after_edit(moderation: str) -> str:
 
 @handles("Update")
 async def on_update(node, activity: dict) -> None:
-    obj = activity.get("object")
+    obj = embedded(activity.get("object"))
     actor = get_id(activity["actor"])
-    if not isinstance(obj, dict):
+    if obj is None:
         return
+    if not isinstance(obj.get("id"), str):
+        raise Unintelligible("no_object_id", "Update of an object without an id")
     if obj.get("id") == actor:
-        await node.remotes.store(obj)
+        try:
+            await node.remotes.store(obj)
+        except KeyError_ as exc:  # the document itself is unusable: retrying cannot help
+            raise Unintelligible("bad_actor_document", f"Update of actor {actor}: {exc.reason}") from None
         return
     if _clearinghouse(node):
         await ingest.on_update(node, activity)
@@ -164,11 +196,12 @@ async def on_update(node, activity: dict) -> None:
     reply = _is_reply_to_us(node, row)
     if reply and row.deleted:
         return  # the author deleted it: an edit cannot bring it back
-    if not _newer(obj.get("updated"), row.data.get("updated") or row.data.get("published")):
+    if not _newer(string(obj, "updated"), string(row.data, "updated") or string(row.data, "published")):
         return
-    if reply and row.data != obj:
+    data = with_text(obj)
+    if reply and row.data != data:
         row.moderation = _after_edit(row.moderation)  # not shown until staff approve the new text
-    row.data = obj
+    row.data = data
     row.updated_at = datetime.now(UTC)
     row.deleted = False
     await row.save()
@@ -181,24 +214,24 @@ def _newer(new: str | None, old: str | None) -> bool:
 @handles("Delete")
 async def on_delete(node, activity: dict) -> None:
     actor = get_id(activity["actor"])
-    target = get_id(activity.get("object"))
+    targets = ids(activity.get("object"))
     if _clearinghouse(node):
         await ingest.on_delete(node, activity)
     replies = RemoteObject.filter(actor_uri=actor, in_reply_to__startswith=node.urls.base + "/alerts/")
-    if target == actor:
+    if actor in targets:
         await Follower.filter(actor_uri=actor).delete()
         await replies.delete()  # replies to our alerts: nothing of them is kept
         await RemoteObject.filter(actor_uri=actor).update(deleted=True)
         await RemoteActor.filter(uri=actor).update(gone=True)
         return
-    if await replies.filter(uri=target).delete():
-        return
-    await RemoteObject.filter(uri=target, actor_uri=actor).update(deleted=True, updated_at=datetime.now(UTC))
+    await replies.filter(uri__in=targets).delete()  # replies to our alerts: nothing of them is kept
+    await RemoteObject.filter(uri__in=targets, actor_uri=actor).update(deleted=True, updated_at=datetime.now(UTC))
 
 
 def _boosted_object_id(obj) -> str | None:
     """What a boost points at: a Note id, or (FEP-1b12 groups) the object of an announced Create."""
-    if isinstance(obj, dict) and obj.get("type") in ("Create", "Update"):
+    obj = embedded(obj) or obj
+    if type_of(obj) & {"Create", "Update"}:
         return get_id(obj.get("object"))
     return get_id(obj)
 
@@ -210,13 +243,13 @@ async def _remember_boost(node, activity: dict) -> None:
     if not uri or await RemoteObject.filter(uri=uri).exists():
         return
     obj = await node.fetcher.get(uri)
-    author = get_id(obj.get("attributedTo"))
-    if obj.get("type") not in OBJECT_TYPES or not author or not same_origin(author, uri):
+    author = next((a for a in ids(obj.get("attributedTo")) if same_origin(a, uri)), None)
+    if _object_type(obj) is None or not author:
         log.info("boosted object %s not acceptable", uri)
         return
     await RemoteObject.get_or_create(
-        uri=uri, defaults={"actor_uri": author, "type": obj["type"], "data": obj, "via": announcer,
-                           "in_reply_to": get_id(obj.get("inReplyTo"))},
+        uri=uri, defaults={"actor_uri": author, "type": _object_type(obj), "data": with_text(obj), "via": announcer,
+                           "in_reply_to": _reply_target(node, obj)},
     )
 
 
@@ -246,13 +279,29 @@ async def on_flag(node, activity: dict) -> None:
     log.warning("report (Flag) from %s about %s", get_id(activity["actor"]), as_list(activity.get("object")))
 
 
+def _dispatch(activity: dict) -> tuple[str, Handler] | None:
+    """The type an activity is handled as, and its handler (``type`` may be a list of terms).
+
+    Raises :class:`Unintelligible` for a type naming two different handlers (``[Create, Delete]``).
+    """
+    known = sorted(t for t in types(activity.get("type")) if t in HANDLERS)
+    if not known:
+        return None
+    if len({HANDLERS[t] for t in known}) > 1:
+        raise Unintelligible("ambiguous_type", f"activity of types {known}")
+    return known[0], HANDLERS[known[0]]
+
+
 async def process(node, row: dict) -> None:
     activity = orjson.loads(row["body"])
-    handler = HANDLERS.get(activity.get("type"))
-    if handler is None:
-        log.info("ignoring activity of type %s (%s)", activity.get("type"), activity.get("id"))
+    found = _dispatch(activity)
+    if found is None:
+        ignored("unknown_type", "activity of type %s (%s)", activity.get("type"), activity.get("id"))
         return
-    await handler(node, activity)
+    kind, handler = found
+    # Handlers see the type they were chosen for as one string; everything else they read
+    # through node.activitypub.normalize.
+    await handler(node, {**activity, "type": kind})
 
 
 async def inbox_once(node, worker: str, *, limit: int = 200) -> int:
@@ -272,6 +321,10 @@ async def inbox_once(node, worker: str, *, limit: int = 200) -> int:
                 await process(node, row)
             done.append(row["id"])
             node.poke()  # what it queued is committed: let fan-out start now, not after the whole batch
+        except Unintelligible as exc:  # never understood, however often retried
+            with logs.activity(row["activity_id"]):
+                ignored(exc.reason, "%s", exc.detail)
+            done.append(row["id"])
         except Exception as exc:  # noqa: BLE001 - recorded on the row and retried
             log.exception("processing %s failed", row["activity_id"])
             if row["attempts"] >= MAX_ATTEMPTS:
@@ -322,6 +375,6 @@ def _batchable_create(node, row: dict) -> dict | None:
         activity = orjson.loads(row["body"])
     except orjson.JSONDecodeError:
         return None
-    if isinstance(activity, dict) and activity.get("type") == "Create":
-        return activity
+    if isinstance(activity, dict) and types(activity.get("type")) & set(HANDLERS) == {"Create"}:
+        return {**activity, "type": "Create"}
     return None

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from node.activitypub.fetch import FetchError
+from node.activitypub.normalize import ids, single_id, types
 from node.activitypub.remote import get_id
 from node.activitypub.signatures import SignatureError, parse_request
 from node.ops import metrics
@@ -91,8 +92,11 @@ def parse_activity(request: Request, body: bytes) -> dict:
         raise Rejected(400, f"malformed JSON: {exc}") from None
     if not isinstance(activity, dict):
         raise Rejected(400, "activity is not a JSON object")
-    for field in ("id", "type", "actor"):
-        if not isinstance(activity.get(field) if field != "actor" else get_id(activity.get("actor")), str):
+    # ``type`` may be a list of terms; ``actor`` a list or an embedded object, naming one actor.
+    readable = {"id": isinstance(activity.get("id"), str), "type": bool(types(activity.get("type"))),
+                "actor": single_id(activity.get("actor")) is not None}
+    for field, ok in readable.items():
+        if not ok:
             raise Rejected(400, f"activity has no valid '{field}'")
     return activity
 
@@ -123,10 +127,10 @@ async def authenticate(node, request: Request, body: bytes, activity: dict) -> s
     actor = get_id(activity.get("actor"))
     if owner != actor:
         raise Rejected(401, f"key owner {owner} is not the activity actor {actor}")
-    if activity.get("type") in ("Create", "Update", "Delete"):
-        object_id = get_id(activity.get("object"))
-        if object_id and urlsplit(object_id).netloc.lower() != urlsplit(actor).netloc.lower():
-            raise Rejected(400, "object id is not on the actor's host")
+    if types(activity.get("type")) & {"Create", "Update", "Delete"}:
+        for object_id in ids(activity.get("object")):
+            if urlsplit(object_id).netloc.lower() != urlsplit(actor).netloc.lower():
+                raise Rejected(400, "object id is not on the actor's host")
     if urlsplit(activity["id"]).netloc.lower() != urlsplit(actor).netloc.lower():
         raise Rejected(400, "activity id is not on the actor's host")
     return owner

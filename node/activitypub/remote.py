@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from node.activitypub.fetch import Fetcher, FetchError
 from node.activitypub.keys import load_public_key
+from node.activitypub.normalize import first_id, text, types
 from node.activitypub.signatures import sign_headers
 from node.storage.models import RemoteActor
 
@@ -23,12 +24,8 @@ _MEMORY_LIMIT = 10_000
 
 
 def get_id(value) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        v = value.get("id")
-        return v if isinstance(v, str) else None
-    return None
+    """The first IRI of a reference in any shape (:func:`node.activitypub.normalize.first_id`)."""
+    return first_id(value)
 
 
 def as_list(value) -> list:
@@ -87,7 +84,7 @@ class RemoteActors:
         own id and must list the key.
         """
         document, _ = await self.fetcher.get_any(key_id)
-        if (document.get("id") == key_id.split("#", 1)[0] and document.get("type") in ACTOR_TYPES
+        if (document.get("id") == key_id.split("#", 1)[0] and types(document.get("type")) & ACTOR_TYPES
                 and "inbox" in document):
             return await self.store(document, key_id=key_id)
         keys = as_list(document.get("publicKey")) if "publicKey" in document else [document]
@@ -109,27 +106,28 @@ class RemoteActors:
 
     async def store(self, document: dict, *, key_id: str | None = None) -> RemoteActor:
         uri = document.get("id")
-        if not isinstance(uri, str) or document.get("type") not in ACTOR_TYPES:
+        kinds = sorted(types(document.get("type")) & ACTOR_TYPES)
+        if not isinstance(uri, str) or not kinds:
             raise KeyError_(str(uri), "not an actor document")
-        inbox = document.get("inbox")
-        if not isinstance(inbox, str):
+        inbox = first_id(document.get("inbox"))
+        if not inbox:
             raise KeyError_(uri, "actor has no inbox")
         pem, found_key_id = None, None
         for key in as_list(document.get("publicKey")):
             if not isinstance(key, dict) or get_id(key.get("owner")) != uri:
                 continue
             if key_id is None or key.get("id") == key_id:
-                pem, found_key_id = key.get("publicKeyPem"), key.get("id")
+                pem, found_key_id = text(key, "publicKeyPem"), key.get("id")
                 break
-        if not pem or not found_key_id:
+        if not pem or not isinstance(found_key_id, str):
             raise KeyError_(uri, f"actor does not list key {key_id}" if key_id else "actor has no public key")
         endpoints = document.get("endpoints") if isinstance(document.get("endpoints"), dict) else {}
-        shared = endpoints.get("sharedInbox") if isinstance(endpoints.get("sharedInbox"), str) else None
+        shared = first_id(endpoints.get("sharedInbox"))
         values = dict(
             key_id=found_key_id, public_key_pem=pem, inbox=inbox, shared_inbox=shared,
-            username=str(document.get("preferredUsername") or "")[:255],
-            domain=urlsplit(uri).netloc, name=str(document.get("name") or "")[:2048],
-            kind=document["type"], document=document, fetched_at=datetime.now(UTC), gone=False,
+            username=(text(document, "preferredUsername") or "")[:255],
+            domain=urlsplit(uri).netloc, name=(text(document, "name") or "")[:2048],
+            kind=kinds[0], document=document, fetched_at=datetime.now(UTC), gone=False,
         )
         row, _ = await RemoteActor.update_or_create(defaults=values, uri=uri)
         return row

@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from node.activitypub import outbox
 from node.activitypub.actors import iso
+from node.activitypub.normalize import Unintelligible, embedded, ids, ignored, string
 from node.activitypub.notes import note_to_alert
 from node.activitypub.remote import get_id, same_origin
 from node.alerts import AlertError
@@ -84,21 +85,25 @@ async def _member_alert(activity: dict) -> tuple[Member, dict, object] | None:
 def _checked_alert(activity: dict, member: Member | None) -> tuple[Member, dict, object] | None:
     """:func:`_member_alert` once the active member (or None) is known."""
     actor = get_id(activity.get("actor"))
-    note = activity.get("object")
     if member is None:
-        log.info("ignoring %s from %s: not an active member", activity.get("type"), actor)
+        ignored("not_a_member", "%s from %s: not an active member", activity.get("type"), actor)
         return None
-    if not isinstance(note, dict) or get_id(note.get("attributedTo")) != actor \
-            or not same_origin(str(note.get("id", "")), actor):
-        log.info("ignoring %s from %s: object not authored by the member", activity.get("type"), actor)
+    try:
+        note = embedded(activity.get("object"))
+    except Unintelligible as exc:
+        ignored(exc.reason, "%s from %s: %s", activity.get("type"), actor, exc.detail)
+        return None
+    if not isinstance(note, dict) or actor not in ids(note.get("attributedTo")) \
+            or not isinstance(note.get("id"), str) or not same_origin(note["id"], actor):
+        ignored("not_attributed", "%s from %s: object not authored by the member", activity.get("type"), actor)
         return None
     try:
         alert = note_to_alert(note)
     except AlertError as exc:
-        log.info("ignoring %s: invalid alert structure: %s", note.get("id"), exc)
+        ignored("invalid_alert", "%s: invalid alert structure: %s", note.get("id"), exc)
         return None
     if alert is None:
-        log.info("ignoring %s: not an aan alert", note.get("id"))
+        ignored("not_an_alert", "%s: not an aan alert", note.get("id"))
         return None
     return member, note, alert
 
@@ -139,7 +144,7 @@ async def on_create_batch(node, activities: list[dict]) -> None:
         indexed.add(note["id"])
         create = {k: v for k, v in activity.items() if k != "@context"}
         rows.append(IndexedAlert(
-            uri=note["id"], member=member, published=_parse_time(note.get("published")),
+            uri=note["id"], member=member, published=_parse_time(string(note, "published")),
             review="held" if node.config.review else "approved", create_activity=create,
             **_fields(alert, note, member),
         ))
@@ -273,22 +278,22 @@ async def on_update(node, activity: dict) -> None:
     if row is None:
         await on_create(node, {**activity, "type": "Create"})
         return
-    if str(note.get("updated") or "") <= str(row.note.get("updated") or row.note.get("published") or ""):
+    if (string(note, "updated") or "") <= (string(row.note, "updated") or string(row.note, "published") or ""):
         return
     for key, value in _fields(alert, note, member).items():
         setattr(row, key, value)
-    row.updated = _parse_time(note.get("updated"))
+    row.updated = _parse_time(string(note, "updated"))
     await row.save()
 
 
 async def on_delete(node, activity: dict) -> None:
     actor = get_id(activity.get("actor"))
-    target = get_id(activity.get("object"))
+    targets = ids(activity.get("object"))
     member = await Member.filter(actor_uri=actor).first()
     if member is None:
         return
-    rows = await IndexedAlert.filter(member=member, deleted=False) if target == actor else \
-        await IndexedAlert.filter(uri=target, member=member, deleted=False)
+    rows = await IndexedAlert.filter(member=member, deleted=False) if actor in targets else \
+        await IndexedAlert.filter(uri__in=targets, member=member, deleted=False)
     for row in rows:
         async with in_transaction():
             row.deleted = True

@@ -79,16 +79,18 @@ def _first_words(html: str, limit: int = 80) -> str:
 
 def _what_arrived(data: dict) -> dict:
     """Headline (or the first words), language and published time of a received object."""
+    from node.activitypub import normalize
+
     alert = data.get("alert") if isinstance(data.get("alert"), dict) else {}
     content_map = data.get("contentMap") if isinstance(data.get("contentMap"), dict) else {}
-    content = data.get("content") or next(iter(content_map.values()), "")
-    headline = alert.get("headline") or _first_words(content if isinstance(content, str) else "")
+    headline = alert.get("headline") or _first_words(normalize.text(data, "content") or "")
     language = alert.get("language") or next(iter(content_map), None)
-    return {"headline": headline, "language": language, "published": data.get("published")}
+    return {"headline": headline, "language": language, "published": normalize.string(data, "published")}
 
 
 async def cmd_received(args: argparse.Namespace) -> None:
     """Objects received from actors we follow (and replies to our alerts)."""
+    from node.activitypub import normalize
     from node.storage.models import RemoteObject
 
     async with open_node(args):
@@ -96,8 +98,8 @@ async def cmd_received(args: argparse.Namespace) -> None:
         for row in await query.order_by("received_at"):
             seen = _what_arrived(row.data)
             record = {"id": row.uri, "actor": row.actor_uri, "type": row.type, "deleted": row.deleted,
-                      "in_reply_to": row.in_reply_to, "updated": row.data.get("updated"),
-                      "content": row.data.get("content"), "has_alert": "alert" in row.data,
+                      "in_reply_to": row.in_reply_to, "updated": normalize.string(row.data, "updated"),
+                      "content": normalize.text(row.data, "content"), "has_alert": "alert" in row.data,
                       "via": row.via, **seen}
             if args.json:  # JSON Lines: one object per line
                 print(json.dumps(record, ensure_ascii=False))

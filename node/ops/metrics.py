@@ -53,6 +53,8 @@ HTTP_SECONDS = Histogram("aan_http_request_duration_seconds", "Time to answer an
 INBOX_ACCEPTED = Counter("aan_inbox_accepted", "Activities the inbox stored and answered 202")
 INBOX_REJECTED = Counter("aan_inbox_rejected", "Activities the inbox refused, by reason and status",
                          ["reason", "status"])
+INBOX_IGNORED = Counter("aan_inbox_ignored", "Stored activities the inbox worker ignored because it could not "
+                        "understand them (node.activitypub.normalize), by reason", ["reason"])
 DELIVERIES = Counter("aan_deliveries", "Delivery attempts by outcome (done, retry, fail, gone) and "
                      "status class (2xx..5xx, network, refused, blocked)", ["outcome", "status_class"])
 DELIVERY_RETRIES = Counter("aan_delivery_retries", "Delivery attempts that failed and were scheduled again")

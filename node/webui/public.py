@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from node import i18n
+from node.activitypub import normalize
 from node.alerts import Alert
 from node.render import LINK_REL, NOTE_TAGS, is_safe_link, markdown_to_page_html
 from node.storage.models import Alert as AlertRow
@@ -111,13 +112,13 @@ async def approved_replies(alert_url: str) -> list[dict]:
     replies = []
     for row in rows:
         actor = actors.get(row.actor_uri)
-        link = row.data.get("url") if isinstance(row.data.get("url"), str) else row.uri
+        link = normalize.web_link(row.data) or row.uri
         replies.append({
             "author": (actor.name or f"@{actor.username}@{actor.domain}") if actor else row.actor_uri,
             "handle": f"@{actor.username}@{actor.domain}" if actor and actor.username else row.actor_uri,
             "url": link if is_safe_link(link) else row.uri,
-            "published": row.data.get("published") or "",
-            "html": Markup(sanitize_remote_html(row.data.get("content") or "")),
+            "published": normalize.string(row.data, "published") or "",
+            "html": Markup(sanitize_remote_html(normalize.text(row.data, "content") or "")),
         })
     return replies
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from node.activitypub import outbox
+from node.activitypub import normalize, outbox
 from node.alerts import Alert
 from node.storage.models import Alert as AlertRow
 from node.storage.models import Draft, RemoteObject
@@ -86,7 +86,7 @@ async def alert_status_endpoint(request: Request) -> Response:
     info = await status.alert_status(node, row)
     names = await status.actor_names(info.likes + info.boosts + [r.actor_uri for r in info.replies])
     replies = [{"row": r, "author": names.get(r.actor_uri, r.actor_uri),
-                "html": sanitize_remote_html(r.data.get("content") or "")} for r in info.replies]
+                "html": sanitize_remote_html(normalize.text(r.data, "content") or "")} for r in info.replies]
     attachments = (await note_attachments(node.urls, [row.id]))[row.id]
     view = alert_view(alert, url=node.urls.alert(row.id), ui=t, published=row.published, updated=row.updated,
                       attachments=attachments, alert_id=row.id)
@@ -156,7 +156,7 @@ async def replies_endpoint(request: Request) -> Response:
         headlines[node.urls.alert(alert.id)] = alert.headline
     replies = [{"row": r, "author": names.get(r.actor_uri, r.actor_uri), "headline": headlines.get(r.in_reply_to, ""),
                 "alert_id": node.urls.alert_id_from_url(r.in_reply_to or ""),
-                "html": sanitize_remote_html(r.data.get("content") or "")} for r in rows]
+                "html": sanitize_remote_html(normalize.text(r.data, "content") or "")} for r in rows]
     return render(request, "admin_replies.html", t=t, nav="replies", replies=replies, which=which)
 
 
