@@ -151,12 +151,16 @@ async def on_update(node, activity: dict) -> None:
         if await Following.filter(target_uri=actor, state="accepted").exists():
             await on_create(node, {**activity, "type": "Create"})
         return
+    if row.deleted and not row.data:  # deleted by its author: a late Update does not bring it back
+        await ingest.purge_received(actor, row.uri, keep=activity.get("id"))
+        return
     if not _newer(obj.get("updated"), row.data.get("updated") or row.data.get("published")):
         return
     row.data = obj
     row.updated_at = datetime.now(UTC)
     row.deleted = False
     await row.save()
+    await ingest.purge_received(actor, row.uri, keep=activity.get("id"), finished_only=True)  # the old text
 
 
 def _newer(new: str | None, old: str | None) -> bool:
@@ -171,10 +175,14 @@ async def on_delete(node, activity: dict) -> None:
         await ingest.on_delete(node, activity)
     if target == actor:
         await Follower.filter(actor_uri=actor).delete()
-        await RemoteObject.filter(actor_uri=actor).update(deleted=True)
+        await RemoteObject.filter(actor_uri=actor).update(deleted=True, data={})
         await RemoteActor.filter(uri=actor).update(gone=True)
         return
-    await RemoteObject.filter(uri=target, actor_uri=actor).update(deleted=True, updated_at=datetime.now(UTC))
+    # Only a tombstone stays (id, author, times): nothing of the deleted text.
+    await RemoteObject.filter(uri=target, actor_uri=actor).update(deleted=True, data={},
+                                                                  updated_at=datetime.now(UTC))
+    if target and not _clearinghouse(node):  # (a Clearing House purged in ingest.on_delete)
+        await ingest.purge_received(actor, target, keep=activity.get("id"))
 
 
 def _boosted_object_id(obj) -> str | None:
