@@ -267,6 +267,7 @@ async def test_delete_asks_for_confirmation_then_sends_delete(sqlite_site):
     assert (await anonymous.get(f"/alerts/{alert_id}")).status_code == 410
     assert (await anonymous.get(f"/media/{media.filename}")).status_code == 404
     assert not await Media.filter(id=media.id).exists()
+    assert (await editor.get(f"/admin/alerts/{alert_id}")).status_code == 410  # a tombstone: nothing to show
 
 
 async def test_update_on_this_case_prefills_and_links(sqlite_site):

@@ -194,8 +194,9 @@ async def on_update(node, activity: dict) -> None:
             await on_create(node, {**activity, "type": "Create"})
         return
     reply = _is_reply_to_us(node, row)
-    if reply and row.deleted:
-        return  # the author deleted it: an edit cannot bring it back
+    if row.deleted and (reply or not row.data):  # deleted by its author: a late Update does not bring it back
+        await jobs.purge_received(actor, row.uri, keep=activity.get("id"))
+        return
     if not _newer(string(obj, "updated"), string(row.data, "updated") or string(row.data, "published")):
         return
     data = with_text(obj)
@@ -205,6 +206,7 @@ async def on_update(node, activity: dict) -> None:
     row.updated_at = datetime.now(UTC)
     row.deleted = False
     await row.save()
+    await jobs.purge_received(actor, row.uri, keep=activity.get("id"), finished_only=True)  # the old text
 
 
 def _newer(new: str | None, old: str | None) -> bool:
@@ -221,11 +223,16 @@ async def on_delete(node, activity: dict) -> None:
     if actor in targets:
         await Follower.filter(actor_uri=actor).delete()
         await replies.delete()  # replies to our alerts: nothing of them is kept
-        await RemoteObject.filter(actor_uri=actor).update(deleted=True)
+        await RemoteObject.filter(actor_uri=actor).update(deleted=True, data={})
         await RemoteActor.filter(uri=actor).update(gone=True)
         return
     await replies.filter(uri__in=targets).delete()  # replies to our alerts: nothing of them is kept
-    await RemoteObject.filter(uri__in=targets, actor_uri=actor).update(deleted=True, updated_at=datetime.now(UTC))
+    # Only a tombstone stays (id, author, times): nothing of the deleted text.
+    await RemoteObject.filter(uri__in=targets, actor_uri=actor).update(deleted=True, data={},
+                                                                       updated_at=datetime.now(UTC))
+    if not _clearinghouse(node):  # (a Clearing House purged in ingest.on_delete)
+        for target in targets:
+            await jobs.purge_received(actor, target, keep=activity.get("id"))
 
 
 def _boosted_object_id(obj) -> str | None:

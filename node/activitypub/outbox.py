@@ -135,10 +135,29 @@ async def update_alert(urls: Urls, alert_id: str, alert: Alert, *,
         row.updated = updated
         await row.save(using_db=conn)
         await queue_activity(actor, urls, update, activity_id=activity_id, object_uri=note["id"], conn=conn)
+        # The replaced text stays nowhere: earlier Creates and Updates of the alert (served and,
+        # if still queued, delivered) carry the current Note; past revisions (drafts) go.
+        await _replace_object(note["id"], note, conn=conn)
+        await models.Draft.filter(alert_id=row.id, state="published").using_db(conn).delete()
     return row
 
 
-async def delete_alert(urls: Urls, alert_id: str) -> models.Alert:
+async def _replace_object(uri: str, obj: dict, *, conn) -> None:
+    """Our stored Creates and Updates of ``uri`` embed ``obj`` (the current Note, or a Tombstone)."""
+    for record in await models.Activity.filter(object_uri=uri, type__in=["Create", "Update"]).using_db(conn):
+        doc = orjson.loads(record.body)
+        if isinstance(doc.get("object"), dict) and doc["object"] != obj:
+            doc["object"] = obj
+            record.body = orjson.dumps(doc).decode()
+            await record.save(update_fields=["body"], using_db=conn)
+
+
+async def delete_alert(urls: Urls, alert_id: str, *, data_dir=None) -> models.Alert:
+    """Delete the alert: queue the Delete and keep a tombstone only (id, actor, dates).
+
+    Its text goes from the row, from our stored Creates and Updates of it, and with its drafts
+    (past revisions, unfinished edits); with ``data_dir``, its images (files and rows) too.
+    """
     row = await get_alert(alert_id)
     actor = row.local_actor
     deleted = now()
@@ -147,8 +166,19 @@ async def delete_alert(urls: Urls, alert_id: str) -> models.Alert:
     delete = envelope("Delete", urls, actor, activity_id, tombstone, deleted)
     async with in_transaction() as conn:
         row.deleted_at = deleted
+        row.data, row.headline, row.language, row.country, row.featured = {}, "", "", "", False
         await row.save(using_db=conn)
         await queue_activity(actor, urls, delete, activity_id=activity_id, object_uri=tombstone["id"], conn=conn)
+        await _replace_object(tombstone["id"], tombstone, conn=conn)
+        drafts = await models.Draft.filter(alert_id=row.id).using_db(conn).values_list("id", flat=True)
+        await models.Draft.filter(alert_id=row.id).using_db(conn).delete()
+    if data_dir is not None:
+        from tortoise.expressions import Q
+
+        from node.webui.media import remove_media
+
+        for media in await models.Media.filter(Q(alert_id=row.id) | Q(draft_id__in=[*drafts, ""])):
+            await remove_media(data_dir, media)
     return row
 
 

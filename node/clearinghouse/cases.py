@@ -26,6 +26,28 @@ class CaseNotFound(CaseError, errors.NotFound):
     """No such (current) case."""
 
 
+def live(query=None):
+    """Alerts that a case shows: approved and not retracted."""
+    return (query if query is not None else IndexedAlert).filter(review="approved", deleted=False)
+
+
+async def refresh_titles(case_ids) -> None:
+    """Derive each case's title from its live alerts: the current headline of its first live report
+    ("" once none is left: a retracted case keeps no text)."""
+    ids = sorted({c for c in case_ids if c})
+    if not ids:
+        return
+    first: dict[str, str] = {}
+    for case_id, headline in await live().filter(case_id__in=ids).order_by("published", "id") \
+            .values_list("case_id", "headline"):
+        first.setdefault(case_id, headline)
+    for case in await Case.filter(id__in=ids):
+        title = first.get(case.id, "")
+        if case.title != title:
+            case.title = title
+            await case.save(update_fields=["title", "updated_at"])
+
+
 async def resolve(case: Case | None) -> Case | None:
     """Follow merge aliases to the case that is current."""
     seen = set()
@@ -262,6 +284,7 @@ async def merge(keep_id: str, other_id: str, *, by: str = "editor") -> Case:
     await other.save()
     await CaseEvent.create(case=keep, kind="merged", detail={"from": other.id, "alerts": moved}, by=by)
     await CaseEvent.create(case=other, kind="merged", detail={"into": keep.id}, by=by)
+    await refresh_titles([keep.id, other.id])
     return keep
 
 
@@ -282,4 +305,5 @@ async def split(case_id: str, alert_uris: list[str], *, by: str = "editor") -> C
     await IndexedAlert.filter(id__in=[r.id for r in rows]).update(case_id=new.id)
     await CaseEvent.create(case=case, kind="split", detail={"to": new.id, "alerts": alert_uris}, by=by)
     await CaseEvent.create(case=new, kind="opened", detail={"split_from": case.id, "alerts": alert_uris}, by=by)
+    await refresh_titles([case.id, new.id])
     return new

@@ -29,6 +29,7 @@ from node.alerts import AlertError
 from node.clearinghouse import cases, topics
 from node.clearinghouse.matching import target_keys
 from node.ops import logs
+from node.storage import jobs
 from node.storage.models import (
     Activity,
     Boost,
@@ -179,6 +180,8 @@ async def on_create_batch(node, activities: list[dict]) -> None:
             await IndexedAlert.bulk_create(rows)
         if placer.events:
             await CaseEvent.bulk_create(placer.events)
+        new_ids = {case.id for case in placer.new_cases}
+        await cases.refresh_titles({row.case_id for row in approved} - new_ids)  # an earlier report may lead now
         if announces:
             next_try = datetime.now(UTC)
             await Activity.bulk_create([
@@ -231,6 +234,7 @@ async def place_and_boost(node, row: IndexedAlert) -> None:
         await announce(node, row)
     row.boost = "boosted" if boost else "attached"
     await row.save()
+    await cases.refresh_titles([case.id])
     log.info("alert %s %s case %s: %s", row.uri, "opened" if opened else "joined", case.id, row.boost)
 
 
@@ -278,12 +282,23 @@ async def on_update(node, activity: dict) -> None:
     if row is None:
         await on_create(node, {**activity, "type": "Create"})
         return
+    if row.deleted:  # a retracted alert stays retracted: nothing of a late Update is kept
+        await jobs.purge_received(member.actor_uri, row.uri, keep=activity.get("id"))
+        return
     if (string(note, "updated") or "") <= (string(row.note, "updated") or string(row.note, "published") or ""):
         return
-    for key, value in _fields(alert, note, member).items():
-        setattr(row, key, value)
-    row.updated = _parse_time(string(note, "updated"))
-    await row.save()
+    async with in_transaction():
+        for key, value in _fields(alert, note, member).items():
+            setattr(row, key, value)
+        row.updated = _parse_time(string(note, "updated"))
+        if isinstance(row.create_activity, dict) and row.create_activity:
+            row.create_activity = {**row.create_activity, "object": note}  # later topic boosts carry the new text
+        await row.save()
+        if row.case_id:
+            await CaseEvent.create(case_id=row.case_id, kind="edited", detail={"alert": row.uri})
+            await cases.refresh_titles([row.case_id])
+        await _rewrite_boosts(row, note)
+        await jobs.purge_received(member.actor_uri, row.uri, keep=activity.get("id"), finished_only=True)
 
 
 async def on_delete(node, activity: dict) -> None:
@@ -296,16 +311,62 @@ async def on_delete(node, activity: dict) -> None:
         await IndexedAlert.filter(uri__in=targets, member=member, deleted=False)
     for row in rows:
         async with in_transaction():
-            row.deleted = True
-            row.boost = "undone" if row.boost == "boosted" else row.boost
-            await row.save()
-            await undo_boosts(node, row)
+            await retract(node, row)
+            await jobs.purge_received(actor, row.uri, keep=activity.get("id"))
+
+
+# The columns of an indexed alert that hold (or derive from) the member's text; a retraction
+# empties them all and keeps a tombstone: id, uri, member, case, dates, states.
+TOMBSTONE = dict(alert_type="", headline="", summary="", language="", country="", incident_date="",
+                 categories=[], act_types=[], target_keys=[], follows=None, search_text="", note={},
+                 create_activity={})
+
+
+async def retract(node, row: IndexedAlert) -> None:
+    """A member deleted ``row``: undo its boosts, keep only a tombstone, re-derive its case's title."""
+    row.deleted = True
+    row.boost = "undone" if row.boost == "boosted" else row.boost
+    for key, value in TOMBSTONE.items():
+        setattr(row, key, value)
+    await row.save()
+    await undo_boosts(node, row)
+    await _rewrite_boosts(row, None)
+    if row.case_id:
+        await CaseEvent.create(case_id=row.case_id, kind="retracted", detail={"alert": row.uri})
+        await cases.refresh_titles([row.case_id])
+
+
+def _embedded(obj, uri: str, note: dict | None):
+    """``obj`` (what an Announce points at) with the copy of alert ``uri`` replaced by ``note``
+    (or by its bare id); anything else unchanged."""
+    if isinstance(obj, dict) and obj.get("type") in ("Create", "Update") and isinstance(obj.get("object"), dict) \
+            and obj["object"].get("id") == uri:
+        return {**obj, "object": note if note is not None else uri}
+    return obj
+
+
+async def _rewrite_boosts(row: IndexedAlert, note: dict | None) -> None:
+    """Our stored Announces (and Undos) of ``row`` that embed the member's Create (topic actors,
+    FEP-1b12) carry ``note`` from now on, or only the alert's id once it is retracted."""
+    for record in await Activity.filter(object_uri=row.uri, type__in=["Announce", "Undo"]):
+        doc = orjson.loads(record.body)
+        obj = doc.get("object")
+        if doc.get("type") == "Undo" and isinstance(obj, dict):
+            changed = {**obj, "object": _embedded(obj.get("object"), row.uri, note)}
+        else:
+            changed = _embedded(obj, row.uri, note)
+        if changed != obj:
+            doc["object"] = changed
+            record.body = orjson.dumps(doc).decode()
+            await record.save(update_fields=["body"])
+
 
 
 async def undo_boosts(node, row: IndexedAlert) -> None:
     for boost in await Boost.filter(alert=row, undone=False).prefetch_related("announcer", "activity"):
         announce_doc = orjson.loads(boost.activity.body)
         announce_doc.pop("@context", None)
+        announce_doc["object"] = _embedded(announce_doc.get("object"), row.uri, None)  # no copy of the text
         activity_id = outbox.new_id()
         undo = {
             "@context": "https://www.w3.org/ns/activitystreams",

@@ -44,7 +44,8 @@ async def cmd_alert_delete(args: argparse.Namespace) -> None:
     from node.activitypub import outbox
 
     async with open_node(args) as node:
-        row = await outbox.delete_alert(node.urls, outbox.alert_id_from(node.urls, args.id))
+        row = await outbox.delete_alert(node.urls, outbox.alert_id_from(node.urls, args.id),
+                                        data_dir=node.config.data_dir)
     print(f"deleted {node.urls.alert(row.id)}")
 
 

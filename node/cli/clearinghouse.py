@@ -59,15 +59,25 @@ async def cmd_case(args: argparse.Namespace) -> None:
     async with open_node(args, role=ROLE):
         if args.case_command == "list":
             for case in await Case.filter(merged_into=None).order_by("-created_at"):
-                n = await IndexedAlert.filter(case=case, deleted=False).count()
+                n = await cases.live().filter(case=case).count()
+                if not n:  # retracted: no live alert, no text; only its id, and only with --all
+                    if args.all:
+                        print(f"{case.id}  retracted")
+                    continue
                 print(f"{case.id}  {case.country}  {case.incident_date:10}  {n:3} alert(s)  {case.title}")
         elif args.case_command == "show":
             case = await Case.filter(id=args.id).first()
             if case is None:
                 raise errors.NotFound(f"no case {args.id!r}")
             case = await cases.resolve(case)
-            print(f"case {case.id}: {case.title} ({case.country}, {case.incident_date})")
+            if not await cases.live().filter(case=case).exists():
+                print(f"case {case.id}: retracted")
+            else:
+                print(f"case {case.id}: {case.title} ({case.country}, {case.incident_date})")
             for row in await IndexedAlert.filter(case=case).prefetch_related("member").order_by("published"):
+                if row.deleted:
+                    print(f"  {row.published:%Y-%m-%d %H:%M}  {row.member.handle}  retracted {row.uri}")
+                    continue
                 print(f"  {row.published:%Y-%m-%d %H:%M}  {row.member.handle}  {row.alert_type:8} {row.boost:8} "
                       f"{row.uri}  {row.headline}")
             for event in await CaseEvent.filter(case=case).order_by("id"):
@@ -107,6 +117,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     case = sub.add_parser("case", parents=[common], help="clearinghouse: cases grouping members' alerts")
     csub = case.add_subparsers(dest="case_command", required=True, metavar="ACTION")
     p = csub.add_parser("list", parents=[common], help="current cases")
+    p.add_argument("--all", action="store_true", help="also retracted cases (their id only)")
     p.set_defaults(func=cmd_case)
     p = csub.add_parser("show", parents=[common], help="a case's alerts and history")
     p.add_argument("id")

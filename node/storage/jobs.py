@@ -142,3 +142,20 @@ async def insert_inbox_items(items: list[tuple[str, str, str]]) -> None:
     )
     async with in_transaction() as conn:
         await conn.execute_many(sql, [[a, b, c, at, at] for a, b, c in items])
+
+
+async def purge_received(actor: str, uri: str, *, keep: str | None, finished_only: bool = False) -> None:
+    """Empty the stored bodies of activities we received about ``uri`` (the texts of an alert
+    retracted or replaced by its author ``actor``): ``actor``'s own (unless ``finished_only``,
+    every one but ``keep``, the activity being processed) and, once processed, anyone's that
+    mention it (a group's boost embeds the Create). The rows stay, so a replay of the same
+    activity id is still refused as a duplicate."""
+    from tortoise.expressions import Q
+
+    from node.storage.models import InboxItem
+
+    finished = Q(status__in=["done", "failed"])
+    query = InboxItem.filter(finished if finished_only else (finished | Q(actor_uri=actor)), body__contains=uri)
+    if keep:
+        query = query.exclude(activity_id=keep)
+    await query.update(body="{}")

@@ -263,6 +263,9 @@ async def case_endpoint(request: Request) -> Response:
             return _not_found(request, "This case was merged into a case that no longer exists.")
         return RedirectResponse(urls.case(current.id), status_code=301)
     rows = await _approved().filter(case=case).select_related("member", "case").order_by("published", "id")
+    if not rows:  # every alert of the case was deleted (or none is approved): nothing of it is shown
+        return _render("message.html", request, 410, title="Gone",
+                       message="This case was withdrawn: none of its alerts is published.")
     items = [_item(r, urls) for r in rows]
     aliases = await _aliases(case.id)
     events = await CaseEvent.filter(case_id__in=[case.id, *aliases]).order_by("created_at", "id")

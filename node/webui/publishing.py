@@ -126,10 +126,7 @@ async def start_edit(node, alert_id: str, user) -> Draft:
 
 async def delete_published(node, alert_id: str) -> AlertRow:
     """Delete the alert (sends Delete), its images and any unfinished edit of it."""
-    row = await outbox.delete_alert(node.urls, alert_id)
-    for media in await Media.filter(alert_id=row.id):
-        await remove_media(node.config.data_dir, media)
-    await Draft.filter(alert_id=row.id, state="draft").delete()
+    row = await outbox.delete_alert(node.urls, alert_id, data_dir=node.config.data_dir)
     node.poke()
     return row
 

@@ -82,6 +82,9 @@ async def alert_status_endpoint(request: Request) -> Response:
     row, missing = await _alert_or_404(request, t)
     if missing:
         return missing
+    if row.deleted_at:  # only a tombstone is kept: nothing to show
+        return render(request, "admin_message.html", 410, t=t, title=t("Not found"),
+                      message=t("There is no such alert."))
     alert = Alert.from_dict(row.data)
     info = await status.alert_status(node, row)
     names = await status.actor_names(info.likes + info.boosts + [r.actor_uri for r in info.replies])
