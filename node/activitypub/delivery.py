@@ -42,6 +42,7 @@ FANOUT_ANALYZE = 5_000  # a fan-out at least this big refreshes the planner's st
 USER_AGENT = "aan"
 HOST_BACKLOG = 32  # x per_host: claimed rows of one host a worker holds; more go back to the queue
 HOST_BUSY_DELAY = 5.0  # seconds before rows put back for a busy host are due again
+FLUSH_AFTER = 0.2  # seconds: an answered delivery is recorded at most this long after its answer
 
 
 def host_of(url: str) -> str:
@@ -242,7 +243,10 @@ class Deliverer:
         """Send a claimed batch, recording outcomes as they come in groups of ``concurrency``.
 
         Recording as we go (not once per batch) bounds what a crash can make us
-        send twice: the POSTs in flight plus one unrecorded group.
+        send twice: a group is recorded when it is full or ``FLUSH_AFTER`` seconds
+        after its oldest outcome, whichever comes first, so a crash repeats only
+        the POSTs in flight and those answered in the last ``FLUSH_AFTER`` seconds
+        (also when most receivers are slow and a group would take long to fill).
 
         ``more`` (an async callable returning further claimed rows, ``[]`` when none are
         due) keeps the batch rolling: once fewer than ``2 x concurrency`` rows are ready
@@ -263,14 +267,19 @@ class Deliverer:
         finished: list[tuple[dict, tuple]] = []
         put_back: list[tuple[dict, datetime, str]] = []
         flushing = asyncio.Lock()
+        oldest: float | None = None  # monotonic time of the oldest unrecorded outcome
+        wake = asyncio.Event()  # set on the first unrecorded outcome, on a full group and at the end
+        closing = False
         held: dict[str, int] = {}  # rows of each host in this run, not yet finished
         ready = 0  # rows holding their host's slot, waiting for a sending slot
         low = asyncio.Event()
 
         async def flush() -> None:
+            nonlocal oldest
             async with flushing:
                 group, later = finished[:], put_back[:]
                 del finished[:len(group)], put_back[:len(later)]
+                oldest = None if not (finished or put_back) else time.monotonic()
                 with logs.activity(None):  # a group spans activities: each line names its own
                     if group:
                         parked = await record([r for r, _ in group], [o for _, o in group])
@@ -280,6 +289,33 @@ class Deliverer:
                         await jobs.retry("deliveries", row["id"], next_try=when,
                                          error=row.get("last_error") or "",
                                          extra={"attempts": max(0, row["attempts"] - 1)})
+
+        def unrecorded() -> None:
+            nonlocal oldest
+            if oldest is None:
+                oldest = time.monotonic()
+                wake.set()
+            if len(finished) >= self.concurrency:
+                wake.set()
+
+        async def recorder() -> None:
+            """Record outcomes when a group is full or FLUSH_AFTER after the oldest one."""
+            while True:
+                if closing:
+                    return
+                if oldest is None:
+                    wake.clear()
+                    await wake.wait()
+                    continue
+                delay = oldest + FLUSH_AFTER - time.monotonic()
+                if delay > 0 and len(finished) < self.concurrency:
+                    wake.clear()
+                    try:
+                        await asyncio.wait_for(wake.wait(), delay)
+                    except TimeoutError:
+                        pass
+                    continue
+                await flush()
 
         async def send(row: dict, host: str) -> tuple | None:
             nonlocal ready
@@ -304,6 +340,7 @@ class Deliverer:
             with logs.activity(row["activity_uri"]):
                 if held.get(host, 0) >= self.host_backlog:
                     put_back.append((row, jobs.now() + timedelta(seconds=HOST_BUSY_DELAY), "host busy"))
+                    unrecorded()
                     outcome = None
                 else:
                     held[host] = held.get(host, 0) + 1
@@ -315,9 +352,9 @@ class Deliverer:
                 low.set()
             if outcome is not None:
                 finished.append((row, outcome))
-            if len(finished) >= self.concurrency and not flushing.locked():
-                await flush()
+                unrecorded()
 
+        recording = asyncio.create_task(recorder(), name="delivery-recorder")
         groups = [asyncio.gather(*(one(r) for r in rows))]
         total = len(rows)
         try:
@@ -341,8 +378,14 @@ class Deliverer:
         except asyncio.CancelledError:
             for group in groups:
                 group.cancel()
+            recording.cancel()
             raise
-        await asyncio.gather(*groups)
+        try:
+            await asyncio.gather(*groups)
+        finally:
+            closing = True
+            wake.set()
+            await recording  # raises what a recording failed with
         await flush()
         self._host_slots.clear()  # every slot is free again
         return total
