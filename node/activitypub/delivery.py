@@ -27,8 +27,9 @@ import aiohttp
 import orjson
 from tortoise.transactions import in_transaction
 
-from node.activitypub import retry
-from node.activitypub.fetch import FetchError, RefusedAddress, check_url
+from node import errors
+from node.activitypub import netguard, retry
+from node.activitypub.fetch import FetchError, check_url
 from node.activitypub.remote import same_origin
 from node.activitypub.signatures import sign_headers
 from node.ops import logs, metrics
@@ -159,22 +160,24 @@ class Deliverer:
     """Sends claimed delivery rows with one aiohttp session."""
 
     def __init__(self, node, *, concurrency: int = 32, per_host: int = 8, timeout: float = 10.0,
-                 host_backlog: int | None = None):
+                 host_backlog: int | None = None, resolve: netguard.Resolve | None = None):
         self.node = node
         self.concurrency = concurrency
         self.per_host = per_host
         self.timeout = aiohttp.ClientTimeout(total=timeout, connect=5.0)
         self.session: aiohttp.ClientSession | None = None
         self._bodies: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
-        self._checked: dict[str, float] = {}
+        self.resolve = resolve  # replaces the system resolver (tests); its answers are still checked
         self._host_slots: dict[str, asyncio.Semaphore] = {}
         self._parked: dict[str, datetime] = {}  # hosts parked while we held their rows
         self.host_backlog = host_backlog or HOST_BACKLOG * per_host
         self.stopping = False  # set by Workers.stop: send nothing more, finish what is in flight
 
     async def __aenter__(self) -> Deliverer:
+        # Names are resolved once, by the guarded resolver, and the connector connects only to
+        # addresses that passed it (its cache holds checked answers only).
         connector = aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=self.per_host,
-                                         ttl_dns_cache=300)
+                                         ttl_dns_cache=300, resolver=self.resolver())
         self.session = aiohttp.ClientSession(connector=connector, timeout=self.timeout,
                                              headers={"User-Agent": f"{USER_AGENT} (+{self.node.urls.base})"},
                                              skip_auto_headers=("Content-Type",))
@@ -195,12 +198,8 @@ class Deliverer:
             self._bodies.popitem(last=False)
         return value
 
-    async def _guard(self, inbox: str) -> None:
-        host = host_of(inbox)
-        if self._checked.get(host, 0) > time.monotonic():
-            return
-        await check_url(inbox, insecure=self.node.insecure)
-        self._checked[host] = time.monotonic() + 300
+    def resolver(self) -> netguard.GuardedResolver:
+        return netguard.GuardedResolver(insecure=self.node.insecure, resolve=self.resolve)
 
     async def send(self, row: dict) -> tuple[int | None, str | None, bool, str | None]:
         """One attempt: (status, error, permanent_error, retry_after)."""
@@ -209,7 +208,7 @@ class Deliverer:
         if refused:
             return None, refused, True, None
         try:
-            await self._guard(inbox)
+            await check_url(inbox, insecure=self.node.insecure)  # scheme, IP literals
             body, username = await self._activity(row["activity_id"])
             headers = sign_headers("POST", inbox, key_id=self.node.key_id(username),
                                    private_key=self.node.keys[username], body=body)
@@ -217,10 +216,8 @@ class Deliverer:
                 await resp.read()
                 return resp.status, None if resp.status < 300 else await _text(resp), False, \
                     resp.headers.get("Retry-After")
-        except RefusedAddress as exc:
-            return None, exc.reason, True, None
-        except FetchError as exc:
-            return None, exc.reason, "resolve" in exc.reason, None
+        except errors.RemoteFailure as exc:  # refused address, unknown host (permanent) or a resolver failure
+            return None, exc.detail, exc.permanent, None
         except aiohttp.ClientConnectorCertificateError as exc:
             return None, f"TLS: {exc}", True, None
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
