@@ -34,14 +34,22 @@ MAX_BODY = 1_000_000
 MAX_DEPTH = 32
 UPLOAD_DEADLINE = float(os.environ.get("AAN_UPLOAD_DEADLINE", "10"))  # seconds for the whole body
 CONTENT_TYPES = ("application/activity+json", "application/ld+json", "application/json")
+KEY_FETCH_FAILED = "cannot fetch the key"
 _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 class Rejected(Exception):
-    def __init__(self, status: int, reason: str):
+    """An inbox request refused with ``status``.
+
+    ``reason`` is what the sender is told: a short fixed text, never an address or an
+    exception text. ``detail`` (default: ``reason``) goes to the log only.
+    """
+
+    def __init__(self, status: int, reason: str, *, detail: str | None = None):
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.detail = detail or reason
 
 
 def json_depth_ok(body: bytes, limit: int = MAX_DEPTH) -> bool:
@@ -88,7 +96,7 @@ def parse_activity(request: Request, body: bytes) -> dict:
     try:
         activity = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise Rejected(400, f"malformed JSON: {exc}") from None
+        raise Rejected(400, "malformed JSON", detail=f"malformed JSON: {exc}") from None
     if not isinstance(activity, dict):
         raise Rejected(400, "activity is not a JSON object")
     for field in ("id", "type", "actor"):
@@ -111,7 +119,7 @@ async def authenticate(node, request: Request, body: bytes, activity: dict) -> s
         signed = parse_request(request.method, request_url(request, node.urls.scheme),
                                request.headers, body)
     except SignatureError as exc:
-        raise Rejected(401, exc.reason) from None
+        raise Rejected(401, exc.public, detail=exc.reason) from None
     try:
         owner, key = await node.remotes.key(signed.key_id)
         if not signed.verify(key):
@@ -119,10 +127,12 @@ async def authenticate(node, request: Request, body: bytes, activity: dict) -> s
             if not signed.verify(key):
                 raise Rejected(401, "signature does not verify")
     except FetchError as exc:
-        raise Rejected(401, f"cannot fetch key {signed.key_id}: {exc.reason}") from None
+        # What our resolver and network saw (a refused address, a connection error) stays in the log.
+        raise Rejected(401, KEY_FETCH_FAILED, detail=f"cannot fetch key {signed.key_id}: {exc.detail}") from None
     actor = get_id(activity.get("actor"))
     if owner != actor:
-        raise Rejected(401, f"key owner {owner} is not the activity actor {actor}")
+        raise Rejected(401, "key owner is not the activity actor",
+                       detail=f"key owner {owner} is not the activity actor {actor}")
     if activity.get("type") in ("Create", "Update", "Delete"):
         object_id = get_id(activity.get("object"))
         if object_id and urlsplit(object_id).netloc.lower() != urlsplit(actor).netloc.lower():
@@ -197,7 +207,7 @@ async def inbox_endpoint(request: Request) -> Response:
         actor = await authenticate(node, request, body, activity)
     except Rejected as exc:
         metrics.INBOX_REJECTED.labels(metrics.reject_reason(exc.status, exc.reason), str(exc.status)).inc()
-        log.info("inbox rejected %s: %s", exc.status, exc.reason,
+        log.info("inbox rejected %s: %s", exc.status, exc.detail,
                  extra={"activity": activity.get("id") if activity else None})
         return JSONResponse({"error": exc.reason}, status_code=exc.status)
     await request.app.state.inbox_writer.store(activity["id"], actor, body.decode())

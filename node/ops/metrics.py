@@ -76,7 +76,7 @@ _REJECT_REASONS = (  # (substring of the inbox's reason, label); first match win
     ("domain", "blocked"), ("allow-list", "blocked"), ("larger than", "too_large"),
     ("deadline", "timeout"), ("content type", "content_type"), ("nested", "malformed"),
     ("malformed", "malformed"), ("not a JSON object", "malformed"), ("has no valid", "malformed"),
-    ("Content-Length", "malformed"), ("cannot fetch key", "key_fetch"), ("key owner", "actor_mismatch"),
+    ("Content-Length", "malformed"), ("cannot fetch the key", "key_fetch"), ("key owner", "actor_mismatch"),
     ("object id", "foreign_object"),
 )
 
