@@ -11,7 +11,10 @@ no second lookup.
 * aiohttp (deliveries): :class:`GuardedResolver` on the ``TCPConnector``.
 
 Outside development mode only global addresses pass. In development mode
-(``--insecure-http``) loopback passes too; other private ranges never do.
+(``--insecure-http``) loopback and private (RFC 1918, ULA) addresses pass too,
+as the README promises for peers on one machine or a LAN; link-local (such as a
+cloud metadata service at 169.254.169.254), multicast, reserved and unspecified
+addresses never do.
 
 A resolver failure is classified by its code, never its text: a name that does
 not exist (``EAI_NONAME``, ``EAI_NODATA``) is :class:`UnknownHost` (permanent);
@@ -67,13 +70,15 @@ class AddressRefused(errors.RefusedAddress):
 
 
 def allowed(ip: str, *, insecure: bool) -> bool:
-    """Whether we may connect to ``ip`` (global; loopback too in development mode)."""
+    """Whether we may connect to ``ip`` (global; loopback and private too in development mode)."""
     addr = ipaddress.ip_address(ip.split("%", 1)[0])
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
         addr = addr.ipv4_mapped
-    if insecure and addr.is_loopback:
+    if addr.is_link_local or addr.is_multicast or addr.is_reserved or addr.is_unspecified:
+        return False
+    if insecure and (addr.is_loopback or addr.is_private):
         return True
-    return addr.is_global and not (addr.is_multicast or addr.is_reserved or addr.is_unspecified)
+    return addr.is_global
 
 
 def is_ip(host: str) -> bool:

@@ -109,14 +109,14 @@ async def test_signed_fetch_refuses_the_rebound_address(monkeypatch):
         assert dns.lookups["rebind.test"] == 2
 
 
-async def test_development_mode_reaches_loopback_but_no_other_private_address(monkeypatch):
+async def test_development_mode_reaches_loopback_but_never_link_local(monkeypatch):
     async with Listener() as listener:
-        FakeDNS({"dev.test": ["127.0.0.1"], "lan.test": ["10.1.2.3"]}).install(monkeypatch)
+        FakeDNS({"dev.test": ["127.0.0.1"], "metadata.test": ["169.254.169.254"]}).install(monkeypatch)
         async with netguard.http_client(insecure=True) as client:
             response = await client.get(f"http://dev.test:{listener.port}/", timeout=3)
             assert response.status_code == 202 and listener.connections == 1
             with pytest.raises(errors.RefusedAddress):
-                await client.get(f"http://lan.test:{listener.port}/", timeout=3)
+                await client.get(f"http://metadata.test:{listener.port}/", timeout=3)
         assert listener.connections == 1
 
 
@@ -137,12 +137,12 @@ async def test_delivery_never_connects_to_the_rebound_address(monkeypatch):
             assert dns.lookups["rebind.test"] == 2
 
 
-async def test_delivery_in_development_mode_reaches_loopback_only(monkeypatch):
+async def test_delivery_in_development_mode_reaches_loopback_but_never_link_local(monkeypatch):
     async with Listener() as listener:
-        FakeDNS({"dev.test": ["127.0.0.1"], "lan.test": ["10.1.2.3"]}).install(monkeypatch)
+        FakeDNS({"dev.test": ["127.0.0.1"], "metadata.test": ["fe80::1"]}).install(monkeypatch)
         node = fake_node(insecure=True)
         assert (await deliver(node, f"http://dev.test:{listener.port}/inbox"))[0] == 202
-        status, _, permanent, _ = await deliver(node, f"http://lan.test:{listener.port}/inbox")
+        status, _, permanent, _ = await deliver(node, f"http://metadata.test:{listener.port}/inbox")
         assert status is None and permanent
         assert listener.connections == 1
 
@@ -172,6 +172,17 @@ async def test_a_temporary_resolver_failure_is_retried_an_unknown_name_is_not(co
     with pytest.raises(netguard.UnknownHost if permanent else netguard.ResolveFailed) as raised:
         await netguard.resolve_checked("flaky.test", 443, insecure=False, resolve=dns)
     assert raised.value.permanent is permanent
+
+
+@pytest.mark.parametrize("ip, production, development", [
+    ("93.184.215.14", True, True), ("127.0.0.1", False, True), ("10.1.2.3", False, True),
+    ("192.168.1.2", False, True), ("fd00::1", False, True), ("::ffff:127.0.0.1", False, True),
+    ("169.254.169.254", False, False), ("fe80::1", False, False), ("224.0.0.1", False, False),
+    ("0.0.0.0", False, False), ("100.64.0.1", False, False),
+])
+def test_which_addresses_pass(ip, production, development):
+    assert netguard.allowed(ip, insecure=False) is production
+    assert netguard.allowed(ip, insecure=True) is development
 
 
 async def test_a_resolver_timeout_is_retried():
