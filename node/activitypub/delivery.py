@@ -206,7 +206,7 @@ class Deliverer:
         inbox = row["inbox"]
         refused = self.node.blocks.reason(row["host"]) if getattr(self.node, "blocks", None) else None
         if refused:
-            return None, refused, True, None
+            return None, metrics.Failure(refused, "blocked"), True, None
         try:
             await check_url(inbox, insecure=self.node.insecure)  # scheme, IP literals
             body, username = await self._activity(row["activity_id"])
@@ -217,7 +217,8 @@ class Deliverer:
                 return resp.status, None if resp.status < 300 else await _text(resp), False, \
                     resp.headers.get("Retry-After")
         except errors.RemoteFailure as exc:  # refused address, unknown host (permanent) or a resolver failure
-            return None, exc.detail, exc.permanent, None
+            kind = "refused" if isinstance(exc, errors.RefusedAddress) else "network"
+            return None, metrics.Failure(exc.detail, kind), exc.permanent, None
         except aiohttp.ClientConnectorCertificateError as exc:
             return None, f"TLS: {exc}", True, None
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:

@@ -89,15 +89,24 @@ def reject_reason(status: int, reason: str) -> str:
     return "signature" if status == 401 else "other"
 
 
+class Failure(str):
+    """An attempt's error text that also names its kind (``blocked``, ``refused``, ``network``).
+
+    Metrics are labelled by the kind the sender set, never by matching the text.
+    """
+
+    kind: str = "network"
+
+    def __new__(cls, text: str, kind: str) -> Failure:
+        failure = super().__new__(cls, text)
+        failure.kind = kind
+        return failure
+
+
 def status_class(status: int | None, error: str | None) -> str:
     if status is not None:
         return f"{status // 100}xx"
-    error = error or ""
-    if "blocked" in error or "allow-list" in error:
-        return "blocked"
-    if "refusing" in error or "plain http" in error or "not an http" in error:
-        return "refused"
-    return "network"
+    return getattr(error, "kind", "network")
 
 
 def count_delivery(action: str, status: int | None, error: str | None) -> None:
