@@ -129,6 +129,8 @@ async def authenticate(node, request: Request, body: bytes, activity: dict) -> s
     except FetchError as exc:
         # What our resolver and network saw (a refused address, a connection error) stays in the log.
         raise Rejected(401, KEY_FETCH_FAILED, detail=f"cannot fetch key {signed.key_id}: {exc.detail}") from None
+    except ValueError as exc:  # the key document's PEM (node.activitypub.keys.load_public_key)
+        raise Rejected(401, "cannot use the key", detail=f"cannot use key {signed.key_id}: {exc}") from None
     actor = get_id(activity.get("actor"))
     if owner != actor:
         raise Rejected(401, "key owner is not the activity actor",

@@ -444,6 +444,15 @@ async def _key_on_private_address(env):
 CONNECT_ERROR = "[Errno 111] Connect call failed ('10.9.8.7', 443)"
 
 
+async def _key_malformed(env):
+    peer = env.fediverse.peers["mastodon.test"]
+    broken = peer.user("broken")
+    document = broken.actor_document()
+    document["publicKey"] = {**document["publicKey"], "publicKeyPem": "-----BEGIN PUBLIC KEY-----\nnot a key"}
+    peer.documents[broken.uri] = document
+    return await env.send(broken, follow(broken, ORG))
+
+
 async def _key_host_unreachable(env):
     dan = env.user("down.test", "dan")
     env.fediverse.unreachable["down.test"] = CONNECT_ERROR
@@ -466,11 +475,12 @@ REJECTIONS = {
     "object on another host": (_object_on_another_host, 400, "object id is not on the actor's host"),
     "key on a private address": (_key_on_private_address, 401, "cannot fetch the key"),
     "key host unreachable": (_key_host_unreachable, 401, "cannot fetch the key"),
+    "key malformed": (_key_malformed, 401, "cannot use the key"),
 }
 # What the log says (with the activity id) while the sender is told only "cannot fetch the key".
 KEY_DETAIL = {"key fetch 404": ": not found", "key fetch 410": ": gone",
               "key on a private address": "refusing private or loopback address 127.0.0.1",
-              "key host unreachable": CONNECT_ERROR}
+              "key host unreachable": CONNECT_ERROR, "key malformed": "malformed public key PEM"}
 
 
 @pytest.mark.parametrize("case", REJECTIONS)
@@ -482,7 +492,7 @@ async def test_rejected_and_nothing_stored(env, case, caplog):
     assert reason in response.json()["error"]
     if case.startswith("key "):
         # a fixed reason: nothing of what our resolver and network saw reaches the sender
-        assert response.json() == {"error": "cannot fetch the key"}
+        assert response.json() == {"error": reason}
         assert not any(text in response.text for text in ("127.0.0.1", "10.9.8", "Errno", "Error", "refusing"))
         rejected = [r for r in caplog.records if r.name == "aan.inbox" and "inbox rejected" in r.getMessage()]
         assert len(rejected) == 1 and KEY_DETAIL[case] in rejected[0].getMessage()
