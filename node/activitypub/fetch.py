@@ -63,10 +63,6 @@ class RefusedAddress(FetchError, errors.RefusedAddress):
     permanent_default = True
 
 
-def _public(ip: str) -> bool:
-    return netguard.allowed(ip, insecure=False)
-
-
 async def check_url(url: str, *, insecure: bool) -> None:
     """Raise :class:`RefusedAddress` unless ``url`` may be contacted.
 
