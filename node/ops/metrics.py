@@ -72,22 +72,6 @@ HOSTS_PARKED = Gauge("aan_hosts_parked", "Remote hosts parked now (their deliver
 DATABASE_UP = Gauge("aan_database_up", "1 if the last scrape could read the database", registry=DB_REGISTRY)
 SCRAPE_SECONDS = Gauge("aan_database_scrape_seconds", "Time the database gauges took to read", registry=DB_REGISTRY)
 
-_REJECT_REASONS = (  # (substring of the inbox's reason, label); first match wins
-    ("domain", "blocked"), ("allow-list", "blocked"), ("larger than", "too_large"),
-    ("deadline", "timeout"), ("content type", "content_type"), ("nested", "malformed"),
-    ("malformed", "malformed"), ("not a JSON object", "malformed"), ("has no valid", "malformed"),
-    ("Content-Length", "malformed"), ("cannot fetch the key", "key_fetch"), ("key owner", "actor_mismatch"),
-    ("object id", "foreign_object"),
-)
-
-
-def reject_reason(status: int, reason: str) -> str:
-    """A small fixed set of labels for the inbox's free-text reasons."""
-    for needle, label in _REJECT_REASONS:
-        if needle in reason:
-            return label
-    return "signature" if status == 401 else "other"
-
 
 class Failure(str):
     """An attempt's error text that also names its kind (``blocked``, ``refused``, ``network``).
