@@ -21,7 +21,6 @@ then POSTed to the peer with exactly the headers ``Deliverer.send`` builds.
 from __future__ import annotations
 
 import asyncio
-import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +30,7 @@ import httpsig
 import httpx
 import orjson
 import pytest
+from fake_dns import FakeDNS
 from peers import (
     ACTIVITY_JSON,
     FakePeer,
@@ -130,16 +130,8 @@ async def inbox_rows() -> int:
 
 def fake_resolver(monkeypatch, fediverse: Fediverse) -> None:
     """Fake DNS for the peers' names (evil.test is loopback); anything else resolves for real."""
-    loop = asyncio.get_running_loop()
-    real = loop.getaddrinfo
-
-    async def getaddrinfo(host, port, *args, **kwargs):
-        if host in fediverse.peers:
-            address = "127.0.0.1" if host == "evil.test" else PUBLIC_IP
-            return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port or 443))]
-        return await real(host, port, *args, **kwargs)
-
-    monkeypatch.setattr(loop, "getaddrinfo", getaddrinfo)
+    FakeDNS({host: ["127.0.0.1" if host == "evil.test" else PUBLIC_IP] for host in fediverse.peers}) \
+        .install(monkeypatch)
 
 
 def build_fediverse() -> Fediverse:
