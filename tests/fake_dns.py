@@ -31,14 +31,15 @@ class FakeDNS:
         self.lookups: Counter[str] = Counter()
         self._real = None
 
-    async def __call__(self, host: str, port, *args, **kwargs) -> list[tuple]:
-        if host not in self.answers:
+    async def __call__(self, host: str | bytes, port, *args, **kwargs) -> list[tuple]:
+        name = host.decode("idna") if isinstance(host, bytes) else host  # anyio passes IDNA bytes
+        if name not in self.answers:
             if self._real is None:
                 raise gai_error(socket.EAI_NONAME)
             return await self._real(host, port, *args, **kwargs)
-        values = self.answers[host]
-        answer = values[min(self.lookups[host], len(values) - 1)]
-        self.lookups[host] += 1
+        values = self.answers[name]
+        answer = values[min(self.lookups[name], len(values) - 1)]
+        self.lookups[name] += 1
         if isinstance(answer, BaseException):
             raise answer
         port = int(port or 0)
