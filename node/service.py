@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from node.activitypub import netguard
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.fetch import Fetcher
 from node.activitypub.keys import generate_private_key, load_private_key, private_key_to_pem, public_key_pem
@@ -27,8 +28,11 @@ class Node:
         self.config = config
         self.urls = config.urls
         self._own_http = http is None
-        self.http = http or httpx.AsyncClient(headers={"User-Agent": f"aan/{_version()} (+{self.urls.base})"},
-                                              limits=httpx.Limits(max_connections=20))
+        # Every outgoing httpx request resolves its host once, inside the client, and connects only
+        # to an address that passed the check (node.activitypub.netguard).
+        self.http = http or netguard.http_client(insecure=config.insecure_http,
+                                                 headers={"User-Agent": f"aan/{_version()} (+{self.urls.base})"},
+                                                 limits=httpx.Limits(max_connections=20))
         self.actors: dict[str, LocalActor] = {}
         self.keys: dict[str, object] = {}
         self._wakers: list[asyncio.Event] = []

@@ -241,12 +241,15 @@ class Fediverse:
 
     def __init__(self, *peers: FakePeer):
         self.peers = {p.host: p for p in peers}
+        self.unreachable: dict[str, str] = {}  # host -> the text of the connection error it raises
 
     def add(self, peer: FakePeer) -> FakePeer:
         self.peers[peer.host] = peer
         return peer
 
     def handler(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host in self.unreachable:
+            raise httpx.ConnectError(self.unreachable[request.url.host], request=request)
         peer = self.peers.get(request.url.host)
         if peer is None:
             raise httpx.ConnectError(f"unknown host {request.url.host}", request=request)
@@ -255,8 +258,27 @@ class Fediverse:
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handler)
 
-    def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=self.transport())
+    def client(self, *, guard: bool | None = None) -> httpx.AsyncClient:
+        """A client for the fake peers; with ``guard`` (the node's ``insecure`` flag), every
+        request first resolves its host through the node's own check, as the node's real
+        transport does at connection time (:mod:`node.activitypub.netguard`)."""
+        transport = self.transport() if guard is None else _GuardedMock(self.transport(), insecure=guard)
+        return httpx.AsyncClient(transport=transport)
+
+
+class _GuardedMock(httpx.AsyncBaseTransport):
+    """The connection step of ``netguard.GuardedTransport`` in front of a MockTransport."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, *, insecure: bool):
+        self.inner = inner
+        self.insecure = insecure
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        from node.activitypub import netguard
+
+        port = request.url.port or (443 if request.url.scheme == "https" else 80)
+        await netguard.resolve_checked(request.url.host, port, insecure=self.insecure)
+        return await self.inner.handle_async_request(request)
 
 
 # --- signing: what each server sends to an inbox ----------------------------------------

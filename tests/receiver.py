@@ -5,6 +5,9 @@ checked with our verifier against the sender's public key and appended to LOG
 as one JSON line: port, path, activity id, whether the signature verified.
 Answers 202 after DELAY seconds (to make a fan-out take long enough to be
 interrupted).
+
+A port given as ``PORT:hold`` holds every POST unanswered (nothing logged) until
+``POST /_release`` reaches any port; from then on it answers like the others.
 """
 
 from __future__ import annotations
@@ -20,9 +23,18 @@ from node.activitypub.keys import load_public_key
 from node.activitypub.signatures import SignatureError, parse_request
 
 
-def make_app(port: int, log, key, delay: float) -> web.Application:
+def make_app(port: int, log, key, delay: float, hold: bool = False,
+             released: asyncio.Event | None = None) -> web.Application:
+    released = released or asyncio.Event()
+
+    async def release(request: web.Request) -> web.Response:
+        released.set()
+        return web.Response(status=204)
+
     async def inbox(request: web.Request) -> web.Response:
         body = await request.read()
+        if hold:
+            await released.wait()
         url = f"http://{request.headers.get('Host')}{request.raw_path}"
         try:
             ok = parse_request(request.method, url, dict(request.headers), body).verify(key)
@@ -36,17 +48,21 @@ def make_app(port: int, log, key, delay: float) -> web.Application:
         return web.Response(status=202 if ok else 401)
 
     app = web.Application()
+    app.router.add_post("/_release", release)
     app.router.add_post("/{tail:.*}", inbox)
     return app
 
 
-async def main(log_path: str, pem_path: str, delay: float, ports: list[int]) -> None:
+async def main(log_path: str, pem_path: str, delay: float, ports: list[str]) -> None:
     with open(pem_path) as pem:
         key = load_public_key(pem.read())
+    released = asyncio.Event()
     with open(log_path, "a") as log:
         runners = []
-        for port in ports:
-            runner = web.AppRunner(make_app(port, log, key, delay), access_log=None)
+        for spec in ports:
+            port, _, mode = spec.partition(":")
+            port = int(port)
+            runner = web.AppRunner(make_app(port, log, key, delay, mode == "hold", released), access_log=None)
             await runner.setup()
             await web.TCPSite(runner, "127.0.0.1", port).start()
             runners.append(runner)
@@ -55,4 +71,4 @@ async def main(log_path: str, pem_path: str, delay: float, ports: list[int]) -> 
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2], float(sys.argv[3]), [int(p) for p in sys.argv[4:]]))
+    asyncio.run(main(sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4:]))

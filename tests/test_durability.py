@@ -98,3 +98,89 @@ def _activity_ids(member, alert_ids: list[str]) -> list[str]:
     page = httpx.get(f"{member.actor}/outbox?page=1", headers={"Accept": "application/activity+json"}).json()
     by_object = {item["object"]["id"]: item["id"] for item in page["orderedItems"]}
     return [by_object[a] for a in alert_ids]
+
+
+FAST_HOSTS, FAST_PER_HOST = 2, 8  # answer at once
+HELD_HOSTS, HELD_PER_HOST = 3, 12  # hold every POST until the node is killed
+
+
+async def _recorded(db_url: str) -> dict[str, str]:
+    """Inboxes whose delivery outcome the node has recorded (read from its database): inbox -> status."""
+    from node.storage import db
+    from node.storage.models import Delivery
+
+    await db.init(db_url)
+    try:
+        rows = await Delivery.all().values_list("inbox", "status", "last_error")
+        return {inbox: status for inbox, status, error in rows if status in ("done", "failed") or error}
+    finally:
+        await db.close()
+
+
+def test_an_acknowledged_delivery_is_not_sent_again_after_sigkill(db_url, nodes, tmp_path):
+    """Fast receivers' outcomes are recorded soon after their answer, not when a group fills.
+
+    Most receivers of the fan-out hold their POSTs, so a group of ``concurrency`` outcomes
+    never fills; the fast receivers' 202s must still be recorded (within the flush interval).
+    Once the database says so, the node is killed; after the restart only the held
+    deliveries are sent again.
+    """
+    member = nodes("member", db_url).init()
+    config = NodeConfig.load(member.data_dir)
+    ports = free_ports(FAST_HOSTS + HELD_HOSTS)
+    fast, held = ports[:FAST_HOSTS], ports[FAST_HOSTS:]
+
+    async def seed() -> None:
+        from node.storage import db
+        from node.storage.models import Follower, LocalActor
+
+        await db.init(config.database_url)
+        try:
+            actor = await LocalActor.get(username=config.username)
+            await Follower.bulk_create([
+                Follower(local_actor=actor, actor_uri=f"http://127.0.0.1:{port}/users/u{i}",
+                         inbox=f"http://127.0.0.1:{port}/users/u{i}/inbox", follow_id=f"f{port}-{i}")
+                for ports_, n in ((fast, FAST_PER_HOST), (held, HELD_PER_HOST)) for port in ports_ for i in range(n)
+            ])
+        finally:
+            await db.close()
+
+    asyncio.run(seed())
+    fast_inboxes = {f"http://127.0.0.1:{p}/users/u{i}/inbox" for p in fast for i in range(FAST_PER_HOST)}
+    total = len(fast_inboxes) + HELD_HOSTS * HELD_PER_HOST
+    assert len(fast_inboxes) < IN_FLIGHT, "the fast outcomes alone must not fill a group"
+
+    pem = tmp_path / "member.pem"
+    member.start()
+    pem.write_text(httpx.get(member.actor, headers={"Accept": "application/activity+json"})
+                   .json()["publicKey"]["publicKeyPem"])
+    log = tmp_path / "received.jsonl"
+    receiver = subprocess.Popen([sys.executable, str(ROOT / "tests" / "receiver.py"), str(log), str(pem), "0",
+                                 *map(str, fast), *(f"{p}:hold" for p in held)], stdout=subprocess.PIPE, cwd=ROOT)
+    try:
+        assert receiver.stdout.readline().strip() == b"ready"
+        alert = member.cli("alert", "publish", str(EXAMPLE)).stdout.strip()
+
+        # Every fast receiver has answered and the node has recorded it, while the held ones wait.
+        wait_for(lambda: asyncio.run(_recorded(config.database_url)).keys() >= fast_inboxes, timeout=30,
+                 message="the fast receivers' outcomes to be recorded")
+        member.kill()
+        # Recorded without waiting for the held deliveries (whose outcome never came) to fill a group.
+        assert asyncio.run(_recorded(config.database_url)) == dict.fromkeys(fast_inboxes, "done")
+        httpx.post(f"http://127.0.0.1:{held[0]}/_release")  # the held POSTs were cut off by the kill
+
+        member.start()
+        wait_for(lambda: len({(r["port"], r["path"]) for r in read_log(log)}) == total, timeout=60,
+                 message=f"all {total} inboxes")
+        wait_for(lambda: "0 pending" in member.cli("deliveries").stdout, message="an empty queue")
+    finally:
+        receiver.kill()
+        receiver.wait()
+
+    records = read_log(log)
+    assert all(r["verified"] for r in records)
+    assert {r["id"] for r in records} == set(_activity_ids(member, [alert]))
+    per_inbox = Counter(f"http://127.0.0.1:{r['port']}{r['path']}" for r in records)
+    assert {inbox: n for inbox, n in per_inbox.items() if inbox in fast_inboxes} == dict.fromkeys(fast_inboxes, 1), \
+        "an inbox that answered before the kill got the activity again"
+    assert "0 failed" in member.cli("deliveries", "--failed").stdout

@@ -7,15 +7,14 @@ two real nodes and the ``aan block`` commands, JSON logs on.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
 import time
 
 import httpx
 import pytest
 from aiohttp import web
 from conftest import EXAMPLE, free_port, wait_for
+from fake_dns import FakeDNS
 from peers import FakePeer, Fediverse, follow, mastodon_post, session_key
 
 from node import service
@@ -68,15 +67,7 @@ def test_policy_matches_subdomains_ports_and_the_allow_list():
 
 
 def _fake_dns(monkeypatch, fediverse: Fediverse) -> None:
-    loop = asyncio.get_running_loop()
-    real = loop.getaddrinfo
-
-    async def getaddrinfo(host, port, *args, **kwargs):
-        if host in fediverse.peers:
-            return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("93.184.215.14", port or 443))]
-        return await real(host, port, *args, **kwargs)
-
-    monkeypatch.setattr(loop, "getaddrinfo", getaddrinfo)
+    FakeDNS({host: ["93.184.215.14"] for host in fediverse.peers}).install(monkeypatch)
 
 
 @pytest.fixture

@@ -27,8 +27,9 @@ import aiohttp
 import orjson
 from tortoise.transactions import in_transaction
 
-from node.activitypub import retry
-from node.activitypub.fetch import FetchError, RefusedAddress, check_url
+from node import errors
+from node.activitypub import netguard, retry
+from node.activitypub.fetch import FetchError, check_url
 from node.activitypub.remote import same_origin
 from node.activitypub.signatures import sign_headers
 from node.ops import logs, metrics
@@ -42,6 +43,7 @@ FANOUT_ANALYZE = 5_000  # a fan-out at least this big refreshes the planner's st
 USER_AGENT = "aan"
 HOST_BACKLOG = 32  # x per_host: claimed rows of one host a worker holds; more go back to the queue
 HOST_BUSY_DELAY = 5.0  # seconds before rows put back for a busy host are due again
+FLUSH_AFTER = 0.2  # seconds: an answered delivery is recorded at most this long after its answer
 
 
 def host_of(url: str) -> str:
@@ -158,22 +160,24 @@ class Deliverer:
     """Sends claimed delivery rows with one aiohttp session."""
 
     def __init__(self, node, *, concurrency: int = 32, per_host: int = 8, timeout: float = 10.0,
-                 host_backlog: int | None = None):
+                 host_backlog: int | None = None, resolve: netguard.Resolve | None = None):
         self.node = node
         self.concurrency = concurrency
         self.per_host = per_host
         self.timeout = aiohttp.ClientTimeout(total=timeout, connect=5.0)
         self.session: aiohttp.ClientSession | None = None
         self._bodies: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
-        self._checked: dict[str, float] = {}
+        self.resolve = resolve  # replaces the system resolver (tests); its answers are still checked
         self._host_slots: dict[str, asyncio.Semaphore] = {}
         self._parked: dict[str, datetime] = {}  # hosts parked while we held their rows
         self.host_backlog = host_backlog or HOST_BACKLOG * per_host
         self.stopping = False  # set by Workers.stop: send nothing more, finish what is in flight
 
     async def __aenter__(self) -> Deliverer:
+        # Names are resolved once, by the guarded resolver, and the connector connects only to
+        # addresses that passed it (its cache holds checked answers only).
         connector = aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=self.per_host,
-                                         ttl_dns_cache=300)
+                                         ttl_dns_cache=300, resolver=self.resolver())
         self.session = aiohttp.ClientSession(connector=connector, timeout=self.timeout,
                                              headers={"User-Agent": f"{USER_AGENT} (+{self.node.urls.base})"},
                                              skip_auto_headers=("Content-Type",))
@@ -194,21 +198,17 @@ class Deliverer:
             self._bodies.popitem(last=False)
         return value
 
-    async def _guard(self, inbox: str) -> None:
-        host = host_of(inbox)
-        if self._checked.get(host, 0) > time.monotonic():
-            return
-        await check_url(inbox, insecure=self.node.insecure)
-        self._checked[host] = time.monotonic() + 300
+    def resolver(self) -> netguard.GuardedResolver:
+        return netguard.GuardedResolver(insecure=self.node.insecure, resolve=self.resolve)
 
     async def send(self, row: dict) -> tuple[int | None, str | None, bool, str | None]:
         """One attempt: (status, error, permanent_error, retry_after)."""
         inbox = row["inbox"]
         refused = self.node.blocks.reason(row["host"]) if getattr(self.node, "blocks", None) else None
         if refused:
-            return None, refused, True, None
+            return None, metrics.Failure(refused, "blocked"), True, None
         try:
-            await self._guard(inbox)
+            await check_url(inbox, insecure=self.node.insecure)  # scheme, IP literals
             body, username = await self._activity(row["activity_id"])
             headers = sign_headers("POST", inbox, key_id=self.node.key_id(username),
                                    private_key=self.node.keys[username], body=body)
@@ -216,10 +216,9 @@ class Deliverer:
                 await resp.read()
                 return resp.status, None if resp.status < 300 else await _text(resp), False, \
                     resp.headers.get("Retry-After")
-        except RefusedAddress as exc:
-            return None, exc.reason, True, None
-        except FetchError as exc:
-            return None, exc.reason, "resolve" in exc.reason, None
+        except errors.RemoteFailure as exc:  # refused address, unknown host (permanent) or a resolver failure
+            kind = "refused" if isinstance(exc, errors.RefusedAddress) else "network"
+            return None, metrics.Failure(exc.detail, kind), exc.permanent, None
         except aiohttp.ClientConnectorCertificateError as exc:
             return None, f"TLS: {exc}", True, None
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
@@ -242,7 +241,10 @@ class Deliverer:
         """Send a claimed batch, recording outcomes as they come in groups of ``concurrency``.
 
         Recording as we go (not once per batch) bounds what a crash can make us
-        send twice: the POSTs in flight plus one unrecorded group.
+        send twice: a group is recorded when it is full or ``FLUSH_AFTER`` seconds
+        after its oldest outcome, whichever comes first, so a crash repeats only
+        the POSTs in flight and those answered in the last ``FLUSH_AFTER`` seconds
+        (also when most receivers are slow and a group would take long to fill).
 
         ``more`` (an async callable returning further claimed rows, ``[]`` when none are
         due) keeps the batch rolling: once fewer than ``2 x concurrency`` rows are ready
@@ -263,14 +265,19 @@ class Deliverer:
         finished: list[tuple[dict, tuple]] = []
         put_back: list[tuple[dict, datetime, str]] = []
         flushing = asyncio.Lock()
+        oldest: float | None = None  # monotonic time of the oldest unrecorded outcome
+        wake = asyncio.Event()  # set on the first unrecorded outcome, on a full group and at the end
+        closing = False
         held: dict[str, int] = {}  # rows of each host in this run, not yet finished
         ready = 0  # rows holding their host's slot, waiting for a sending slot
         low = asyncio.Event()
 
         async def flush() -> None:
+            nonlocal oldest
             async with flushing:
                 group, later = finished[:], put_back[:]
                 del finished[:len(group)], put_back[:len(later)]
+                oldest = None if not (finished or put_back) else time.monotonic()
                 with logs.activity(None):  # a group spans activities: each line names its own
                     if group:
                         parked = await record([r for r, _ in group], [o for _, o in group])
@@ -280,6 +287,33 @@ class Deliverer:
                         await jobs.retry("deliveries", row["id"], next_try=when,
                                          error=row.get("last_error") or "",
                                          extra={"attempts": max(0, row["attempts"] - 1)})
+
+        def unrecorded() -> None:
+            nonlocal oldest
+            if oldest is None:
+                oldest = time.monotonic()
+                wake.set()
+            if len(finished) >= self.concurrency:
+                wake.set()
+
+        async def recorder() -> None:
+            """Record outcomes when a group is full or FLUSH_AFTER after the oldest one."""
+            while True:
+                if closing:
+                    return
+                if oldest is None:
+                    wake.clear()
+                    await wake.wait()
+                    continue
+                delay = oldest + FLUSH_AFTER - time.monotonic()
+                if delay > 0 and len(finished) < self.concurrency:
+                    wake.clear()
+                    try:
+                        await asyncio.wait_for(wake.wait(), delay)
+                    except TimeoutError:
+                        pass
+                    continue
+                await flush()
 
         async def send(row: dict, host: str) -> tuple | None:
             nonlocal ready
@@ -304,6 +338,7 @@ class Deliverer:
             with logs.activity(row["activity_uri"]):
                 if held.get(host, 0) >= self.host_backlog:
                     put_back.append((row, jobs.now() + timedelta(seconds=HOST_BUSY_DELAY), "host busy"))
+                    unrecorded()
                     outcome = None
                 else:
                     held[host] = held.get(host, 0) + 1
@@ -315,9 +350,9 @@ class Deliverer:
                 low.set()
             if outcome is not None:
                 finished.append((row, outcome))
-            if len(finished) >= self.concurrency and not flushing.locked():
-                await flush()
+                unrecorded()
 
+        recording = asyncio.create_task(recorder(), name="delivery-recorder")
         groups = [asyncio.gather(*(one(r) for r in rows))]
         total = len(rows)
         try:
@@ -341,8 +376,14 @@ class Deliverer:
         except asyncio.CancelledError:
             for group in groups:
                 group.cancel()
+            recording.cancel()
             raise
-        await asyncio.gather(*groups)
+        try:
+            await asyncio.gather(*groups)
+        finally:
+            closing = True
+            wake.set()
+            await recording  # raises what a recording failed with
         await flush()
         self._host_slots.clear()  # every slot is free again
         return total

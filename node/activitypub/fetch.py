@@ -1,22 +1,23 @@
 """Outgoing GETs: always signed by the instance actor, never to private addresses.
 
-Outside development mode (``--insecure-http``) a URL must be ``https`` and every
-address its host resolves to must be public: loopback, RFC 1918, link-local,
-ULA, multicast and reserved ranges are refused, on the first request and on
-every redirect (at most 3, as Mastodon). Documents are capped at 1 MB and must
+Outside development mode (``--insecure-http``) a URL must be ``https`` and we
+connect only to global addresses: loopback, RFC 1918, link-local, ULA,
+multicast and reserved ranges are refused, on the first request and on every
+redirect (at most 3, as Mastodon). The addresses are checked inside the HTTP
+client's own resolution (:mod:`node.activitypub.netguard`), so the check and
+the connection see the same answer. Documents are capped at 1 MB and must
 come back as ActivityPub JSON whose ``id`` equals the URL we asked for.
 """
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
-import socket
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 import orjson
 
+from node import errors
+from node.activitypub import netguard
 from node.activitypub.signatures import sign_headers
 
 MAX_DOCUMENT = 1_000_000
@@ -26,53 +27,69 @@ AP_TYPES = ("application/activity+json", "application/ld+json")
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
-class FetchError(Exception):
-    """A remote document could not be fetched; ``status`` is the HTTP status if any."""
+class FetchError(errors.RemoteFailure):
+    """A remote document could not be fetched; ``remote_status`` is the HTTP status if any.
 
-    def __init__(self, url: str, reason: str, status: int | None = None):
-        super().__init__(f"{url}: {reason}")
+    ``reason`` and ``detail`` are for the log (they may name addresses and exception
+    texts); ``public`` is what a peer may be told. ``permanent`` says whether retrying
+    can help; it is set from the kind of failure, never from its text.
+    """
+
+    permanent_default = False
+
+    def __init__(self, url: str, reason: str, status: int | None = None, *, permanent: bool | None = None):
         self.url = url
         self.reason = reason
-        self.status = status
+        self.permanent = self.permanent_default if permanent is None else permanent
+        self.remote_status = status
+        errors.AanError.__init__(self, f"{url}: {reason}")
 
 
-class Gone(FetchError):
+class Gone(FetchError, errors.Gone):
     """The remote answered 410."""
 
+    permanent_default = True
 
-class NotFound(FetchError):
+
+class NotFound(FetchError, errors.NotFound):
     """The remote answered 404."""
 
+    permanent_default = True
 
-class RefusedAddress(FetchError):
+
+class RefusedAddress(FetchError, errors.RefusedAddress):
     """The URL points at an address we do not contact (SSRF guard)."""
 
-
-def _public(ip: str) -> bool:
-    addr = ipaddress.ip_address(ip)
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        addr = addr.ipv4_mapped
-    return not (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_multicast
-                or addr.is_reserved or addr.is_unspecified)
+    permanent_default = True
 
 
 async def check_url(url: str, *, insecure: bool) -> None:
-    """Raise :class:`RefusedAddress` unless ``url`` may be contacted."""
+    """Raise :class:`RefusedAddress` unless ``url`` may be contacted.
+
+    Checks the scheme and an IP literal host; a host *name* is resolved and
+    checked only once, by the HTTP client at connection time
+    (:mod:`node.activitypub.netguard`), so that the check and the connection
+    see the same addresses.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise RefusedAddress(url, "not an http(s) URL")
-    if insecure:
-        return
-    if parts.scheme != "https":
+    if not insecure and parts.scheme != "https":
         raise RefusedAddress(url, "plain http is only allowed in development mode (--insecure-http)")
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, parts.port or 443,
-                                                             type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise FetchError(url, f"cannot resolve host: {exc}") from exc
-    for info in infos:
-        if not _public(info[4][0]):
-            raise RefusedAddress(url, f"refusing private or loopback address {info[4][0]}")
+    host = parts.hostname
+    if netguard.is_ip(host) and not netguard.allowed(host.strip("[]"), insecure=insecure):
+        raise RefusedAddress(url, f"refusing private or loopback address {host}")
+
+
+def fetch_error(url: str, exc: Exception) -> FetchError:
+    """The :class:`FetchError` of the right kind for a transport-level failure of ``url``."""
+    if isinstance(exc, FetchError):
+        return exc
+    if isinstance(exc, errors.RefusedAddress):
+        return RefusedAddress(url, exc.detail)
+    if isinstance(exc, errors.RemoteFailure):
+        return FetchError(url, exc.detail, permanent=exc.permanent)
+    return FetchError(url, f"{type(exc).__name__}: {exc}")
 
 
 def is_ap_content_type(value: str) -> bool:
@@ -115,8 +132,8 @@ class Fetcher:
                         url = urljoin(url, response.headers["location"])
                         continue
                     return await self._read(url, response), url
-            except httpx.HTTPError as exc:
-                raise FetchError(url, f"{type(exc).__name__}: {exc}") from exc
+            except (httpx.HTTPError, errors.RemoteFailure) as exc:
+                raise fetch_error(url, exc) from exc
         raise FetchError(url, "too many redirects")
 
     async def _read(self, url: str, response: httpx.Response) -> dict:

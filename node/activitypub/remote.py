@@ -13,7 +13,7 @@ from collections import OrderedDict
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from node.activitypub.fetch import Fetcher, FetchError
+from node.activitypub.fetch import Fetcher, FetchError, RefusedAddress, fetch_error
 from node.activitypub.keys import load_public_key
 from node.activitypub.normalize import first_id, text, types
 from node.activitypub.signatures import sign_headers
@@ -146,13 +146,13 @@ async def resolve(node, handle_or_url: str) -> RemoteActor:
 
     await check_url(url, insecure=node.insecure)
     if node.fetcher.blocks is not None and node.fetcher.blocks.refuses(url):
-        raise FetchError(url, node.fetcher.blocks.reason(url))
+        raise RefusedAddress(url, node.fetcher.blocks.reason(url))
     headers = sign_headers("GET", url, key_id=node.urls.instance_key_id, private_key=node.fetcher.private_key,
                            accept="application/jrd+json, application/json")
     try:
         response = await node.http.get(url, headers=headers)
-    except Exception as exc:  # noqa: BLE001 - any transport error is a failed lookup
-        raise FetchError(url, f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - any transport error is a failed lookup (of its kind)
+        raise fetch_error(url, exc) from exc
     if response.status_code != 200:
         raise FetchError(url, f"WebFinger answered HTTP {response.status_code}", response.status_code)
     for link in response.json().get("links", []):

@@ -6,6 +6,8 @@ to the URL it was fetched from; a browser asking for the same URL gets HTML.
 
 from __future__ import annotations
 
+import logging
+
 import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -19,6 +21,8 @@ from node.clearinghouse import topics
 from node.storage.models import Activity, Alert, Follower, Following
 from node.webui.media import note_attachments
 from node.webui.profile import header_image
+
+log = logging.getLogger("aan.routes")
 
 AP_MEDIA_TYPE = "application/activity+json"
 PAGE_SIZE = 20
@@ -277,8 +281,11 @@ async def audience_endpoint(request: Request) -> Response:
             owner, key = await node.remotes.key(signed.key_id, refresh=True)
             if not signed.verify(key):
                 raise SignatureError("signature does not verify")
-    except (SignatureError, FetchError) as exc:
-        return JSONResponse({"error": getattr(exc, "reason", str(exc))}, status_code=401)
+    except SignatureError as exc:
+        return JSONResponse({"error": exc.public}, status_code=401)
+    except FetchError as exc:
+        log.info("audience: cannot fetch key %s: %s", signed.key_id, exc.detail)
+        return JSONResponse({"error": "cannot fetch the key"}, status_code=401)
     host = owner.split("/")[2]
     members = await Member.filter(state="active").values_list("actor_uri", flat=True)
     if host not in {m.split("/")[2] for m in members}:

@@ -72,6 +72,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from node.activitypub.keys import load_private_key, load_public_key
+from node.errors import Unauthenticated
 
 ACTIVITY_JSON = "application/activity+json"
 DEFAULT_ACCEPT = (
@@ -90,12 +91,31 @@ _PARAM_RE = re.compile(rf'\s*({_TOKEN})\s*=\s*(?:"((?:[^"\\]|\\.)*)"|({_TOKEN}))
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
-class SignatureError(Exception):
-    """A request's signature is missing, malformed or unacceptable; ``reason`` says why."""
+class SignatureError(Unauthenticated):
+    """A request's signature is missing, malformed or unacceptable; ``reason`` says why.
+
+    ``reason`` may quote the request (for the log); ``public``, what the sender is told,
+    is a fixed text: ``reason`` itself when it is one of :data:`PUBLIC_REASONS`, else
+    "invalid signature".
+    """
+
+    public = "invalid signature"
 
     def __init__(self, reason: str):
-        super().__init__(reason)
+        super().__init__(reason, public=reason if reason in PUBLIC_REASONS else None)
         self.reason = reason
+
+
+# Fixed reasons (no part of them comes from the request) that a sender may be told as they are.
+PUBLIC_REASONS = frozenset({
+    "no Signature header", "signature expired", "signature does not verify",
+    "Date outside the acceptable window", "(created) outside the acceptable window",
+    "created outside the acceptable window", "Digest does not match body", "Content-Digest does not match body",
+    "Digest header missing", "digest header not signed", "Content-Digest header missing",
+    "content-digest not signed", "signed Date header missing", "invalid Date header",
+    "malformed Signature header", "host header not signed on GET", "neither date nor (created) signed",
+    "neither (request-target) nor digest signed", "exactly one signature required",
+})
 
 
 # --- digests ---------------------------------------------------------------------------

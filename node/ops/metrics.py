@@ -77,32 +77,25 @@ HOSTS_PARKED = Gauge("aan_hosts_parked", "Remote hosts parked now (their deliver
 DATABASE_UP = Gauge("aan_database_up", "1 if the last scrape could read the database", registry=DB_REGISTRY)
 SCRAPE_SECONDS = Gauge("aan_database_scrape_seconds", "Time the database gauges took to read", registry=DB_REGISTRY)
 
-_REJECT_REASONS = (  # (substring of the inbox's reason, label); first match wins
-    ("domain", "blocked"), ("allow-list", "blocked"), ("larger than", "too_large"),
-    ("deadline", "timeout"), ("content type", "content_type"), ("nested", "malformed"),
-    ("malformed", "malformed"), ("not a JSON object", "malformed"), ("has no valid", "malformed"),
-    ("Content-Length", "malformed"), ("cannot fetch key", "key_fetch"), ("key owner", "actor_mismatch"),
-    ("object id", "foreign_object"),
-)
 
+class Failure(str):
+    """An attempt's error text that also names its kind (``blocked``, ``refused``, ``network``).
 
-def reject_reason(status: int, reason: str) -> str:
-    """A small fixed set of labels for the inbox's free-text reasons."""
-    for needle, label in _REJECT_REASONS:
-        if needle in reason:
-            return label
-    return "signature" if status == 401 else "other"
+    Metrics are labelled by the kind the sender set, never by matching the text.
+    """
+
+    kind: str = "network"
+
+    def __new__(cls, text: str, kind: str) -> Failure:
+        failure = super().__new__(cls, text)
+        failure.kind = kind
+        return failure
 
 
 def status_class(status: int | None, error: str | None) -> str:
     if status is not None:
         return f"{status // 100}xx"
-    error = error or ""
-    if "blocked" in error or "allow-list" in error:
-        return "blocked"
-    if "refusing" in error or "plain http" in error or "not an http" in error:
-        return "refused"
-    return "network"
+    return getattr(error, "kind", "network")
 
 
 def count_delivery(action: str, status: int | None, error: str | None) -> None:

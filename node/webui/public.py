@@ -144,7 +144,8 @@ def parse_handle(handle: str) -> tuple[str | None, str] | None:
 
 async def subscribe_url(node, user: str | None, host: str, uri: str) -> str:
     """Where the reader's own server lets them follow or interact with ``uri``."""
-    from node.activitypub.fetch import FetchError, check_url
+    from node.activitypub.fetch import check_url
+    from node.errors import RemoteFailure
 
     scheme = "http" if node.insecure else "https"
     fallback = f"https://{host}/authorize_interaction?uri={quote(uri, safe='')}"
@@ -161,7 +162,7 @@ async def subscribe_url(node, user: str | None, host: str, uri: str) -> str:
                         target = template.replace("{uri}", quote(uri, safe=""))
                         if urlsplit(target).scheme in ("http", "https") and urlsplit(target).netloc:
                             return target
-        except (FetchError, httpx.HTTPError, ValueError, AttributeError):
+        except (RemoteFailure, httpx.HTTPError, ValueError, AttributeError):  # FetchError is a RemoteFailure
             pass
     return fallback
 

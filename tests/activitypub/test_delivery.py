@@ -7,6 +7,7 @@ answers each test chooses. Every received POST is verified with the node's key.
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ import orjson
 import pytest
 from aiohttp import web
 from conftest import EXAMPLE, free_ports
+from fake_dns import FakeDNS, gai_error
 
 from node.activitypub import outbox
 from node.activitypub.actors import INSTANCE_USERNAME
@@ -204,3 +206,18 @@ async def test_refused_address_fails_without_a_request(node, receivers):
     row = await Delivery.get()
     assert row.status == "failed" and "refusing" in row.last_error
     assert a.got == []
+
+
+async def test_a_temporary_resolver_failure_is_retried_an_unknown_name_fails(node):
+    """Decided by the resolver's error code (EAI_AGAIN or EAI_NONAME), never by the text."""
+    dns = FakeDNS({"flaky.test": [gai_error(socket.EAI_AGAIN)], "nxdomain.test": [gai_error(socket.EAI_NONAME)]})
+    await follower(node, "http://flaky.test/u", "http://flaky.test/u/inbox")
+    await follower(node, "http://nxdomain.test/u", "http://nxdomain.test/u/inbox")
+    await publish(node)
+    async with Deliverer(node, resolve=dns) as deliverer:
+        await run(node, deliverer)
+    flaky = await Delivery.get(inbox="http://flaky.test/u/inbox")
+    assert flaky.status == "pending" and flaky.next_try > jobs.now() and flaky.last_error
+    gone = await Delivery.get(inbox="http://nxdomain.test/u/inbox")
+    assert gone.status == "failed" and gone.last_error
+    assert dns.lookups == {"flaky.test": 1, "nxdomain.test": 1}

@@ -21,7 +21,6 @@ then POSTed to the peer with exactly the headers ``Deliverer.send`` builds.
 from __future__ import annotations
 
 import asyncio
-import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +30,7 @@ import httpsig
 import httpx
 import orjson
 import pytest
+from fake_dns import FakeDNS
 from peers import (
     ACTIVITY_JSON,
     FakePeer,
@@ -130,16 +130,8 @@ async def inbox_rows() -> int:
 
 def fake_resolver(monkeypatch, fediverse: Fediverse) -> None:
     """Fake DNS for the peers' names (evil.test is loopback); anything else resolves for real."""
-    loop = asyncio.get_running_loop()
-    real = loop.getaddrinfo
-
-    async def getaddrinfo(host, port, *args, **kwargs):
-        if host in fediverse.peers:
-            address = "127.0.0.1" if host == "evil.test" else PUBLIC_IP
-            return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port or 443))]
-        return await real(host, port, *args, **kwargs)
-
-    monkeypatch.setattr(loop, "getaddrinfo", getaddrinfo)
+    FakeDNS({host: ["127.0.0.1" if host == "evil.test" else PUBLIC_IP] for host in fediverse.peers}) \
+        .install(monkeypatch)
 
 
 def build_fediverse() -> Fediverse:
@@ -158,7 +150,9 @@ def build_fediverse() -> Fediverse:
     keys.user("carol")
     evil = FakePeer("evil.test", "mastodon")
     evil.user("mallory")
-    return Fediverse(mastodon, gts, misskey, fedify, keys, evil)
+    down = FakePeer("down.test", "mastodon")
+    down.user("dan")
+    return Fediverse(mastodon, gts, misskey, fedify, keys, evil, down)
 
 
 @pytest.fixture
@@ -181,7 +175,7 @@ async def env(db_url, tmp_path, monkeypatch):
                         insecure_http=False, data_dir=tmp_path / "node")
     config.save()
 
-    async with fediverse.client() as http:
+    async with fediverse.client(guard=False) as http:
         app = create_app(config, run_workers=False, http=http)
         async with app.router.lifespan_context(app):
             node = app.state.node
@@ -439,6 +433,24 @@ async def _key_on_private_address(env):
     return await env.send(mallory, follow(mallory, ORG))
 
 
+CONNECT_ERROR = "[Errno 111] Connect call failed ('10.9.8.7', 443)"
+
+
+async def _key_malformed(env):
+    peer = env.fediverse.peers["mastodon.test"]
+    broken = peer.user("broken")
+    document = broken.actor_document()
+    document["publicKey"] = {**document["publicKey"], "publicKeyPem": "-----BEGIN PUBLIC KEY-----\nnot a key"}
+    peer.documents[broken.uri] = document
+    return await env.send(broken, follow(broken, ORG))
+
+
+async def _key_host_unreachable(env):
+    dan = env.user("down.test", "dan")
+    env.fediverse.unreachable["down.test"] = CONNECT_ERROR
+    return await env.send(dan, follow(dan, ORG))
+
+
 REJECTIONS = {
     "bad signature": (_bad_signature, 401, "signature does not verify"),
     "stale Date": (_stale_date, 401, "Date outside the acceptable window"),
@@ -450,21 +462,33 @@ REJECTIONS = {
     "malformed JSON": (_malformed_json, 400, "malformed JSON"),
     "nested deeper than 32": (_too_deep, 400, "nested deeper than 32"),
     "wrong content type": (_wrong_content_type, 415, "unsupported content type 'text/plain'"),
-    "key fetch 404": (_key_not_found, 401, "not found"),
-    "key fetch 410": (_key_gone, 401, "gone"),
+    "key fetch 404": (_key_not_found, 401, "cannot fetch the key"),
+    "key fetch 410": (_key_gone, 401, "cannot fetch the key"),
     "object on another host": (_object_on_another_host, 400, "object id is not on the actor's host"),
-    "key on a private address": (_key_on_private_address, 401, "refusing private or loopback address"),
+    "key on a private address": (_key_on_private_address, 401, "cannot fetch the key"),
+    "key host unreachable": (_key_host_unreachable, 401, "cannot fetch the key"),
+    "key malformed": (_key_malformed, 401, "cannot use the key"),
 }
+# What the log says (with the activity id) while the sender is told only "cannot fetch the key".
+KEY_DETAIL = {"key fetch 404": ": not found", "key fetch 410": ": gone",
+              "key on a private address": "refusing private or loopback address 127.0.0.1",
+              "key host unreachable": CONNECT_ERROR, "key malformed": "malformed public key PEM"}
 
 
 @pytest.mark.parametrize("case", REJECTIONS)
-async def test_rejected_and_nothing_stored(env, case):
+async def test_rejected_and_nothing_stored(env, case, caplog):
     make, status, reason = REJECTIONS[case]
-    response = await make(env)
+    with caplog.at_level("INFO", logger="aan.inbox"):
+        response = await make(env)
     assert response.status_code == status, response.text
     assert reason in response.json()["error"]
     if case.startswith("key "):
-        assert "cannot fetch key" in response.json()["error"]
+        # a fixed reason: nothing of what our resolver and network saw reaches the sender
+        assert response.json() == {"error": reason}
+        assert not any(text in response.text for text in ("127.0.0.1", "10.9.8", "Errno", "Error", "refusing"))
+        rejected = [r for r in caplog.records if r.name == "aan.inbox" and "inbox rejected" in r.getMessage()]
+        assert len(rejected) == 1 and KEY_DETAIL[case] in rejected[0].getMessage()
+        assert getattr(rejected[0], "activity", "").startswith("https://"), "the log line names the activity"
     assert await inbox_rows() == 0
 
 
