@@ -221,15 +221,44 @@ def nodes(tmp_path):
         node.stop()
 
 
-def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"):
+WAIT_TIMEOUT = 60.0  # generous: a deadline only matters when the test fails
+
+
+def wait_until(predicate, timeout: float = WAIT_TIMEOUT, interval: float = 0.05, message: str = "condition"):
+    """Poll ``predicate`` until it returns something truthy (returned) or ``timeout`` passes.
+
+    The one way tests synchronise with a node: wait on the state itself, never on a fixed
+    sleep against a refresh interval. The deadline is generous since it only matters when
+    the test fails (a busy machine must not make a correct node fail).
+    """
     deadline = time.monotonic() + timeout
     last = None
-    while time.monotonic() < deadline:
+    while True:
         last = predicate()
         if last:
             return last
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:g}s waiting for {message} (last: {last!r})")
         time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {message} (last: {last!r})")
+
+
+wait_for = wait_until  # the older name, kept for existing tests
+
+
+async def async_wait_until(predicate, timeout: float = WAIT_TIMEOUT, interval: float = 0.02,
+                           message: str = "condition"):
+    """``wait_until`` for async tests: ``predicate`` may be a plain or an async callable."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        last = predicate()
+        if asyncio.iscoroutine(last):
+            last = await last
+        if last:
+            return last
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:g}s waiting for {message} (last: {last!r})")
+        await asyncio.sleep(interval)
 
 
 async def make_node_config(db_url: str, tmp_path: Path, *, domain: str = "node.test",
