@@ -118,12 +118,27 @@ def cmd_serve(args) -> None:
     config = _config(args)
     _logging(args.log_level)
     app = create_app(config, run_workers=max(0, args.workers_in_process))
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
-                loop="uvloop", http="httptools", ws="none", limit_concurrency=2048, timeout_graceful_shutdown=10,
-                log_config=None,
-                # longer than senders keep idle connections (aiohttp: 15 s), so a sender never reuses
-                # a connection at the moment we close it ("Can not write request body", a 30 s retry)
-                timeout_keep_alive=75)
+    server = uvicorn.Server(uvicorn.Config(
+        app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+        loop="uvloop", http="httptools", ws="none", limit_concurrency=2048, timeout_graceful_shutdown=10,
+        log_config=None,
+        # longer than senders keep idle connections (aiohttp: 15 s), so a sender never reuses
+        # a connection at the moment we close it ("Can not write request body", a 30 s retry)
+        timeout_keep_alive=75))
+    if args.fd is None:
+        server.run()
+        return
+    import socket
+
+    # An inherited listening socket (a supervisor's, or a test harness's that chose the port before
+    # `aan init`): nothing to bind, so no port can be taken by another process in between.
+    try:
+        sock = socket.socket(fileno=args.fd)
+    except OSError as exc:
+        raise CliError(f"--fd {args.fd}: not an open socket ({exc.strerror})") from None
+    if sock.type != socket.SOCK_STREAM or sock.family not in (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX):
+        raise CliError(f"--fd {args.fd}: not a stream socket")
+    server.run(sockets=[sock])
 
 
 async def cmd_worker(args) -> None:
@@ -596,6 +611,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="run the web app (and workers)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--fd", type=int, default=None, metavar="FD",
+                   help="serve on this inherited, already bound socket instead of --host/--port")
     p.add_argument("--workers-in-process", type=int, default=1, metavar="N",
                    help="run the inbox and delivery workers in this process (0: web only)")
     p.add_argument("--log-level", default=os.environ.get("AAN_LOG_LEVEL", "warning"))

@@ -100,8 +100,30 @@ def database_factory(tmp_path):
         cleanup()
 
 
+def listening_sockets(n: int, backlog: int = 1024) -> list[socket.socket]:
+    """``n`` loopback sockets bound to port 0 (the kernel picks) and listening, inheritable.
+
+    The test keeps them open and hands them to the server (``aan serve --fd``, ``web.SockSite``,
+    ``tests/receiver.py fd:N``): the port is known before the server starts and no other process
+    can take it in between, which a port picked, released and bound again (``free_port``) allows.
+    """
+    socks = []
+    for _ in range(n):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(backlog)
+        sock.set_inheritable(True)
+        socks.append(sock)
+    return socks
+
+
+def port_of(sock: socket.socket) -> int:
+    return sock.getsockname()[1]
+
+
 def free_ports(n: int) -> list[int]:
-    """``n`` distinct free loopback ports (held open together while chosen)."""
+    """``n`` distinct free loopback ports, released again: only for servers that cannot take a socket
+    (a proxy binary); anything that can must use :func:`listening_sockets`."""
     socks = [socket.socket() for _ in range(n)]
     try:
         for s in socks:
@@ -130,8 +152,12 @@ def aan(*args: str, data_dir: Path, check: bool = True, stdin: str | None = None
 class NodeProcess:
     """A real node: ``aan init`` then ``aan serve`` as a subprocess on a loopback port."""
 
-    def __init__(self, base: Path, name: str, db_url: str | None = None, username: str = "alerts"):
-        self.port = free_port()
+    def __init__(self, base: Path, name: str, db_url: str | None = None, username: str = "alerts",
+                 listener: socket.socket | None = None):
+        # The listening socket is ours for the life of the test (also across kill and restart):
+        # `aan serve --fd` inherits it, so the port in the node's domain is never someone else's.
+        self.listener = listener or listening_sockets(1)[0]
+        self.port = port_of(self.listener)
         self.data_dir = base / name
         self.name = name
         self.username = username
@@ -172,25 +198,20 @@ class NodeProcess:
                "AAN_QUEUE_LEASE": "3", **(env or {})}
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "node.cli", "serve", "--port", str(self.port), *extra],
-                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+                [sys.executable, "-m", "node.cli", "serve", "--fd", str(self.listener.fileno()), *extra],
+                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT, pass_fds=[self.listener.fileno()])
+
+        def healthy() -> bool:
             if self.proc.poll() is not None:
                 raise AssertionError(f"{self.name} exited: {self.log.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{self.base}/healthz", timeout=0.5).status_code == 200:
-                    return self
+                # the socket listens before the app does: a request waits in its backlog until then
+                return httpx.get(f"{self.base}/healthz", timeout=5).status_code == 200
             except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        raise AssertionError(f"{self.name} did not start: {self.log.read_text()[-2000:]}")
+                return False
 
-    def rss_kb(self) -> int:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise AssertionError("no VmRSS")
+        wait_until(healthy, message=f"{self.name} to start (log: {self.log})")
+        return self
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -219,6 +240,7 @@ def nodes(tmp_path):
     yield make
     for node in started:
         node.stop()
+        node.listener.close()
 
 
 WAIT_TIMEOUT = 60.0  # generous: a deadline only matters when the test fails
