@@ -125,7 +125,7 @@ def cmd_serve(args) -> None:
         # longer than senders keep idle connections (aiohttp: 15 s), so a sender never reuses
         # a connection at the moment we close it ("Can not write request body", a 30 s retry)
         timeout_keep_alive=75))
-    if args.fd is None:
+    if getattr(args, "fd", None) is None:
         server.run()
         return
     import socket
@@ -620,6 +620,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", parents=[common], help="set up and run a development node with a first alert")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--fd", type=int, default=None, metavar="FD",
+                   help="serve on this inherited socket, already bound to 127.0.0.1:PORT")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("worker", parents=[common], help="run only the inbox and delivery workers")

@@ -9,6 +9,7 @@ in CI (``CI=true``) an unreachable server is an error instead.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -16,6 +17,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -138,6 +140,19 @@ def free_port() -> int:
     return free_ports(1)[0]
 
 
+def start_receiver(log: Path, pem: Path, delay: float, sockets: list[socket.socket]) -> subprocess.Popen:
+    """tests/receiver.py serving ``sockets`` (see :func:`listening_sockets`); returns once it is ready."""
+    fds = [s.fileno() for s in sockets]
+    proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "receiver.py"), str(log), str(pem), str(delay),
+                             *(f"fd:{fd}" for fd in fds)], stdout=subprocess.PIPE, cwd=ROOT, pass_fds=fds)
+    line = proc.stdout.readline().strip()
+    if line != b"ready":
+        proc.kill()
+        proc.wait()
+        raise AssertionError(f"the receiver did not start ({line!r})")
+    return proc
+
+
 def aan(*args: str, data_dir: Path, check: bool = True, stdin: str | None = None,
         timeout: float = 60) -> subprocess.CompletedProcess:
     """Run the real ``aan`` command line."""
@@ -147,6 +162,69 @@ def aan(*args: str, data_dir: Path, check: bool = True, stdin: str | None = None
     if check and result.returncode != 0:
         raise AssertionError(f"aan {' '.join(args)} failed ({result.returncode}): {result.stderr}")
     return result
+
+
+QUEUES = ("inbox_items", "fanout_jobs", "deliveries")
+
+
+def queue_rows(url: str, statuses: tuple[str, ...] = ("pending", "running")) -> dict[str, int]:
+    """Rows of each queue table in ``statuses``, read straight from the database (no ORM set-up)."""
+    marks = ", ".join(f"'{s}'" for s in statuses)
+    queries = {t: f"SELECT COUNT(*) FROM {t} WHERE status IN ({marks})" for t in QUEUES}
+    if url.startswith("sqlite://"):
+        import sqlite3
+
+        conn = sqlite3.connect(url.removeprefix("sqlite://"), timeout=30)
+        try:
+            return {t: conn.execute(q).fetchone()[0] for t, q in queries.items()}
+        finally:
+            conn.close()
+    import asyncpg
+
+    async def run():
+        conn = await asyncpg.connect(url, timeout=30)
+        try:
+            return {t: await conn.fetchval(q) for t, q in queries.items()}
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def unrecorded_deliveries(url: str, worker: str | None = None) -> set[tuple[int, str, str]]:
+    """Delivery rows claimed and not yet recorded (``running``), of ``worker`` if given, as the
+    ``(port, inbox path, activity id)`` keys of ``tests/receiver.py``'s log.
+
+    Read right after a SIGKILL these are all a crash may send again (at-least-once delivery): the
+    POSTs that were in flight and those answered but not yet recorded. Rows claimed and not yet sent
+    are among them too; they will be sent once.
+    """
+    query = ("SELECT d.inbox, a.uri FROM deliveries d JOIN activities a ON a.id = d.activity_id "
+             "WHERE d.status = 'running'" + (" AND d.locked_by = {}" if worker else ""))
+    if url.startswith("sqlite://"):
+        import sqlite3
+
+        conn = sqlite3.connect(url.removeprefix("sqlite://"), timeout=30)
+        try:
+            rows = conn.execute(query.format("?"), [worker] if worker else []).fetchall()
+        finally:
+            conn.close()
+    else:
+        import asyncpg
+
+        async def run():
+            conn = await asyncpg.connect(url, timeout=30)
+            try:
+                return await conn.fetch(query.format("$1"), *([worker] if worker else []))
+            finally:
+                await conn.close()
+
+        rows = asyncio.run(run())
+    out = set()
+    for inbox, activity in rows:
+        parts = urlsplit(inbox)
+        out.add((parts.port, parts.path, activity))
+    return out
 
 
 class NodeProcess:
@@ -212,6 +290,13 @@ class NodeProcess:
 
         wait_until(healthy, message=f"{self.name} to start (log: {self.log})")
         return self
+
+    def database_url(self) -> str:
+        return json.loads((self.data_dir / "config.json").read_text())["database_url"]
+
+    def queues_idle(self) -> bool:
+        """No inbox item, fan-out job or delivery of this node waits or runs (every one is done or failed)."""
+        return sum(queue_rows(self.database_url()).values()) == 0
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
