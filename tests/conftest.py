@@ -33,7 +33,7 @@ def _pg_unavailable() -> str | None:
         import asyncpg
 
         async def probe():
-            conn = await asyncpg.connect(PG_ADMIN_URL, timeout=3)
+            conn = await asyncpg.connect(PG_ADMIN_URL, timeout=30)
             await conn.close()
 
         try:
@@ -48,7 +48,7 @@ def _pg_admin(sql: str) -> None:
     import asyncpg
 
     async def run():
-        conn = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+        conn = await asyncpg.connect(PG_ADMIN_URL, timeout=30)
         try:
             await conn.execute(sql)
         finally:
@@ -154,7 +154,7 @@ def start_receiver(log: Path, pem: Path, delay: float, sockets: list[socket.sock
 
 
 def aan(*args: str, data_dir: Path, check: bool = True, stdin: str | None = None,
-        timeout: float = 60) -> subprocess.CompletedProcess:
+        timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the real ``aan`` command line."""
     env = {**os.environ, "AAN_DATA_DIR": str(data_dir)}
     result = subprocess.run([sys.executable, "-m", "node.cli", *args], capture_output=True, text=True,

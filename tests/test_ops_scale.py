@@ -82,7 +82,7 @@ class Worker:
         return self
 
     def delivered(self) -> float:
-        text = httpx.get(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5).text
+        text = httpx.get(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=30).text
         for line in text.splitlines():
             if line.startswith('aan_deliveries_total{outcome="done",status_class="2xx"}'):
                 return float(line.rsplit(" ", 1)[1])
