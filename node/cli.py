@@ -116,6 +116,7 @@ def cmd_serve(args) -> None:
     from node.app import create_app
 
     config = _config(args)
+    sockets = None if getattr(args, "fd", None) is None else [_inherited_socket(args.fd)]
     _logging(args.log_level)
     app = create_app(config, run_workers=max(0, args.workers_in_process))
     server = uvicorn.Server(uvicorn.Config(
@@ -125,20 +126,22 @@ def cmd_serve(args) -> None:
         # longer than senders keep idle connections (aiohttp: 15 s), so a sender never reuses
         # a connection at the moment we close it ("Can not write request body", a 30 s retry)
         timeout_keep_alive=75))
-    if getattr(args, "fd", None) is None:
-        server.run()
-        return
+    server.run(sockets=sockets)
+
+
+def _inherited_socket(fd: int):
+    """``--fd``: a listening socket inherited from a supervisor, or from a test harness that chose the
+    port before ``aan init``; nothing to bind, so no other process can take the port in between."""
     import socket
 
-    # An inherited listening socket (a supervisor's, or a test harness's that chose the port before
-    # `aan init`): nothing to bind, so no port can be taken by another process in between.
     try:
-        sock = socket.socket(fileno=args.fd)
+        sock = socket.socket(fileno=fd)
     except OSError as exc:
-        raise CliError(f"--fd {args.fd}: not an open socket ({exc.strerror})") from None
+        raise CliError(f"--fd {fd}: not an open socket ({exc.strerror})") from None
     if sock.type != socket.SOCK_STREAM or sock.family not in (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX):
-        raise CliError(f"--fd {args.fd}: not a stream socket")
-    server.run(sockets=[sock])
+        sock.detach()
+        raise CliError(f"--fd {fd}: not a listening stream socket")
+    return sock
 
 
 async def cmd_worker(args) -> None:

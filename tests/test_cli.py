@@ -1,10 +1,13 @@
 """The `aan` command line: exact outputs, one-line errors, and bad input changing nothing."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
-from conftest import EXAMPLE, aan
+from conftest import EXAMPLE, ROOT, aan
 
 
 @pytest.fixture
@@ -96,3 +99,13 @@ def test_init_rejects_bad_arguments_and_creates_nothing(tmp_path, args, fragment
 def test_init_twice_is_refused(node_dir):
     result = aan("init", "--domain", "x.example", "--name", "X", data_dir=node_dir, check=False)
     assert_one_line_error(result, "already holds a node")
+
+
+def test_serve_on_an_fd_that_is_no_socket_is_a_clear_error(node_dir, tmp_path):
+    closed = aan("serve", "--fd", "987", data_dir=node_dir, check=False)
+    assert closed.returncode == 2 and "not an open socket" in closed.stderr, closed.stderr
+    with open(tmp_path / "plain.txt", "w") as plain:  # an open file, inherited: still no socket
+        result = subprocess.run([sys.executable, "-m", "node.cli", "serve", "--fd", str(plain.fileno())],
+                                capture_output=True, text=True, cwd=ROOT, pass_fds=[plain.fileno()],
+                                env={**os.environ, "AAN_DATA_DIR": str(node_dir)}, timeout=300)
+    assert result.returncode == 2 and "not an open socket" in result.stderr, result.stderr
