@@ -9,6 +9,7 @@ in CI (``CI=true``) an unreachable server is an error instead.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -16,6 +17,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -31,7 +33,7 @@ def _pg_unavailable() -> str | None:
         import asyncpg
 
         async def probe():
-            conn = await asyncpg.connect(PG_ADMIN_URL, timeout=3)
+            conn = await asyncpg.connect(PG_ADMIN_URL, timeout=30)
             await conn.close()
 
         try:
@@ -46,7 +48,7 @@ def _pg_admin(sql: str) -> None:
     import asyncpg
 
     async def run():
-        conn = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+        conn = await asyncpg.connect(PG_ADMIN_URL, timeout=30)
         try:
             await conn.execute(sql)
         finally:
@@ -100,8 +102,30 @@ def database_factory(tmp_path):
         cleanup()
 
 
+def listening_sockets(n: int, backlog: int = 1024) -> list[socket.socket]:
+    """``n`` loopback sockets bound to port 0 (the kernel picks) and listening, inheritable.
+
+    The test keeps them open and hands them to the server (``aan serve --fd``, ``web.SockSite``,
+    ``tests/receiver.py fd:N``): the port is known before the server starts and no other process
+    can take it in between, which a port picked, released and bound again (``free_port``) allows.
+    """
+    socks = []
+    for _ in range(n):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(backlog)
+        sock.set_inheritable(True)
+        socks.append(sock)
+    return socks
+
+
+def port_of(sock: socket.socket) -> int:
+    return sock.getsockname()[1]
+
+
 def free_ports(n: int) -> list[int]:
-    """``n`` distinct free loopback ports (held open together while chosen)."""
+    """``n`` distinct free loopback ports, released again: only for servers that cannot take a socket
+    (a proxy binary); anything that can must use :func:`listening_sockets`."""
     socks = [socket.socket() for _ in range(n)]
     try:
         for s in socks:
@@ -116,8 +140,26 @@ def free_port() -> int:
     return free_ports(1)[0]
 
 
+def start_receiver(log: Path, pem: Path, delay: float, sockets: list[socket.socket],
+                   hold: list[socket.socket] = ()) -> subprocess.Popen:
+    """tests/receiver.py serving ``sockets`` (see :func:`listening_sockets`); returns once it is ready.
+
+    The sockets in ``hold`` hold every POST unanswered until ``POST /_release`` reaches any port."""
+    fds = [s.fileno() for s in sockets]
+    held = {s.fileno() for s in hold}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "receiver.py"), str(log), str(pem), str(delay),
+                             *(f"fd:{fd}" + (":hold" if fd in held else "") for fd in fds)],
+                            stdout=subprocess.PIPE, cwd=ROOT, pass_fds=fds)
+    line = proc.stdout.readline().strip()
+    if line != b"ready":
+        proc.kill()
+        proc.wait()
+        raise AssertionError(f"the receiver did not start ({line!r})")
+    return proc
+
+
 def aan(*args: str, data_dir: Path, check: bool = True, stdin: str | None = None,
-        timeout: float = 60) -> subprocess.CompletedProcess:
+        timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the real ``aan`` command line."""
     env = {**os.environ, "AAN_DATA_DIR": str(data_dir)}
     result = subprocess.run([sys.executable, "-m", "node.cli", *args], capture_output=True, text=True,
@@ -127,11 +169,78 @@ def aan(*args: str, data_dir: Path, check: bool = True, stdin: str | None = None
     return result
 
 
+QUEUES = ("inbox_items", "fanout_jobs", "deliveries")
+
+
+def queue_rows(url: str, statuses: tuple[str, ...] = ("pending", "running")) -> dict[str, int]:
+    """Rows of each queue table in ``statuses``, read straight from the database (no ORM set-up)."""
+    marks = ", ".join(f"'{s}'" for s in statuses)
+    queries = {t: f"SELECT COUNT(*) FROM {t} WHERE status IN ({marks})" for t in QUEUES}
+    if url.startswith("sqlite://"):
+        import sqlite3
+
+        conn = sqlite3.connect(url.removeprefix("sqlite://"), timeout=30)
+        try:
+            return {t: conn.execute(q).fetchone()[0] for t, q in queries.items()}
+        finally:
+            conn.close()
+    import asyncpg
+
+    async def run():
+        conn = await asyncpg.connect(url, timeout=30)
+        try:
+            return {t: await conn.fetchval(q) for t, q in queries.items()}
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def unrecorded_deliveries(url: str, worker: str | None = None) -> set[tuple[int, str, str]]:
+    """Delivery rows claimed and not yet recorded (``running``), of ``worker`` if given, as the
+    ``(port, inbox path, activity id)`` keys of ``tests/receiver.py``'s log.
+
+    Read right after a SIGKILL these are all a crash may send again (at-least-once delivery): the
+    POSTs that were in flight and those answered but not yet recorded. Rows claimed and not yet sent
+    are among them too; they will be sent once.
+    """
+    query = ("SELECT d.inbox, a.uri FROM deliveries d JOIN activities a ON a.id = d.activity_id "
+             "WHERE d.status = 'running'" + (" AND d.locked_by = {}" if worker else ""))
+    if url.startswith("sqlite://"):
+        import sqlite3
+
+        conn = sqlite3.connect(url.removeprefix("sqlite://"), timeout=30)
+        try:
+            rows = conn.execute(query.format("?"), [worker] if worker else []).fetchall()
+        finally:
+            conn.close()
+    else:
+        import asyncpg
+
+        async def run():
+            conn = await asyncpg.connect(url, timeout=30)
+            try:
+                return await conn.fetch(query.format("$1"), *([worker] if worker else []))
+            finally:
+                await conn.close()
+
+        rows = asyncio.run(run())
+    out = set()
+    for inbox, activity in rows:
+        parts = urlsplit(inbox)
+        out.add((parts.port, parts.path, activity))
+    return out
+
+
 class NodeProcess:
     """A real node: ``aan init`` then ``aan serve`` as a subprocess on a loopback port."""
 
-    def __init__(self, base: Path, name: str, db_url: str | None = None, username: str = "alerts"):
-        self.port = free_port()
+    def __init__(self, base: Path, name: str, db_url: str | None = None, username: str = "alerts",
+                 listener: socket.socket | None = None):
+        # The listening socket is ours for the life of the test (also across kill and restart):
+        # `aan serve --fd` inherits it, so the port in the node's domain is never someone else's.
+        self.listener = listener or listening_sockets(1)[0]
+        self.port = port_of(self.listener)
         self.data_dir = base / name
         self.name = name
         self.username = username
@@ -172,25 +281,27 @@ class NodeProcess:
                "AAN_QUEUE_LEASE": "3", **(env or {})}
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "node.cli", "serve", "--port", str(self.port), *extra],
-                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+                [sys.executable, "-m", "node.cli", "serve", "--fd", str(self.listener.fileno()), *extra],
+                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT, pass_fds=[self.listener.fileno()])
+
+        def healthy() -> bool:
             if self.proc.poll() is not None:
                 raise AssertionError(f"{self.name} exited: {self.log.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{self.base}/healthz", timeout=0.5).status_code == 200:
-                    return self
+                # the socket listens before the app does: a request waits in its backlog until then
+                return httpx.get(f"{self.base}/healthz", timeout=5).status_code == 200
             except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        raise AssertionError(f"{self.name} did not start: {self.log.read_text()[-2000:]}")
+                return False
 
-    def rss_kb(self) -> int:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise AssertionError("no VmRSS")
+        wait_until(healthy, message=f"{self.name} to start (log: {self.log})")
+        return self
+
+    def database_url(self) -> str:
+        return json.loads((self.data_dir / "config.json").read_text())["database_url"]
+
+    def queues_idle(self) -> bool:
+        """No inbox item, fan-out job or delivery of this node waits or runs (every one is done or failed)."""
+        return sum(queue_rows(self.database_url()).values()) == 0
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -219,17 +330,47 @@ def nodes(tmp_path):
     yield make
     for node in started:
         node.stop()
+        node.listener.close()
 
 
-def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"):
+WAIT_TIMEOUT = 60.0  # generous: a deadline only matters when the test fails
+
+
+def wait_until(predicate, timeout: float = WAIT_TIMEOUT, interval: float = 0.05, message: str = "condition"):
+    """Poll ``predicate`` until it returns something truthy (returned) or ``timeout`` passes.
+
+    The one way tests synchronise with a node: wait on the state itself, never on a fixed
+    sleep against a refresh interval. The deadline is generous since it only matters when
+    the test fails (a busy machine must not make a correct node fail).
+    """
     deadline = time.monotonic() + timeout
     last = None
-    while time.monotonic() < deadline:
+    while True:
         last = predicate()
         if last:
             return last
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:g}s waiting for {message} (last: {last!r})")
         time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {message} (last: {last!r})")
+
+
+wait_for = wait_until  # the older name, kept for existing tests
+
+
+async def async_wait_until(predicate, timeout: float = WAIT_TIMEOUT, interval: float = 0.02,
+                           message: str = "condition"):
+    """``wait_until`` for async tests: ``predicate`` may be a plain or an async callable."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        last = predicate()
+        if asyncio.iscoroutine(last):
+            last = await last
+        if last:
+            return last
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:g}s waiting for {message} (last: {last!r})")
+        await asyncio.sleep(interval)
 
 
 async def make_node_config(db_url: str, tmp_path: Path, *, domain: str = "node.test",

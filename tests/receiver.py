@@ -1,8 +1,10 @@
 """A recording inbox server for delivery tests: several loopback ports, one process.
 
-Run as ``python tests/receiver.py LOG PUBKEY.pem DELAY PORT...``. Every POST is
+Run as ``python tests/receiver.py LOG PUBKEY.pem DELAY fd:N...`` with listening
+sockets inherited from the test (``conftest.start_receiver``). Every POST is
 checked with our verifier against the sender's public key and appended to LOG
-as one JSON line: port, path, activity id, whether the signature verified.
+as one JSON line: port, path, activity id, whether the signature verified, and
+the wall-clock time it was answered.
 Answers 202 after DELAY seconds (to make a fan-out take long enough to be
 interrupted).
 
@@ -14,7 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import sys
+import time
 
 import orjson
 from aiohttp import web
@@ -43,7 +47,7 @@ def make_app(port: int, log, key, delay: float, hold: bool = False,
         activity = orjson.loads(body)
         await asyncio.sleep(delay)
         log.write(json.dumps({"port": port, "path": request.path, "id": activity.get("id"),
-                              "type": activity.get("type"), "verified": ok}) + "\n")
+                              "type": activity.get("type"), "verified": ok, "at": time.time()}) + "\n")
         log.flush()
         return web.Response(status=202 if ok else 401)
 
@@ -53,18 +57,24 @@ def make_app(port: int, log, key, delay: float, hold: bool = False,
     return app
 
 
-async def main(log_path: str, pem_path: str, delay: float, ports: list[str]) -> None:
+async def main(log_path: str, pem_path: str, delay: float, specs: list[str]) -> None:
     with open(pem_path) as pem:
         key = load_public_key(pem.read())
     released = asyncio.Event()
     with open(log_path, "a") as log:
         runners = []
-        for spec in ports:
-            port, _, mode = spec.partition(":")
-            port = int(port)
-            runner = web.AppRunner(make_app(port, log, key, delay, mode == "hold", released), access_log=None)
+        for spec in specs:  # fd:N (an inherited listening socket) or PORT, optionally followed by :hold
+            kind, _, rest = spec.partition(":")
+            if kind == "fd":
+                fd, _, mode = rest.partition(":")
+                sock = socket.socket(fileno=int(fd))
+            else:
+                mode = rest
+                sock = socket.create_server(("127.0.0.1", int(kind)))
+            runner = web.AppRunner(make_app(sock.getsockname()[1], log, key, delay, mode == "hold", released),
+                                   access_log=None)
             await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", port).start()
+            await web.SockSite(runner, sock).start()
             runners.append(runner)
         print("ready", flush=True)
         await asyncio.Event().wait()

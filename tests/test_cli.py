@@ -1,10 +1,13 @@
 """The `aan` command line: exact outputs, one-line errors, and bad input changing nothing."""
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
-from conftest import EXAMPLE, aan
+from conftest import EXAMPLE, ROOT, aan
 
 
 @pytest.fixture
@@ -140,3 +143,13 @@ def test_deleting_twice_says_already_deleted(node_dir):
     url = aan("alert", "publish", str(EXAMPLE), data_dir=node_dir).stdout.strip()
     aan("alert", "delete", url, data_dir=node_dir)
     assert_one_line_error(aan("alert", "delete", url, data_dir=node_dir, check=False), "already deleted")
+
+
+def test_serve_on_an_fd_that_is_no_socket_is_a_clear_error(node_dir, tmp_path):
+    closed = aan("serve", "--fd", "987", data_dir=node_dir, check=False)
+    assert closed.returncode == 2 and "not an open socket" in closed.stderr, closed.stderr
+    with open(tmp_path / "plain.txt", "w") as plain:  # an open file, inherited: still no socket
+        result = subprocess.run([sys.executable, "-m", "node.cli", "serve", "--fd", str(plain.fileno())],
+                                capture_output=True, text=True, cwd=ROOT, pass_fds=[plain.fileno()],
+                                env={**os.environ, "AAN_DATA_DIR": str(node_dir)}, timeout=300)
+    assert result.returncode == 2 and "not an open socket" in result.stderr, result.stderr

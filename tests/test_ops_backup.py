@@ -79,8 +79,7 @@ def test_backup_restore_round_trip(source, target, database_factory, nodes, tmp_
     assert manifest["tables"]["followers"] == FOLLOWERS and manifest["tables"]["alerts"] == 2
 
     # restored on a fresh data directory (the machine we move to), same domain and port
-    restored = NodeProcess(tmp_path, "restored")
-    restored.port = original.port
+    restored = NodeProcess(tmp_path, "restored", listener=original.listener)
     args = ["restore", str(archive)] + (["--db", database_factory("postgres")] if target == "postgres" else [])
     result = aan(*args, data_dir=restored.data_dir)
     assert f"restored @{config.handle}" in result.stdout

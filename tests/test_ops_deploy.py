@@ -194,11 +194,11 @@ def test_federation_through_the_proxy(proxy, nodes, tmp_path):
     with open(tmp_path / "proxy.log", "wb") as log:
         server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
-        wait_for(lambda: _get(httpx, f"http://127.0.0.1:{public}/healthz") == 200, timeout=15, message=proxy)
+        wait_for(lambda: _get(httpx, f"http://127.0.0.1:{public}/healthz") == 200, message=proxy)
         assert _get(httpx, f"http://127.0.0.1:{public}/metrics") == 404
         follower = nodes("follower").init().start()
         follower.cli("follow", f"@alerts@127.0.0.1:{public}")  # WebFinger, actor and a signed POST, via the proxy
-        wait_for(lambda: "accepted" in follower.cli("following").stdout, timeout=20, message="the Accept")
+        wait_for(lambda: "accepted" in follower.cli("following").stdout, message="the Accept")
         assert "1 follower(s)" in behind.cli("followers").stdout
     finally:
         server.terminate()

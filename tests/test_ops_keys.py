@@ -23,22 +23,22 @@ def test_key_rotation_keeps_followers_verifying(nodes, monkeypatch):
     a = nodes("a").init().start()
     b = nodes("b").init().start()
     b.cli("follow", a.handle)
-    wait_for(lambda: "1 follower(s)" in a.cli("followers").stdout, timeout=20, message="b to follow a")
+    wait_for(lambda: "1 follower(s)" in a.cli("followers").stdout, message="b to follow a")
     before = httpx.get(a.actor, headers=AP).json()["publicKey"]
     wait_for(lambda: remote_key(b, a.actor) == before["publicKeyPem"], message="b to know a's key")
 
     out = a.cli("keys", "rotate").stdout
     assert f"rotated the key of {a.actor}#main-key" in out and "queued to 1 follower(s)" in out
     after = wait_for(lambda: (k := httpx.get(a.actor, headers=AP).json()["publicKey"])["publicKeyPem"]
-                     != before["publicKeyPem"] and k, timeout=10, message="a to serve its new key")
+                     != before["publicKeyPem"] and k, message="a to serve its new key")
     assert after["id"] == before["id"]  # same keyId (interop-mastodon.md 3.9)
     shown = a.cli("keys", "show").stdout
     assert f"{a.actor}#main-key" in shown and "SHA256:" in shown
 
     # b learns the new key from the Update(actor) (its first check fails, it refetches, it verifies)
-    wait_for(lambda: remote_key(b, a.actor) == after["publicKeyPem"], timeout=20, message="b to get the new key")
+    wait_for(lambda: remote_key(b, a.actor) == after["publicKeyPem"], message="b to get the new key")
     # and a's next alert, signed with the new key, is accepted by b
     alert = a.cli("alert", "publish", str(EXAMPLE)).stdout.strip()
     wait_for(lambda: any(json.loads(line)["id"] == alert for line in b.cli("received", "--json").stdout.splitlines()),
-             timeout=20, message="b to receive a's alert")
+             message="b to receive a's alert")
     assert "0 failed" in a.cli("deliveries", "--failed").stdout

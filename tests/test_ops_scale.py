@@ -3,7 +3,8 @@
 * Three workers share one queue: a 3,000-inbox fan-out of two alerts reaches every inbox
   exactly once, and each worker did part of it (its own ``--metrics-port`` counters).
 * SIGKILL of one of three workers mid-way loses nothing (its rows come back when their
-  lease ends); the POSTs repeated are bounded by what that worker had in flight.
+  lease ends); the only POSTs repeated are of rows that worker held unrecorded at the kill
+  (in flight, or answered and not yet recorded), each once.
 * SIGTERM of a worker mid-way: what was in flight finishes and is recorded, every other
   claimed row is released (no row left ``running``), and nothing is sent twice.
 
@@ -15,16 +16,26 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import EXAMPLE, ROOT, free_port, free_ports, make_database, wait_for
+from conftest import (
+    EXAMPLE,
+    ROOT,
+    free_port,
+    listening_sockets,
+    make_database,
+    port_of,
+    start_receiver,
+    unrecorded_deliveries,
+    wait_until,
+)
 
 from node.config import NodeConfig
 
@@ -33,39 +44,54 @@ class Worker:
     """``aan worker`` as a subprocess, with its metrics on a loopback port."""
 
     def __init__(self, data_dir: Path, log: Path, *, concurrency: int = 32, env: dict | None = None):
-        self.metrics_port = free_port()
-        env = {**os.environ, "AAN_DATA_DIR": str(data_dir), "AAN_LOG_LEVEL": "info", **(env or {})}
+        self.env = {**os.environ, "AAN_DATA_DIR": str(data_dir), "AAN_LOG_LEVEL": "info", **(env or {})}
         self.log = log
-        with open(log, "ab") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "node.cli", "worker", "--concurrency", str(concurrency),
-                 "--metrics-port", str(self.metrics_port)], stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        self.concurrency = concurrency
+        self.name: str | None = None
+        self._spawn()
 
-    def wait_ready(self, timeout: float = 20) -> Worker:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"worker exited: {self.log.read_text()[-2000:]}")
-            try:
-                httpx.get(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=0.5)
-                return self
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        raise AssertionError("worker did not start")
+    def _spawn(self) -> None:
+        # The metrics server (prometheus_client) binds the port itself and cannot take a socket: a port
+        # taken in between by another process makes the worker exit, and _ready starts it again.
+        self.metrics_port = free_port()
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "node.cli", "worker", "--concurrency", str(self.concurrency),
+                 "--metrics-port", str(self.metrics_port)], stdout=out, stderr=subprocess.STDOUT, env=self.env,
+                cwd=ROOT)
+
+    def _ready(self) -> bool:
+        if self.proc.poll() is not None:
+            text = self.log.read_text()
+            if "Address already in use" in text[-2000:]:
+                self._spawn()
+                return False
+            raise AssertionError(f"worker exited: {text[-2000:]}")
+        found = re.findall(r"^worker (\S+) running", self.log.read_text(), re.M)
+        if not found:
+            return False
+        try:
+            httpx.get(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5)
+        except httpx.HTTPError:
+            return False
+        self.name = found[-1]
+        return True
+
+    def wait_ready(self) -> Worker:
+        wait_until(self._ready, message=f"the worker of {self.log.name} to start")
+        return self
 
     def delivered(self) -> float:
-        text = httpx.get(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5).text
+        text = httpx.get(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=30).text
         for line in text.splitlines():
             if line.startswith('aan_deliveries_total{outcome="done",status_class="2xx"}'):
                 return float(line.rsplit(" ", 1)[1])
         return 0.0
 
-    def terminate(self, timeout: float = 30) -> float:
-        """SIGTERM; return how long the worker took to exit."""
-        start = time.monotonic()
+    def terminate(self, timeout: float = 120) -> int:
+        """SIGTERM; wait (``timeout`` is a deadline for a hung worker only) and return the exit status."""
         self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=timeout)
-        return time.monotonic() - start
+        return self.proc.wait(timeout=timeout)
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -74,13 +100,12 @@ class Worker:
 
 
 class Receiver:
-    """tests/receiver.py on ``ports``: every POST verified and logged as a JSON line."""
+    """tests/receiver.py on ``sockets``: every POST verified and logged as a JSON line."""
 
-    def __init__(self, log: Path, pem: Path, ports: list[int], delay: float = 0.0):
+    def __init__(self, log: Path, pem: Path, sockets, delay: float = 0.0):
         self.log = log
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "receiver.py"), str(log), str(pem),
-                                      str(delay), *map(str, ports)], stdout=subprocess.PIPE, cwd=ROOT)
-        assert self.proc.stdout.readline().strip() == b"ready"
+        self.sockets = sockets
+        self.proc = start_receiver(log, pem, delay, sockets)
 
     def records(self) -> list[dict]:
         if not self.log.exists():
@@ -93,6 +118,8 @@ class Receiver:
     def stop(self) -> None:
         self.proc.kill()
         self.proc.wait()
+        for sock in self.sockets:
+            sock.close()
 
 
 async def seed_followers(config: NodeConfig, ports: list[int], per_port: int) -> str:
@@ -145,11 +172,12 @@ def pg_node(nodes, tmp_path):
     cleanup()
 
 
-def _start(pg_node, tmp_path, ports, per_port, delay=0.0):
+def _start(pg_node, tmp_path, hosts, per_port, delay=0.0):
     node, config, _url = pg_node
+    sockets = listening_sockets(hosts)
     pem = tmp_path / "key.pem"
-    pem.write_text(asyncio.run(seed_followers(config, ports, per_port)))
-    return Receiver(tmp_path / "received.jsonl", pem, ports, delay)
+    pem.write_text(asyncio.run(seed_followers(config, [port_of(s) for s in sockets], per_port)))
+    return Receiver(tmp_path / "received.jsonl", pem, sockets, delay)
 
 
 def _publish(node, n: int) -> None:
@@ -159,15 +187,14 @@ def _publish(node, n: int) -> None:
 
 def test_workers_share_a_fanout_exactly_once_and_a_killed_one_loses_nothing(pg_node, tmp_path):
     node, config, url = pg_node
-    ports = free_ports(PORTS)
-    receiver = _start(pg_node, tmp_path, ports, PER_PORT)
+    receiver = _start(pg_node, tmp_path, PORTS, PER_PORT)
     inboxes = PORTS * PER_PORT
     workers = [Worker(node.data_dir, tmp_path / f"w{i}.log") for i in range(3)]
     try:
         for w in workers:
             w.wait_ready()
         _publish(node, 2)
-        wait_for(lambda: len(receiver.records()) >= 2 * inboxes, timeout=90, interval=0.5,
+        wait_until(lambda: len(receiver.records()) >= 2 * inboxes, timeout=600, interval=0.5,
                  message=f"{2 * inboxes} deliveries")
         per_inbox = receiver.per_inbox()
         assert len(per_inbox) == 2 * inboxes and set(per_inbox.values()) == {1}, "every inbox once per activity"
@@ -175,27 +202,34 @@ def test_workers_share_a_fanout_exactly_once_and_a_killed_one_loses_nothing(pg_n
         shares = [w.delivered() for w in workers]
         assert sum(shares) == 2 * inboxes and all(s > 0 for s in shares), shares
         for w in workers:
-            assert w.terminate() < 15
+            assert w.terminate() == 0
 
-        # three new workers with a short lease; one is killed (SIGKILL) mid-way
-        lease = {"AAN_QUEUE_LEASE": "4"}
+        # three new workers with a short lease; one is killed (SIGKILL) mid-way. The lease outlasts
+        # the heartbeat (lease / 3) by enough that a live worker on a busy machine keeps its rows.
+        lease = {"AAN_QUEUE_LEASE": "10"}
         workers = [Worker(node.data_dir, tmp_path / f"k{i}.log", env=lease) for i in range(3)]
         for w in workers:
             w.wait_ready()
         first = len(receiver.records())
         _publish(node, 2)
-        wait_for(lambda: len(receiver.records()) - first >= inboxes // 2, timeout=60, interval=0.1,
+        wait_until(lambda: len(receiver.records()) - first >= inboxes // 2, timeout=300, interval=0.1,
                  message="the second fan-out to start")
         workers[0].kill()
+        # what it had claimed and not recorded, read before its lease ends and others take the rows
+        held = unrecorded_deliveries(url, workers[0].name)
         at_kill = len(receiver.records()) - first
         assert at_kill < 2 * inboxes, "finished before the kill"
-        wait_for(lambda: len(receiver.per_inbox()) == 4 * inboxes, timeout=90, interval=0.5,
+        wait_until(lambda: len(receiver.per_inbox()) == 4 * inboxes, timeout=600, interval=0.5,
                  message=f"all {4 * inboxes} (activity, inbox) pairs")
-        wait_for(lambda: run_state(url)["deliveries"] == {"done": 4 * inboxes}, timeout=30, interval=0.5,
+        wait_until(lambda: run_state(url)["deliveries"] == {"done": 4 * inboxes}, timeout=120, interval=0.5,
                  message="every row done")
-        per_inbox = receiver.per_inbox()
-        resent = sum(n - 1 for n in per_inbox.values())
-        assert resent <= 3 * 32, f"{resent} repeated POSTs; only the killed worker's in-flight ones may be"
+        repeated = {key: n for key, n in receiver.per_inbox().items() if n > 1}
+        assert set(repeated.values()) <= {2}, "a POST was repeated more than once"
+        # At-least-once: a crash may repeat the POSTs in flight and those answered but not yet recorded
+        # (each outcome is recorded within a short interval of its answer), i.e. rows the killed worker
+        # still held. A row recorded done, or one of a live worker, is never sent again.
+        assert set(repeated) <= held, (f"{len(set(repeated) - held)} repeated POSTs were not held unrecorded "
+                                       f"by the killed worker ({len(repeated)} repeated, {len(held)} held)")
     finally:
         for w in workers:
             w.kill()
@@ -204,15 +238,13 @@ def test_workers_share_a_fanout_exactly_once_and_a_killed_one_loses_nothing(pg_n
 
 def test_sigterm_finishes_in_flight_and_releases_the_rest(pg_node, tmp_path):
     node, config, url = pg_node
-    ports = free_ports(4)
-    receiver = _start(pg_node, tmp_path, ports, 50, delay=0.3)
+    receiver = _start(pg_node, tmp_path, 4, 50, delay=0.3)
     worker = Worker(node.data_dir, tmp_path / "w.log").wait_ready()
     second = None
     try:
         _publish(node, 1)
-        wait_for(lambda: len(receiver.records()) >= 40, timeout=30, message="deliveries to start")
-        took = worker.terminate()
-        assert worker.proc.returncode == 0 and took < 10, (worker.proc.returncode, took)
+        wait_until(lambda: len(receiver.records()) >= 40, timeout=120, message="deliveries to start")
+        assert worker.terminate() == 0
         state = run_state(url)
         assert "running" not in state["deliveries"] and "running" not in state["fanout_jobs"], state
         assert state["deliveries.locked"] == state["fanout_jobs.locked"] == state["inbox_items.locked"] == 0
@@ -221,7 +253,7 @@ def test_sigterm_finishes_in_flight_and_releases_the_rest(pg_node, tmp_path):
         assert state["deliveries"]["pending"] == 200 - sent
 
         second = Worker(node.data_dir, tmp_path / "w2.log").wait_ready()
-        wait_for(lambda: len(receiver.records()) >= 200, timeout=30, message="the rest")
+        wait_until(lambda: len(receiver.records()) >= 200, timeout=120, message="the rest")
         assert set(receiver.per_inbox().values()) == {1}  # nothing sent twice
     finally:
         for w in (worker, second):

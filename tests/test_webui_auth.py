@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from conftest import ROOT, aan, free_port
+from conftest import ROOT, aan, listening_sockets, port_of, wait_until
 from webui_support import BASE, PASSWORD, csrf_of, post_form, site, sqlite_site  # noqa: F401
 
 from node.config import NodeConfig
@@ -360,32 +360,35 @@ async def test_admin_pages_send_protective_headers(sqlite_site):
 
 
 def test_demo_prints_working_admin_credentials(tmp_path):
-    port = free_port()
+    (listener,) = listening_sockets(1)  # the demo serves on it: the port is ours until the test ends
     proc = subprocess.Popen([sys.executable, "-m", "node.cli", "demo", "--data-dir", str(tmp_path / "demo"),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            cwd=ROOT)
+                             "--port", str(port_of(listener)), "--fd", str(listener.fileno())],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+                            pass_fds=[listener.fileno()])
     try:
         lines = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
+        for line in proc.stdout:  # ends when the demo exits (then the assertion below shows its output)
             lines.append(line)
             if "web interface:" in line:
                 break
         match = re.search(r"web interface: (\S+)/login  user: (\S+)  password: (\S+)", "".join(lines))
         assert match, "".join(lines)
         base, user, password = match.groups()
-        with httpx.Client(base_url=base, timeout=10) as client:
-            for _ in range(100):
-                try:
-                    page = client.get("/login")
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+        with httpx.Client(base_url=base, timeout=30) as client:
+            # the socket listens already; the request waits in its backlog until the app serves it
+            page = wait_until(lambda: _get_or_none(client, "/login"), message="the demo to serve /login")
             r = client.post("/login", data={"csrf": csrf_of(page.text), "username": user, "password": password})
             assert r.status_code == 303
             assert client.get("/admin").status_code == 200
             assert "Journalist detained" in client.get("/admin/alerts").text
     finally:
         proc.terminate()
-        proc.wait(timeout=15)
+        proc.wait(timeout=60)
+        listener.close()
+
+
+def _get_or_none(client, path: str):
+    try:
+        return client.get(path)
+    except httpx.HTTPError:
+        return None

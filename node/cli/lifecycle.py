@@ -96,20 +96,42 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     from node.app import create_app
     from node.limits import LimitedHttpToolsProtocol
+    from node.storage import db
 
     config = load_config(args)
     _require_private(args, config)
+    sockets = None if getattr(args, "fd", None) is None else [_inherited_socket(args.fd)]
     _logging(args.log_level)
-    app = create_app(config, run_workers=max(0, args.workers_in_process),
+    workers = max(0, args.workers_in_process)
+    app = create_app(config, run_workers=workers,
                      metrics_port=args.metrics_port, metrics_host=args.metrics_host)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
-                # httptools with a bound on the request head (uvicorn enforces none): node/limits.py
-                loop="uvloop", http=LimitedHttpToolsProtocol, ws="none", limit_concurrency=2048,
-                timeout_graceful_shutdown=10,
-                log_config=None,
-                # longer than senders keep idle connections (aiohttp: 15 s), so a sender never reuses
-                # a connection at the moment we close it ("Can not write request body", a 30 s retry)
-                timeout_keep_alive=75)
+    server = uvicorn.Server(uvicorn.Config(
+        app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+        # httptools with a bound on the request head (uvicorn enforces none): node/limits.py
+        loop="uvloop", http=LimitedHttpToolsProtocol, ws="none", limit_concurrency=2048,
+        timeout_graceful_shutdown=10, log_config=None,
+        # longer than senders keep idle connections (aiohttp: 15 s), so a sender never reuses
+        # a connection at the moment we close it ("Can not write request body", a 30 s retry)
+        timeout_keep_alive=75))
+    where = f"fd {args.fd}" if sockets else f"{args.host}:{args.port}"
+    print(f"aan: serving {config.urls.base}/ ({config.role}) on {where}; database "
+          f"{db.dialect(config.database_url)}; {workers} worker(s) in process", file=sys.stderr, flush=True)
+    server.run(sockets=sockets)
+
+
+def _inherited_socket(fd: int):
+    """``--fd``: a listening socket inherited from a supervisor, or from a test harness that chose the
+    port before ``aan init``; nothing to bind, so no other process can take the port in between."""
+    import socket
+
+    try:
+        sock = socket.socket(fileno=fd)
+    except OSError as exc:
+        raise CliError(f"--fd {fd}: not an open socket ({exc.strerror})") from None
+    if sock.type != socket.SOCK_STREAM or sock.family not in (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX):
+        sock.detach()
+        raise CliError(f"--fd {fd}: not a listening stream socket")
+    return sock
 
 
 async def cmd_worker(args: argparse.Namespace) -> None:
@@ -195,7 +217,7 @@ def _port_free(host: str, port: int) -> bool:
 
 
 def run_demo(args: argparse.Namespace) -> None:
-    if not _port_free("127.0.0.1", args.port):
+    if getattr(args, "fd", None) is None and not _port_free("127.0.0.1", args.port):
         raise CliError(f"port {args.port} on 127.0.0.1 is already in use (is the demo already running? "
                        "stop it, or pass --port)")
     asyncio.run(cmd_demo(args))
@@ -226,6 +248,8 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("serve", parents=[common], help="run the web app (and workers)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--fd", type=int, default=None, metavar="FD",
+                   help="serve on this inherited, already bound socket instead of --host/--port")
     p.add_argument("--workers-in-process", type=int, default=1, metavar="N",
                    help="run the inbox and delivery workers in this process (0: web only)")
     p.add_argument("--log-level", default=os.environ.get("AAN_LOG_LEVEL", "warning"))
@@ -237,6 +261,8 @@ def register(sub, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("demo", parents=[common], help="set up and run a development node with a first alert")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--fd", type=int, default=None, metavar="FD",
+                   help="serve on this inherited socket, already bound to 127.0.0.1:PORT")
     p.set_defaults(func=run_demo, sync=True)
 
     p = sub.add_parser("worker", parents=[common], help="run only the inbox and delivery workers")

@@ -14,7 +14,7 @@ from datetime import timedelta
 import orjson
 import pytest
 from aiohttp import web
-from conftest import EXAMPLE, free_ports
+from conftest import EXAMPLE, listening_sockets, port_of
 from fake_dns import FakeDNS, gai_error
 
 from node.activitypub import outbox
@@ -66,15 +66,14 @@ async def node(db_url, tmp_path):
 
 @pytest.fixture
 async def receivers(node):
-    ports = free_ports(2)
     servers, runners = [], []
-    for port in ports:
-        receiver = Receiver(port, key=load_public_key(node.org.public_key_pem))
+    for sock in listening_sockets(2):
+        receiver = Receiver(port_of(sock), key=load_public_key(node.org.public_key_pem))
         app = web.Application()
         app.router.add_post("/{tail:.*}", receiver.handle)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
+        await web.SockSite(runner, sock).start()
         servers.append(receiver)
         runners.append(runner)
     yield servers
