@@ -165,19 +165,19 @@ async def cmd_demo(args: argparse.Namespace) -> None:
 
 async def _demo_admin(config: NodeConfig) -> str:
     """The demo's admin account (created once; its password kept in the data directory to show again)."""
+    from node.services import users
     from node.storage.models import User
-    from node.webui import auth
 
     secret = config.data_dir / "demo-admin-password"
     async with open_node(config):
         if secret.exists() and await User.filter(username=DEMO_ADMIN).exists():
             return secret.read_text().strip()
-        password = auth.generate_password()
+        password = users.generate_password()
         user = await User.filter(username=DEMO_ADMIN).first()
         if user is None:
-            await auth.create_user(DEMO_ADMIN, password, "admin")
+            await users.add(DEMO_ADMIN, password, "admin")
         else:
-            await auth.set_password(user, password)
+            await users.set_password(user, password)
     secret.write_text(password + "\n")
     secret.chmod(0o600)
     return password
