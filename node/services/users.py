@@ -143,6 +143,16 @@ async def set_password(user: User, password: str) -> None:
     await WebSession.filter(user_id=user.id).delete()
 
 
+async def change_password(user: User, current: str, new: str, *, again: str | None = None) -> None:
+    """One's own new password, given the current one (and, from a form, the new one ``again``);
+    every session of the user ends (the caller signs in anew)."""
+    if not await verify_password_async(current, user.password_hash):
+        raise errors.Forbidden(f"{user.username} gave a wrong current password", public="wrong current password")
+    if again is not None and again != new:
+        raise errors.Invalid("the two new passwords differ", fields={"new_again": "the two new passwords differ"})
+    await set_password(user, new)
+
+
 async def reset_password(user: User) -> str:
     """A new generated password (returned, to be shown once); every session of the user ends."""
     password = generate_password()

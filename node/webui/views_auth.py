@@ -128,20 +128,17 @@ async def account_endpoint(request: Request) -> Response:
                 return response
             return redirect(request, "/admin/account", "session_ended")
         current, new, again = (str(form.get(k) or "") for k in ("current", "new", "new_again"))
-        if not await users.verify_password_async(current, user.password_hash):
+        try:
+            await users.change_password(user, current, new, again=again)
+        except errors.Forbidden:
             error = t("Your current password is not right.")
-        elif new != again:
-            error = t("The two new passwords differ.")
+        except errors.Invalid as exc:
+            error = t("The two new passwords differ.") if "new_again" in exc.fields else \
+                t("Choose a password of at least {n} characters, different from your username.", n=users.MIN_PASSWORD)
         else:
-            try:
-                await users.set_password(user, new)
-            except errors.Invalid:
-                error = t("Choose a password of at least {n} characters, different from your username.",
-                          n=users.MIN_PASSWORD)
-            else:
-                response = redirect(request, "/admin/account", "password_changed")
-                await _sign_in(request, response, user)
-                return response
+            response = redirect(request, "/admin/account", "password_changed")
+            await _sign_in(request, response, user)
+            return response
     return await _account_page(request, t, user, 400 if error else 200, error=error)
 
 

@@ -156,3 +156,21 @@ async def test_open_sessions_and_ending_one_of_ones_own(node):
     assert not await users.end_session_by_id(bo, older.id)  # already over
     assert [s.id for s in await users.open_sessions(bo)] == [newer.id]
     assert await WebSession.filter(id=theirs.id).exists()
+
+
+async def test_change_password_needs_the_current_one_and_the_same_new_one_twice(node):
+    bo = await users.add("bo", PASSWORD)
+    await session(bo)
+    with pytest.raises(errors.Forbidden):
+        await users.change_password(bo, "not my password", "a brand new password", again="a brand new password")
+    with pytest.raises(errors.Invalid) as caught:
+        await users.change_password(bo, PASSWORD, "a brand new password", again="a brand new passwort")
+    assert list(caught.value.fields) == ["new_again"]
+    with pytest.raises(errors.Invalid) as caught:
+        await users.change_password(bo, PASSWORD, "short", again="short")
+    assert list(caught.value.fields) == ["password"]
+    stored = await users.find("bo")
+    assert users.verify_password(PASSWORD, stored.password_hash) and await WebSession.all().count() == 1
+    await users.change_password(bo, PASSWORD, "a brand new password", again="a brand new password")
+    assert users.verify_password("a brand new password", (await users.find("bo")).password_hash)
+    assert await WebSession.all().count() == 0
