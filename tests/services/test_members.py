@@ -3,8 +3,10 @@ process (both databases), the member a real node on loopback."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
-from conftest import NodeProcess, free_port, make_node_config
+from conftest import NodeProcess, make_node_config
 
 from node import errors
 from node.cli._base import open_node
@@ -71,6 +73,8 @@ async def test_remove_unfollows_and_keeps_the_members_alerts(ch, member_node):
 
 @pytest.mark.parametrize("target", ["not-a-handle", "@alerts@127.0.0.1:{port}"])
 async def test_a_member_that_cannot_be_resolved_is_refused_and_nothing_is_recorded(ch, target):
-    with pytest.raises(errors.RemoteFailure, match="cannot resolve"):
-        await members.add(ch, target.format(port=free_port()))  # nothing listens there
+    with socket.socket() as bound:  # bound, never listening: a connection to its port is refused
+        bound.bind(("127.0.0.1", 0))
+        with pytest.raises(errors.RemoteFailure, match="cannot resolve"):
+            await members.add(ch, target.format(port=bound.getsockname()[1]))
     assert await Member.all().count() == 0 and not await Activity.all().exists()
