@@ -7,8 +7,9 @@ from conftest import make_node_config
 
 from node.activitypub.notes import alert_to_note
 from node.alerts import parse_alert_file
-from node.clearinghouse import cases, ingest, review
+from node.clearinghouse import ingest, review
 from node.service import Node
+from node.services import cases
 from node.storage.models import Activity, Boost, Case, CaseEvent, Follower, IndexedAlert, Member
 from node.urls import Urls
 

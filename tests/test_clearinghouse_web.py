@@ -16,7 +16,7 @@ from anyascii import anyascii
 from conftest import make_node_config
 
 from node.app import create_app
-from node.clearinghouse import cases
+from node.services import cases
 from node.storage.models import Case, CaseEvent, IndexedAlert, Member
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -27,6 +27,7 @@ from node.config import NodeConfig
 from node.ops import blocks, metrics
 from node.ops.runtime import Refresher
 from node.service import Node
+from node.services import blocks as block_list
 from node.storage import db
 from node.storage.models import Delivery, DomainBlock, Follower, InboxItem
 
@@ -40,10 +41,10 @@ Bad.Example.,suspend,false,false,"Harassment, repeated",false
 
 
 def test_blocklist_formats():
-    parsed = blocks.parse_blocklist(MASTODON_CSV)
+    parsed = block_list.parse_blocklist(MASTODON_CSV)
     assert parsed.entries == [("spam.example", "Spam farm"), ("bad.example", "Harassment, repeated")]
     assert {line for line, _ in parsed.skipped} == {"noisy.example", "nothing.example", "exa***.example"}
-    plain = blocks.parse_blocklist("# my list\nspam.example\n\n*.evil.example  # all of it\nhttps://x.example/@a\n"
+    plain = block_list.parse_blocklist("# my list\nspam.example\n\n*.evil.example  # all of it\nhttps://x.example/@a\n"
                                    "??? what\n")
     assert [d for d, _ in plain.entries] == ["spam.example", "evil.example", "x.example"]
     assert [line for line, _ in plain.skipped] == ["???"]
@@ -111,7 +112,7 @@ async def test_inbox_refuses_blocked_and_unlisted_domains(app_env):
     org = "https://node.test/actors/alerts"
     before = metrics.INBOX_REJECTED.labels("blocked", "403")._value.get()
 
-    await blocks.add("mastodon.test", reason="spam")
+    await block_list.add("mastodon.test", reason="spam")
     await node.blocks.load()
     response = await _post(client, alice, follow(alice, org))
     assert response.status_code == 403 and response.json() == {"error": "domain blocked"}
@@ -119,8 +120,8 @@ async def test_inbox_refuses_blocked_and_unlisted_domains(app_env):
     assert await InboxItem.all().count() == 0
     assert (await _post(client, fred, follow(fred, org))).status_code == 202
 
-    await blocks.set_mode("allowlist")
-    await blocks.add("friends.test", kind="allow")
+    await block_list.set_mode("allowlist")
+    await block_list.add("friends.test", kind="allow")
     await node.blocks.load()
     response = await _post(client, olga, follow(olga, org))
     assert response.status_code == 403 and response.json() == {"error": "domain not on the allow-list"}
@@ -131,12 +132,12 @@ async def test_inbox_refuses_blocked_and_unlisted_domains(app_env):
 
 async def test_fetches_to_blocked_domains_are_refused(app_env):
     node, _client, fediverse = app_env
-    await blocks.add("other.test")
+    await block_list.add("other.test")
     await node.blocks.load()
     with pytest.raises(FetchError, match="domain blocked"):
         await node.remotes.actor("https://other.test/users/olga", refresh=True)
     assert fediverse.peers["other.test"].gets == []
-    await blocks.remove("other.test")
+    await block_list.remove("other.test")
     assert not (await DomainBlock.all().exists())
     await Refresher(node).run_once()  # what every process does every few seconds
     assert (await node.remotes.actor("https://other.test/users/olga", refresh=True)).uri.endswith("/olga")
@@ -174,7 +175,7 @@ async def test_deliveries_to_a_blocked_host_fail_without_a_request(db_url, tmp_p
         for i, port in enumerate(ports):
             await Follower.create(local_actor=node.org, actor_uri=f"http://127.0.0.1:{port}/u{i}",
                                   inbox=f"http://127.0.0.1:{port}/u{i}/inbox", follow_id=f"f{i}")
-        await blocks.add(f"127.0.0.1:{ports[0]}", own=config.domain)
+        await block_list.add(f"127.0.0.1:{ports[0]}", own=config.domain)
         await node.blocks.load()
         before = metrics.DELIVERIES.labels("fail", "blocked")._value.get()
         await outbox.publish_alert(node.org, node.urls, parse_alert_file(EXAMPLE.read_text()))

@@ -16,6 +16,7 @@ from conftest import ROOT, aan, listening_sockets, port_of, wait_until
 from webui_support import BASE, PASSWORD, csrf_of, post_form, site, sqlite_site  # noqa: F401
 
 from node.config import NodeConfig
+from node.services import users
 from node.storage.models import Draft, User, WebSession
 from node.webui import auth
 
@@ -23,11 +24,11 @@ from node.webui import auth
 
 
 def test_password_hashes_are_salted_scrypt():
-    first, second = auth.hash_password("a long password"), auth.hash_password("a long password")
+    first, second = users.hash_password("a long password"), users.hash_password("a long password")
     assert first.startswith("scrypt$") and first != second
-    assert auth.verify_password("a long password", first)
-    assert not auth.verify_password("a long passwore", first)
-    assert not auth.verify_password("anything", "md5$abc")
+    assert users.verify_password("a long password", first)
+    assert not users.verify_password("a long passwore", first)
+    assert not users.verify_password("anything", "md5$abc")
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ async def test_login_sets_a_protected_session_cookie_and_logout_ends_it(site):
 
 
 async def test_wrong_password_then_account_lock(site):
-    await auth.create_user("amina", PASSWORD, "editor")
+    await users.add("amina", PASSWORD, "editor")
     client = site.client()
     token = csrf_of((await client.get("/login")).text)
     for _ in range(auth.LOCK_AFTER):
@@ -83,7 +84,7 @@ async def test_wrong_password_then_account_lock(site):
 
 
 async def test_unknown_users_and_wrong_passwords_look_the_same(site):
-    await auth.create_user("amina", PASSWORD)
+    await users.add("amina", PASSWORD)
     client = site.client()
     token = csrf_of((await client.get("/login")).text)
     a = await client.post("/login", data={"csrf": token, "username": "nobody", "password": "whatever it is"})
@@ -258,7 +259,7 @@ async def test_https_nodes_mark_cookies_secure(tmp_path):
                                   domain="secure.test", insecure=False)
     async with app.router.lifespan_context(app):
         secure = Site(app, config)
-        await auth.create_user("amina", PASSWORD)
+        await users.add("amina", PASSWORD)
         client = secure.client(base_url="https://secure.test")
         page = await client.get("/login")
         assert "secure" in page.headers["set-cookie"].lower()
@@ -337,7 +338,7 @@ async def test_admins_manage_users(sqlite_site):
     r = await post_form(admin, "/admin/users", {"username": "bo", "role": "editor", "password": ""})
     assert r.status_code == 200
     password = re.search(r'<code class="secret">([^<]+)</code>', r.text).group(1)
-    assert auth.verify_password(password, (await User.get(username="bo")).password_hash)
+    assert users.verify_password(password, (await User.get(username="bo")).password_hash)
     bo = await User.get(username="bo")
     r = await post_form(admin, f"/admin/users/{bo.id}", {"action": "role", "role": "admin"})
     assert r.status_code == 303 and (await User.get(username="bo")).role == "admin"

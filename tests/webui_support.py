@@ -10,7 +10,7 @@ import pytest
 from conftest import make_node_config
 
 from node.app import create_app
-from node.webui import auth
+from node.services import users
 
 BASE = "http://node.test"
 PASSWORD = "correct horse battery staple"
@@ -42,7 +42,7 @@ class Site:
 
     async def login(self, username: str = "editor", role: str = "editor", *, create: bool = True) -> httpx.AsyncClient:
         if create:
-            await auth.create_user(username, PASSWORD, role)
+            await users.add(username, PASSWORD, role)
         client = self.client()
         page = await client.get("/login")
         response = await client.post("/login", data={"csrf": csrf_of(page.text), "username": username,

@@ -5,56 +5,18 @@ explicitly follows; the case its ``case`` field names (one of ours); a case in
 the same country, with an incident date within a week, sharing a target name
 (aliases and transliterations considered, :mod:`matching`); else it opens a
 new case. Matching only groups: alerts are never rewritten and stay attributed.
+An editor's merges and splits are use cases (:mod:`node.services.cases`).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from node import errors
 from node.activitypub.outbox import new_id
 from node.clearinghouse.matching import DATE_WINDOW_DAYS, any_match, as_date
+from node.services.cases import resolve
 from node.storage import db, jobs
 from node.storage.models import Case, CaseEvent, IndexedAlert
-
-
-class CaseError(errors.Invalid):
-    """A case operation that makes no sense."""
-
-
-class CaseNotFound(CaseError, errors.NotFound):
-    """No such (current) case."""
-
-
-def live(query=None):
-    """Alerts that a case shows: approved and not retracted."""
-    return (query if query is not None else IndexedAlert).filter(review="approved", deleted=False)
-
-
-async def refresh_titles(case_ids) -> None:
-    """Derive each case's title from its live alerts: the current headline of its first live report
-    ("" once none is left: a retracted case keeps no text)."""
-    ids = sorted({c for c in case_ids if c})
-    if not ids:
-        return
-    first: dict[str, str] = {}
-    for case_id, headline in await live().filter(case_id__in=ids).order_by("published", "id") \
-            .values_list("case_id", "headline"):
-        first.setdefault(case_id, headline)
-    for case in await Case.filter(id__in=ids):
-        title = first.get(case.id, "")
-        if case.title != title:
-            case.title = title
-            await case.save(update_fields=["title", "updated_at"])
-
-
-async def resolve(case: Case | None) -> Case | None:
-    """Follow merge aliases to the case that is current."""
-    seen = set()
-    while case is not None and case.merged_into and case.id not in seen:
-        seen.add(case.id)
-        case = await Case.filter(id=case.merged_into).first()
-    return case
 
 
 def _named_case_id(row: IndexedAlert) -> str | None:
@@ -269,41 +231,3 @@ class Placer:
         self.alert_case[row.uri] = case.id
         row.case_id = case.id
         return case, opened
-
-
-async def merge(keep_id: str, other_id: str, *, by: str = "editor") -> Case:
-    """Fold ``other`` into ``keep``: its alerts move, it stays as an alias (its id keeps resolving)."""
-    keep, other = await Case.filter(id=keep_id).first(), await Case.filter(id=other_id).first()
-    if keep is None or other is None:
-        raise CaseNotFound(f"no case {keep_id if keep is None else other_id!r}")
-    if keep.id == other.id or keep.merged_into or other.merged_into:
-        raise CaseError("can only merge two distinct, current cases")
-    moved = [uri for (uri,) in await IndexedAlert.filter(case=other).values_list("uri")]
-    await IndexedAlert.filter(case=other).update(case_id=keep.id)
-    other.merged_into = keep.id
-    await other.save()
-    await CaseEvent.create(case=keep, kind="merged", detail={"from": other.id, "alerts": moved}, by=by)
-    await CaseEvent.create(case=other, kind="merged", detail={"into": keep.id}, by=by)
-    await refresh_titles([keep.id, other.id])
-    return keep
-
-
-async def split(case_id: str, alert_uris: list[str], *, by: str = "editor") -> Case:
-    """Move the named alerts of a case into a new case."""
-    case = await Case.filter(id=case_id, merged_into=None).first()
-    if case is None:
-        raise CaseNotFound(f"no current case {case_id!r}")
-    rows = await IndexedAlert.filter(case=case, uri__in=alert_uris).order_by("published")
-    if len(rows) != len(set(alert_uris)):
-        missing = set(alert_uris) - {r.uri for r in rows}
-        raise CaseError(f"not in case {case_id}: {', '.join(sorted(missing))}")
-    if len(rows) == await IndexedAlert.filter(case=case).count():
-        raise CaseError("a split must leave at least one alert in the case")
-    first = rows[0]
-    new = await Case.create(id=new_id(), title=first.headline, country=first.country,
-                            incident_date=first.incident_date)
-    await IndexedAlert.filter(id__in=[r.id for r in rows]).update(case_id=new.id)
-    await CaseEvent.create(case=case, kind="split", detail={"to": new.id, "alerts": alert_uris}, by=by)
-    await CaseEvent.create(case=new, kind="opened", detail={"split_from": case.id, "alerts": alert_uris}, by=by)
-    await refresh_titles([case.id, new.id])
-    return new

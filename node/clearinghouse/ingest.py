@@ -29,6 +29,7 @@ from node.alerts import AlertError
 from node.clearinghouse import cases, topics
 from node.clearinghouse.matching import target_keys
 from node.ops import logs
+from node.services.cases import refresh_titles
 from node.storage import jobs
 from node.storage.models import (
     Activity,
@@ -181,7 +182,7 @@ async def on_create_batch(node, activities: list[dict]) -> None:
         if placer.events:
             await CaseEvent.bulk_create(placer.events)
         new_ids = {case.id for case in placer.new_cases}
-        await cases.refresh_titles({row.case_id for row in approved} - new_ids)  # an earlier report may lead now
+        await refresh_titles({row.case_id for row in approved} - new_ids)  # an earlier report may lead now
         if announces:
             next_try = datetime.now(UTC)
             await Activity.bulk_create([
@@ -234,7 +235,7 @@ async def place_and_boost(node, row: IndexedAlert) -> None:
         await announce(node, row)
     row.boost = "boosted" if boost else "attached"
     await row.save()
-    await cases.refresh_titles([case.id])
+    await refresh_titles([case.id])
     log.info("alert %s %s case %s: %s", row.uri, "opened" if opened else "joined", case.id, row.boost)
 
 
@@ -296,7 +297,7 @@ async def on_update(node, activity: dict) -> None:
         await row.save()
         if row.case_id:
             await CaseEvent.create(case_id=row.case_id, kind="edited", detail={"alert": row.uri})
-            await cases.refresh_titles([row.case_id])
+            await refresh_titles([row.case_id])
         await _rewrite_boosts(row, note)
         await jobs.purge_received(member.actor_uri, row.uri, keep=activity.get("id"), finished_only=True)
 
@@ -333,7 +334,7 @@ async def retract(node, row: IndexedAlert) -> None:
     await _rewrite_boosts(row, None)
     if row.case_id:
         await CaseEvent.create(case_id=row.case_id, kind="retracted", detail={"alert": row.uri})
-        await cases.refresh_titles([row.case_id])
+        await refresh_titles([row.case_id])
 
 
 def _embedded(obj, uri: str, note: dict | None):

@@ -1,68 +1,17 @@
-"""Membership: the Clearing House follows each member; the member's Accept makes it active."""
+"""Membership: the Clearing House follows each member; the member's Accept makes it active.
+
+Adding, removing and listing members are use cases (:mod:`node.services.members`);
+what is left here is the role's part: the member's answer, as the inbox receives it.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from node import errors
-from node.activitypub import outbox
-from node.activitypub.remote import resolve
-from node.storage.models import Delivery, Following, Host, IndexedAlert, Member
-
-
-class MemberError(errors.NotFound):
-    """No such member."""
-
-
-async def add(node, handle_or_url: str) -> Member:
-    """Resolve the member's actor, record it (pending) and send a Follow."""
-    remote = await resolve(node, handle_or_url)
-    handle = f"@{remote.username}@{remote.domain}" if remote.username else remote.uri
-    member, _ = await Member.update_or_create(
-        defaults={"handle": handle, "name": remote.name or remote.username, "state": "pending"},
-        actor_uri=remote.uri,
-    )
-    await outbox.send_follow(node.org, node.urls, remote)
-    return member
-
-
-async def remove(node, handle_or_url: str) -> Member:
-    member = await find(handle_or_url)
-    remote = await node.remotes.actor(member.actor_uri)
-    if await Following.filter(local_actor=node.org, target_uri=member.actor_uri).exists():
-        await outbox.send_undo_follow(node.org, node.urls, remote)
-    member.state = "removed"
-    await member.save()
-    return member
-
-
-async def find(handle_or_url: str) -> Member:
-    text = handle_or_url if handle_or_url.startswith("http") else "@" + handle_or_url.lstrip("@")
-    member = await Member.filter(actor_uri=text).first() or await Member.filter(handle=text).first()
-    if member is None:
-        raise MemberError(f"no member {handle_or_url!r}")
-    return member
+from node.storage.models import Member
 
 
 async def on_answer(actor_uri: str, *, accepted: bool) -> None:
     """The member answered our Follow."""
     values = {"state": "active", "accepted_at": datetime.now(UTC)} if accepted else {"state": "rejected"}
     await Member.filter(actor_uri=actor_uri).exclude(state="removed").update(**values)
-
-
-async def listing() -> list[dict]:
-    """Each member with its state (pending, active, unreachable, removed, rejected) and alert count."""
-    now = datetime.now(UTC)
-    rows = []
-    for member in await Member.all().order_by("added_at"):
-        host = member.actor_uri.split("/")[2]
-        health = await Host.filter(host=host).first()
-        failing = await Delivery.filter(host=host, status="failed").exists()
-        state = member.state
-        if state in ("active", "pending") and health and (
-                (health.parked_until and health.parked_until > now) or (failing and health.consecutive_failures)):
-            state = "unreachable"
-        count = await IndexedAlert.filter(member=member, deleted=False).count()
-        rows.append({"handle": member.handle, "actor": member.actor_uri, "name": member.name,
-                     "state": state, "alerts": count})
-    return rows

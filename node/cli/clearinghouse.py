@@ -5,22 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 
-from node import errors
-from node.cli._base import CliError, load_config, open_node
+from node.cli._base import load_config, open_node
 
 ROLE = "clearinghouse"
 
 
 async def cmd_member(args: argparse.Namespace) -> None:
-    from node.activitypub.fetch import FetchError
-    from node.clearinghouse import members
+    from node.services import members
 
     async with open_node(args, role=ROLE) as node:
         if args.member_command == "add":
-            try:
-                member = await members.add(node, args.target)
-            except FetchError as exc:
-                raise CliError(f"cannot resolve {args.target}: {exc.reason}") from None
+            member = await members.add(node, args.target)
             print(f"follow sent to {member.handle} ({member.actor_uri}); pending until it accepts")
         elif args.member_command == "remove":
             member = await members.remove(node, args.target)
@@ -53,34 +48,31 @@ async def cmd_review(args: argparse.Namespace) -> None:
 
 
 async def cmd_case(args: argparse.Namespace) -> None:
-    from node.clearinghouse import cases
-    from node.storage.models import Case, CaseEvent, IndexedAlert
+    from node.services import cases
 
     async with open_node(args, role=ROLE):
         if args.case_command == "list":
-            for case in await Case.filter(merged_into=None).order_by("-created_at"):
-                n = await cases.live().filter(case=case).count()
-                if not n:  # retracted: no live alert, no text; only its id, and only with --all
+            for summary in await cases.listing():
+                case = summary.case
+                if summary.retracted:  # no live alert, no text; only its id, and only with --all
                     if args.all:
                         print(f"{case.id}  retracted")
                     continue
-                print(f"{case.id}  {case.country}  {case.incident_date:10}  {n:3} alert(s)  {case.title}")
+                print(f"{case.id}  {case.country}  {case.incident_date:10}  {summary.alerts:3} alert(s)  {case.title}")
         elif args.case_command == "show":
-            case = await Case.filter(id=args.id).first()
-            if case is None:
-                raise errors.NotFound(f"no case {args.id!r}")
-            case = await cases.resolve(case)
-            if not await cases.live().filter(case=case).exists():
+            shown = await cases.show(args.id)
+            case = shown.case
+            if shown.retracted:
                 print(f"case {case.id}: retracted")
             else:
                 print(f"case {case.id}: {case.title} ({case.country}, {case.incident_date})")
-            for row in await IndexedAlert.filter(case=case).prefetch_related("member").order_by("published"):
+            for row in shown.alerts:
                 if row.deleted:
                     print(f"  {row.published:%Y-%m-%d %H:%M}  {row.member.handle}  retracted {row.uri}")
                     continue
                 print(f"  {row.published:%Y-%m-%d %H:%M}  {row.member.handle}  {row.alert_type:8} {row.boost:8} "
                       f"{row.uri}  {row.headline}")
-            for event in await CaseEvent.filter(case=case).order_by("id"):
+            for event in shown.events:
                 print(f"  [{event.created_at:%Y-%m-%d %H:%M}] {event.kind} by {event.by}: {json.dumps(event.detail)}")
         elif args.case_command == "merge":
             case = await cases.merge(args.keep, args.other)

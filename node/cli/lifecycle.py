@@ -175,7 +175,7 @@ async def cmd_demo(args: argparse.Namespace) -> None:
             data_dir=str(directory), domain=f"127.0.0.1:{args.port}", username="alerts",
             name="Demo Free Expression Group", role="member", db=None, insecure_http=True,
             summary="A demonstration node of the Action Alert Network."))
-        await cmd_alert_publish(argparse.Namespace(data_dir=str(directory), file=str(EXAMPLE_ALERT)))
+        await cmd_alert_publish(argparse.Namespace(data_dir=str(directory), file=str(EXAMPLE_ALERT), force=False))
     config = load_config(args)
     from node.ops.privacy import make_private
 
@@ -187,19 +187,19 @@ async def cmd_demo(args: argparse.Namespace) -> None:
 
 async def _demo_admin(config: NodeConfig) -> str:
     """The demo's admin account (created once; its password kept in the data directory to show again)."""
+    from node.services import users
     from node.storage.models import User
-    from node.webui import auth
 
     secret = config.data_dir / "demo-admin-password"
     async with open_node(config):
         if secret.exists() and await User.filter(username=DEMO_ADMIN).exists():
             return secret.read_text().strip()
-        password = auth.generate_password()
+        password = users.generate_password()
         user = await User.filter(username=DEMO_ADMIN).first()
         if user is None:
-            await auth.create_user(DEMO_ADMIN, password, "admin")
+            await users.add(DEMO_ADMIN, password, "admin")
         else:
-            await auth.set_password(user, password)
+            await users.set_password(user, password)
     secret.write_text(password + "\n")
     secret.chmod(0o600)
     return password

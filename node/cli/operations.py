@@ -46,13 +46,13 @@ async def cmd_restore(args: argparse.Namespace) -> None:
 # --- keys ---------------------------------------------------------------------------------------
 
 async def cmd_keys(args: argparse.Namespace) -> None:
-    from node.ops import keys, runtime
+    from node.ops import runtime
+    from node.services import keys
 
     async with open_node(args) as node:
         if args.keys_command == "show":
-            for username in sorted(node.actors):
-                actor = node.actors[username]
-                print(f"{node.key_id(username)}  {keys.fingerprint(actor.public_key_pem)}")
+            for key_id, fingerprint in await keys.show(node):
+                print(f"{key_id}  {fingerprint}")
             return
         username = args.actor or node.config.username
         actor, old, told = await keys.rotate(node, username, delay=runtime.REFRESH + 2)
@@ -68,7 +68,7 @@ async def cmd_keys(args: argparse.Namespace) -> None:
 # --- domain blocks ------------------------------------------------------------------------------
 
 async def cmd_block(args: argparse.Namespace) -> None:
-    from node.ops import blocks
+    from node.services import blocks
 
     async with open_node(args) as node:
         await _block(args, node.config, blocks)
@@ -112,15 +112,11 @@ async def _import(args, config, blocks) -> None:
         text = Path(args.file).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise CliError(f"cannot read {args.file}: {exc}") from None
-    parsed = blocks.parse_blocklist(text)
-    if not parsed.entries and not parsed.skipped:
-        raise CliError(f"{args.file} lists no domains")
-    new, updated = await blocks.import_entries(
-        parsed.entries, kind="allow" if args.allow else "block",
-        default_reason=args.reason or f"imported from {Path(args.file).name}", own=config.domain)
-    print(f"{'allowed' if args.allow else 'blocked'} {new} new domain(s), updated {updated}, "
-          f"skipped {len(parsed.skipped)}")
-    for line, why in parsed.skipped[:20]:
+    done = await blocks.import_list(text, name=args.file, kind="allow" if args.allow else "block",
+                                    reason=args.reason, own=config.domain)
+    print(f"{'allowed' if args.allow else 'blocked'} {done.new} new domain(s), updated {done.updated}, "
+          f"skipped {len(done.skipped)}")
+    for line, why in done.skipped[:20]:
         print(f"  skipped {line}: {why}")
 
 

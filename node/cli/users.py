@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from node import errors
 from node.cli._base import CliError, open_node
 
 
 async def cmd_user(args: argparse.Namespace) -> None:
     """Staff accounts of the web interface: add, list, remove, set a new password."""
-    from node.storage.models import Draft, User
-    from node.webui import auth
+    from node.services import users
 
     password = None
     if args.user_command in ("add", "password"):
@@ -21,26 +19,19 @@ async def cmd_user(args: argparse.Namespace) -> None:
             if not password:
                 raise CliError("no password on standard input")
         else:
-            password = auth.generate_password()
+            password = users.generate_password()
     async with open_node(args):
         if args.user_command == "add":
-            await auth.create_user(args.name, password, args.role)
+            await users.add(args.name, password, args.role)
             print(f"created {args.role} {args.name}")
         elif args.user_command == "password":
-            user = await User.filter(username=args.name).first()
-            if user is None:
-                raise errors.NotFound(f"no user {args.name!r}")
-            await auth.set_password(user, password)
+            await users.set_password(await users.find(args.name), password)
             print(f"new password set for {args.name}; their sessions were logged out")
         elif args.user_command == "remove":
-            user = await User.filter(username=args.name).first()
-            if user is None:
-                raise errors.NotFound(f"no user {args.name!r}")
-            await Draft.filter(author_id=user.id).update(author_id=None)  # their drafts and schedules stay
-            await user.delete()
+            await users.remove(await users.find(args.name))  # their drafts and schedules stay
             print(f"removed {args.name}")
         else:
-            for user in await User.all().order_by("username"):
+            for user in await users.listing():
                 print(f"{user.username:24} {user.role:7} created {user.created_at:%Y-%m-%d}")
     if password and not args.password_stdin:
         print(f"password: {password}  (shown once; store it safely)")

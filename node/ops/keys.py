@@ -1,11 +1,7 @@
-"""Key rotation: a new key pair under the same keyId, announced with ``Update(actor)``.
+"""Key rotation across processes: each process reloads the actors whose key or profile changed.
 
-Following interop-mastodon.md 3.9, the keyId URL (``…/actors/NAME#main-key``)
-stays the same and only the PEM changes. A server that cached the old key
-fails to verify our next request, refetches the actor once, finds the new key
-and verifies; the ``Update`` of the actor (with the new ``publicKey``) tells
-followers' servers at once. Mastodon treats an unchanged keyId as the same key,
-so nobody has to re-follow.
+The rotation itself (a new key pair under the same keyId, announced with
+``Update(actor)``) is a use case, :func:`node.services.keys.rotate`.
 
 Other processes (``aan serve``, ``aan worker``, on any machine) load the new
 key within :data:`node.ops.runtime.REFRESH` seconds: rotation bumps the setting
@@ -15,69 +11,15 @@ key within :data:`node.ops.runtime.REFRESH` seconds: rotation bumps the setting
 
 from __future__ import annotations
 
-import hashlib
-from datetime import timedelta
-
-from cryptography.hazmat.primitives import serialization
-from tortoise.transactions import in_transaction
-
-from node import errors
-from node.activitypub import outbox
 from node.activitypub.actors import INSTANCE_USERNAME
-from node.activitypub.keys import generate_private_key, load_private_key, private_key_to_pem, public_key_pem
-from node.storage import jobs
-from node.storage.models import Activity, FanoutJob, Follower, LocalActor, Setting
-
-VERSION_KEY = "actors_version"
-
-
-def fingerprint(public_pem: str) -> str:
-    """SHA-256 of the DER public key, as shown by ``aan keys rotate``."""
-    key = serialization.load_pem_public_key(public_pem.encode())
-    der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return "SHA256:" + hashlib.sha256(der).hexdigest()
-
-
-async def bump_actors_version(conn=None) -> None:
-    """Tell every process to reload our actors (profile or key changed)."""
-    from node.ops.blocks import put_setting
-
-    row = await Setting.filter(key=VERSION_KEY).using_db(conn).first()
-    await put_setting(VERSION_KEY, (row.value if row and isinstance(row.value, int) else 0) + 1, conn)
+from node.activitypub.keys import load_private_key
+from node.services.keys import VERSION_KEY, bump_actors_version  # noqa: F401 - bump_actors_version's old home
+from node.storage.models import LocalActor, Setting
 
 
 async def actors_version():
     row = await Setting.filter(key=VERSION_KEY).first()
     return row.value if row else None
-
-
-async def rotate(node, username: str, *, delay: float) -> tuple[LocalActor, str, int]:
-    """Replace ``username``'s key; queue ``Update(actor)`` ``delay`` seconds from now.
-
-    Returns (actor, old fingerprint, followers told). The instance actor has no
-    followers: remote servers pick its new key up on their next failed check.
-    """
-    actor = await LocalActor.filter(username=username).first()
-    if actor is None:
-        raise errors.NotFound(f"no local actor {username!r}")
-    old = fingerprint(actor.public_key_pem)
-    key = generate_private_key()
-    told = 0
-    async with in_transaction() as conn:
-        actor.private_key_pem = private_key_to_pem(key)
-        actor.public_key_pem = public_key_pem(key)
-        await actor.save(using_db=conn, update_fields=["private_key_pem", "public_key_pem"])
-        await bump_actors_version(conn)
-    node.actors.pop(username, None)
-    node.keys.pop(username, None)
-    actor = await node.local_actor(username)
-    if username != INSTANCE_USERNAME:
-        await outbox.send_actor_update(actor, node.urls, clearinghouse=node.config.role == "clearinghouse")
-        latest = await Activity.filter(actor=actor, type="Update").order_by("-created_at", "-id").first()
-        await FanoutJob.filter(activity=latest, status="pending").update(
-            next_try=jobs.now() + timedelta(seconds=delay))
-        told = await Follower.filter(local_actor=actor).count()
-    return actor, old, told
 
 
 async def reload_actors(node) -> list[str]:

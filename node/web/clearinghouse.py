@@ -44,9 +44,9 @@ from tortoise.functions import Count
 
 from node import vocab
 from node.activitypub.actors import iso
-from node.clearinghouse.cases import resolve
 from node.clearinghouse.ingest import UPDATE_TYPES
 from node.render import is_safe_link
+from node.services import cases
 from node.storage.models import Case, CaseEvent, IndexedAlert, Member
 from node.web.pages import RTL, _base
 
@@ -258,7 +258,7 @@ async def case_endpoint(request: Request) -> Response:
     if case is None:
         return _not_found(request, "There is no such case.")
     if case.merged_into:
-        current = await resolve(case)
+        current = await cases.resolve(case)
         if current is None or current.merged_into:
             return _not_found(request, "This case was merged into a case that no longer exists.")
         return RedirectResponse(urls.case(current.id), status_code=301)
@@ -267,7 +267,7 @@ async def case_endpoint(request: Request) -> Response:
         return _render("message.html", request, 410, title="Gone",
                        message="This case was withdrawn: none of its alerts is published.")
     items = [_item(r, urls) for r in rows]
-    aliases = await _aliases(case.id)
+    aliases = await cases.aliases(case.id)
     events = await CaseEvent.filter(case_id__in=[case.id, *aliases]).order_by("created_at", "id")
     known = {r.uri: r for r in await IndexedAlert.filter(
         uri__in=list({u for e in events for u in _event_alerts(e)})).select_related("member")}
@@ -277,17 +277,6 @@ async def case_endpoint(request: Request) -> Response:
         members=sorted({i["member"]["name"] for i in items}),
         events=[_event(e, case.id, known, urls) for e in events],
     )
-
-
-async def _aliases(case_id: str) -> list[str]:
-    """Every case merged (directly or through another alias) into ``case_id``."""
-    found: list[str] = []
-    frontier = [case_id]
-    while frontier:
-        frontier = [c for c in await Case.filter(merged_into__in=frontier).values_list("id", flat=True)
-                    if c not in found and c != case_id]
-        found += frontier
-    return found
 
 
 def _event_alerts(event: CaseEvent) -> list[str]:

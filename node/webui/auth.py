@@ -1,7 +1,7 @@
-"""Staff accounts: scrypt password hashes, signed session cookies, CSRF tokens, login limits.
+"""Signing in: signed session cookies, CSRF tokens, login limits.
 
-* Passwords are hashed with scrypt (RFC 7914, stdlib ``hashlib.scrypt``,
-  N=2**15, r=8, p=1, 16-byte salt) and compared in constant time. Unknown
+* Passwords are hashed with scrypt and compared in constant time
+  (:mod:`node.services.users`, where accounts are managed). Unknown
   users cost the same work as known ones, so timing does not reveal names.
 * Sessions live on the server: a ``web_sessions`` row per sign-in (user,
   created, last used, user agent, client address as the proxy reports it)
@@ -25,7 +25,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -35,34 +34,27 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 
 import orjson
 
-from node.errors import Invalid
+from node.services.users import (
+    SESSION_IDLE_DEFAULT_HOURS,
+    SESSION_MAX_AGE,
+    dummy_hash,
+    verify_password_async,
+)
 from node.storage.models import User, WebSession
 
 SECRET_FILE = "webui-secret"
 SESSION_COOKIE = "aan_session"
 CSRF_COOKIE = "aan_csrf"
-SESSION_MAX_AGE = 14 * 24 * 3600
-SESSION_IDLE_DEFAULT_HOURS = 12.0
 TOUCH_EVERY = 60  # seconds between two writes of a session's "last used"
-ROLES = ("admin", "editor")
-MIN_PASSWORD = 10
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 LOCK_AFTER = 5
 LOCK_MAX = timedelta(hours=1)
 IP_WINDOW = 600.0
 IP_MAX_FAILURES = 20
 
-
-class AuthError(Invalid):
-    """A login or account change was refused; the message is shown to the user."""
-
-
-# --- passwords ------------------------------------------------------------------------------------
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
@@ -70,88 +62,6 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def hash_password(password: str, *, salt: bytes | None = None) -> str:
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
-                            maxmem=128 * SCRYPT_N * SCRYPT_R * 2, dklen=32)
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        n_, r_, p_ = int(n), int(r), int(p)
-        expected = _unb64(digest)
-        actual = hashlib.scrypt(password.encode(), salt=_unb64(salt), n=n_, r=r_, p=p_,
-                                maxmem=128 * n_ * r_ * 2, dklen=len(expected))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual, expected)
-
-
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    return hash_password("not a real password", salt=b"\0" * 16)
-
-
-async def hash_password_async(password: str) -> str:
-    """:func:`hash_password` off the event loop (scrypt takes tens of milliseconds)."""
-    return await asyncio.to_thread(hash_password, password)
-
-
-async def verify_password_async(password: str, stored: str) -> bool:
-    return await asyncio.to_thread(verify_password, password, stored)
-
-
-def generate_password() -> str:
-    """A random password people can type: 4 groups of 5 letters and digits."""
-    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
-    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
-
-
-def check_password_strength(password: str, username: str = "") -> None:
-    if len(password) < MIN_PASSWORD:
-        raise AuthError(f"password too short (at least {MIN_PASSWORD} characters)")
-    if username and password.lower() == username.lower():
-        raise AuthError("password must differ from the username")
-
-
-# --- accounts -------------------------------------------------------------------------------------
-
-def valid_username(name: str) -> bool:
-    return bool(name) and len(name) <= 64 and all(c.isalnum() or c in "._-" for c in name) and name.isascii()
-
-
-async def create_user(username: str, password: str, role: str = "editor") -> User:
-    if not valid_username(username):
-        raise AuthError(f"invalid username {username!r} (letters, digits, . _ -)")
-    if role not in ROLES:
-        raise AuthError(f"invalid role {role!r} (admin or editor)")
-    check_password_strength(password, username)
-    if await User.filter(username=username).exists():
-        raise AuthError(f"user {username!r} already exists")
-    return await User.create(username=username, password_hash=await hash_password_async(password), role=role)
-
-
-async def set_password(user: User, password: str) -> None:
-    """New password; every existing session of the user ends."""
-    check_password_strength(password, user.username)
-    user.password_hash = await hash_password_async(password)
-    user.session_epoch += 1
-    user.failed_logins = 0
-    user.locked_until = None
-    await user.save()
-    await WebSession.filter(user_id=user.id).delete()
-
-
-async def log_out_everywhere(user: User) -> None:
-    await User.filter(id=user.id).update(session_epoch=user.session_epoch + 1)
-    user.session_epoch += 1
-    await WebSession.filter(user_id=user.id).delete()
 
 
 class LoginLimiter:
@@ -193,11 +103,11 @@ async def authenticate(username: str, password: str, address: str, limiter: Logi
     user = await User.filter(username=username).first()
     now = datetime.now(UTC)
     if user is not None and user.locked_until and user.locked_until > now:
-        await verify_password_async(password, _dummy_hash())
+        await verify_password_async(password, dummy_hash())
         wait = int((user.locked_until - now).total_seconds()) + 1
         limiter.failed(address)
         return LoginResult(None, "Too many failed attempts for this account. Try again in a few minutes.", wait)
-    ok = await verify_password_async(password, user.password_hash if user else _dummy_hash()) and user is not None
+    ok = await verify_password_async(password, user.password_hash if user else dummy_hash()) and user is not None
     if not ok:
         limiter.failed(address)
         if user is not None:
@@ -322,16 +232,3 @@ async def end_session(payload: dict | None) -> None:
     sid = payload.get("s") if payload else None
     if isinstance(sid, str) and sid:
         await WebSession.filter(key_hash=_key_hash(sid)).delete()
-
-
-async def end_session_by_id(user: User, session_id: int) -> bool:
-    """End one of ``user``'s own sessions (from the account page); False if there is no such session."""
-    return bool(await WebSession.filter(id=session_id, user_id=user.id).delete())
-
-
-async def open_sessions(user: User, *, idle_hours: float = SESSION_IDLE_DEFAULT_HOURS) -> list[WebSession]:
-    """The user's sessions still open, the most recently used first."""
-    now = datetime.now(UTC)
-    return await WebSession.filter(user_id=user.id, last_used_at__gte=now - timedelta(hours=idle_hours),
-                                   created_at__gte=now - timedelta(seconds=SESSION_MAX_AGE)) \
-        .order_by("-last_used_at", "-id")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from node import i18n
+from node import errors, i18n
 from node.activitypub import outbox
-from node.storage.models import Draft, User, WebSession
+from node.services import users
+from node.storage.models import User
 from node.webui import auth, profile
 from node.webui.media import ACCEPT, MediaError
 from node.webui.web import (
@@ -110,7 +111,7 @@ async def account_endpoint(request: Request) -> Response:
         form = request.state.form
         action = form.get("action")
         if action == "logout_all":
-            await auth.log_out_everywhere(user)
+            await users.log_out_everywhere(user)
             response = redirect(request, "/login", "logged_out_everywhere")
             response.delete_cookie(auth.SESSION_COOKIE, path="/")
             return response
@@ -119,7 +120,7 @@ async def account_endpoint(request: Request) -> Response:
                 session_id = int(str(form.get("session") or ""))
             except ValueError:
                 session_id = 0
-            if not 0 < session_id < 2**31 or not await auth.end_session_by_id(user, session_id):
+            if not await users.end_session_by_id(user, session_id):
                 return await _account_page(request, t, user, 400, session_error=t("This session is already over."))
             if request.state.session_row is not None and session_id == request.state.session_row.id:
                 response = redirect(request, "/login", "logged_out")
@@ -127,20 +128,17 @@ async def account_endpoint(request: Request) -> Response:
                 return response
             return redirect(request, "/admin/account", "session_ended")
         current, new, again = (str(form.get(k) or "") for k in ("current", "new", "new_again"))
-        if not await auth.verify_password_async(current, user.password_hash):
+        try:
+            await users.change_password(user, current, new, again=again)
+        except errors.Forbidden:
             error = t("Your current password is not right.")
-        elif new != again:
-            error = t("The two new passwords differ.")
+        except errors.Invalid as exc:
+            error = t("The two new passwords differ.") if "new_again" in exc.fields else \
+                t("Choose a password of at least {n} characters, different from your username.", n=users.MIN_PASSWORD)
         else:
-            try:
-                await auth.set_password(user, new)
-            except auth.AuthError:
-                error = t("Choose a password of at least {n} characters, different from your username.",
-                          n=auth.MIN_PASSWORD)
-            else:
-                response = redirect(request, "/admin/account", "password_changed")
-                await _sign_in(request, response, user)
-                return response
+            response = redirect(request, "/admin/account", "password_changed")
+            await _sign_in(request, response, user)
+            return response
     return await _account_page(request, t, user, 400 if error else 200, error=error)
 
 
@@ -150,7 +148,7 @@ async def _account_page(request: Request, t, user: User, status_code: int, *, er
     sessions = [{"id": row.id, "created": t.datetime(row.created_at, "short"),
                  "last_used": t.datetime(row.last_used_at, "short"), "user_agent": row.user_agent,
                  "address": row.address, "current": current is not None and row.id == current.id}
-                for row in await auth.open_sessions(user, idle_hours=idle_hours(request))]
+                for row in await users.open_sessions(user, idle_hours=idle_hours(request))]
     return render(request, "admin_account.html", status_code, t=t, nav="account", error=error,
                   session_error=session_error, sessions=sessions, idle_hours=f"{idle_hours(request):g}")
 
@@ -166,61 +164,57 @@ async def users_endpoint(request: Request) -> Response:
         form = request.state.form
         username = str(form.get("username") or "").strip()
         role = str(form.get("role") or "editor")
-        password = str(form.get("password") or "") or auth.generate_password()
+        password = str(form.get("password") or "") or users.generate_password()
         try:
-            await auth.create_user(username, password, role)
-        except auth.AuthError as exc:
-            error = _account_error(t, str(exc))
+            await users.add(username, password, role)
+        except (errors.Invalid, errors.Conflict) as exc:
+            error = _account_error(t, exc)
         else:
             created = {"username": username, "password": password if not form.get("password") else None}
-    users = await User.all().order_by("username")
-    return render(request, "admin_users.html", 400 if error else 200, t=t, nav="users", users=users,
+    return render(request, "admin_users.html", 400 if error else 200, t=t, nav="users", users=await users.listing(),
                   error=error, created=created)
 
 
-def _account_error(t, message: str) -> str:
-    if message.startswith("invalid username"):
-        return t("Usernames use letters, digits, dots, dashes and underscores.")
-    if message.startswith("password"):
-        return t("Choose a password of at least {n} characters, different from your username.", n=auth.MIN_PASSWORD)
-    if "already exists" in message:
+def _account_error(t, exc: errors.AanError) -> str:
+    """The form's message for a refused account: by the kind of error and the field it names."""
+    if isinstance(exc, errors.Conflict):
         return t("There is already a user with this name.")
-    return message
+    fields = getattr(exc, "fields", {})
+    if "username" in fields:
+        return t("Usernames use letters, digits, dots, dashes and underscores.")
+    if "password" in fields:
+        return t("Choose a password of at least {n} characters, different from your username.", n=users.MIN_PASSWORD)
+    return exc.detail
 
 
 @staff("admin")
 async def user_endpoint(request: Request) -> Response:
     t = translator(request)
-    target = await User.filter(id=int(request.path_params["user_id"])).first()
-    if target is None:
+    try:
+        target = await users.get(int(request.path_params["user_id"]))
+    except errors.NotFound:
         return render(request, "admin_message.html", 404, t=t, title=t("Not found"), message=t("No such user."))
     form = request.state.form
     action = form.get("action")
-    me = request.state.user
-    admins = await User.filter(role="admin").count()
     if action == "role":
-        role = str(form.get("role") or "")
-        if role in auth.ROLES and not (target.role == "admin" and role != "admin" and admins <= 1):
-            target.role = role
-            await target.save(update_fields=["role"])
+        try:
+            await users.set_role(target, str(form.get("role") or ""))
+        except (errors.Invalid, errors.Conflict):
+            pass  # nothing changes (an unknown role, or the last administrator)
         return redirect(request, "/admin/users", "user_saved")
     if action == "reset":
-        password = auth.generate_password()
-        await auth.set_password(target, password)
-        users = await User.all().order_by("username")
-        return render(request, "admin_users.html", t=t, nav="users", users=users, error=None,
+        password = await users.reset_password(target)
+        return render(request, "admin_users.html", t=t, nav="users", users=await users.listing(), error=None,
                       created={"username": target.username, "password": password, "reset": True})
     if action == "logout_all":
-        await auth.log_out_everywhere(target)
+        await users.log_out_everywhere(target)
         return redirect(request, "/admin/users", "user_saved")
     if action == "delete":
-        if target.id == me.id or (target.role == "admin" and admins <= 1):
-            users = await User.all().order_by("username")
-            return render(request, "admin_users.html", 400, t=t, nav="users", users=users, created=None,
-                          error=t("You cannot delete your own account or the last administrator."))
-        await Draft.filter(author_id=target.id).update(author_id=None)  # their drafts and schedules stay
-        await WebSession.filter(user_id=target.id).delete()
-        await target.delete()
+        try:
+            await users.remove(target, acting=request.state.user)
+        except (errors.Forbidden, errors.Conflict):
+            return render(request, "admin_users.html", 400, t=t, nav="users", users=await users.listing(),
+                          created=None, error=t("You cannot delete your own account or the last administrator."))
         return redirect(request, "/admin/users", "user_deleted")
     return redirect(request, "/admin/users")
 

@@ -14,15 +14,15 @@ from peers import AS, PUBLIC, create, note
 from test_inbox import ORG, SHARED_INBOX, env  # noqa: F401
 from webui_support import PASSWORD, csrf_of
 
+from node.services import users
 from node.storage.models import RemoteObject
-from node.webui import auth
 
 HARMLESS = "<p>Solidarity with our colleague, we shared the alert.</p>"
 PHISHING = '<p>Urgent: sign the petition <a href="https://phish.test/login">here</a></p>'
 
 
 async def _staff(env):
-    await auth.create_user("amina", PASSWORD, "editor")
+    await users.add("amina", PASSWORD, "editor")
     page = await env.client.get("/login")
     r = await env.client.post("/login", data={"csrf": csrf_of(page.text), "username": "amina",
                                               "password": PASSWORD})

@@ -1,0 +1,80 @@
+"""Signing keys: show each actor's keyId and fingerprint, rotate a key.
+
+``aan keys show|rotate`` calls these. Following interop-mastodon.md 3.9, rotation keeps
+the keyId URL (``…/actors/NAME#main-key``) and changes only the PEM; the ``Update`` of
+the actor (with the new ``publicKey``) tells followers' servers at once. A server that
+cached the old key fails to verify our next request, refetches the actor once, finds the
+new key and verifies; Mastodon treats an unchanged keyId as the same key, so nobody has to
+re-follow. Other processes load the new key within :data:`node.ops.runtime.REFRESH`
+seconds (rotation bumps the setting ``actors_version``, see :mod:`node.ops.keys`); the
+``Update`` is queued to leave only after that, so it is signed with the new key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from cryptography.hazmat.primitives import serialization
+from tortoise.transactions import in_transaction
+
+from node import errors
+from node.activitypub import outbox
+from node.activitypub.actors import INSTANCE_USERNAME
+from node.activitypub.keys import generate_private_key, private_key_to_pem, public_key_pem
+from node.services.blocks import put_setting
+from node.storage import jobs
+from node.storage.models import Activity, FanoutJob, Follower, LocalActor, Setting
+
+if TYPE_CHECKING:
+    from node.service import Node
+
+VERSION_KEY = "actors_version"
+
+
+def fingerprint(public_pem: str) -> str:
+    """SHA-256 of the DER public key, as shown by ``aan keys rotate``."""
+    key = serialization.load_pem_public_key(public_pem.encode())
+    der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return "SHA256:" + hashlib.sha256(der).hexdigest()
+
+
+async def bump_actors_version(conn=None) -> None:
+    """Tell every process to reload our actors (profile or key changed)."""
+    row = await Setting.filter(key=VERSION_KEY).using_db(conn).first()
+    await put_setting(VERSION_KEY, (row.value if row and isinstance(row.value, int) else 0) + 1, conn)
+
+
+async def show(node: Node) -> list[tuple[str, str]]:
+    """(keyId, fingerprint) of each of our actors, by username."""
+    return [(node.key_id(username), fingerprint(node.actors[username].public_key_pem)) for username in sorted(node.actors)]
+
+
+async def rotate(node: Node, username: str, *, delay: float) -> tuple[LocalActor, str, int]:
+    """Replace ``username``'s key; queue ``Update(actor)`` ``delay`` seconds from now.
+
+    Returns (actor, old fingerprint, followers told). The instance actor has no
+    followers: remote servers pick its new key up on their next failed check.
+    """
+    actor = await LocalActor.filter(username=username).first()
+    if actor is None:
+        raise errors.NotFound(f"no local actor {username!r}")
+    old = fingerprint(actor.public_key_pem)
+    key = generate_private_key()
+    told = 0
+    async with in_transaction() as conn:
+        actor.private_key_pem = private_key_to_pem(key)
+        actor.public_key_pem = public_key_pem(key)
+        await actor.save(using_db=conn, update_fields=["private_key_pem", "public_key_pem"])
+        await bump_actors_version(conn)
+    node.actors.pop(username, None)
+    node.keys.pop(username, None)
+    actor = await node.local_actor(username)
+    if username != INSTANCE_USERNAME:
+        await outbox.send_actor_update(actor, node.urls, clearinghouse=node.config.role == "clearinghouse")
+        latest = await Activity.filter(actor=actor, type="Update").order_by("-created_at", "-id").first()
+        await FanoutJob.filter(activity=latest, status="pending").update(
+            next_try=jobs.now() + timedelta(seconds=delay))
+        told = await Follower.filter(local_actor=actor).count()
+    return actor, old, told
