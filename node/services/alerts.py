@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from node import errors
 from node.activitypub import outbox
 from node.alerts import Alert, earliest_day
+from node.media import media_dir
 from node.storage import models
 
 if TYPE_CHECKING:
@@ -41,3 +42,42 @@ async def publish(node: Node, alert: Alert, *, force: bool = False) -> models.Al
     row = await outbox.publish_alert(node.org, node.urls, alert)
     node.poke()
     return row
+
+
+async def update(node: Node, id_or_url: str, alert: Alert) -> models.Alert:
+    """Replace the alert (its id or URL) with ``alert`` and queue an Update; its images stay."""
+    row = await outbox.update_alert(node.urls, outbox.alert_id_from(node.urls, id_or_url), alert)
+    node.poke()
+    return row
+
+
+async def delete(node: Node, id_or_url: str) -> models.Alert:
+    """Delete the alert (sends Delete), its images and any unfinished edit of it."""
+    row = await outbox.delete_alert(node.urls, outbox.alert_id_from(node.urls, id_or_url))
+    for media in await models.Media.filter(alert_id=row.id):
+        (media_dir(node.config.data_dir) / media.filename).unlink(missing_ok=True)
+        await media.delete()
+    await models.Draft.filter(alert_id=row.id, state="draft").delete()
+    node.poke()
+    return row
+
+
+async def pin(node: Node, id_or_url: str, pinned: bool = True) -> models.Alert:
+    """Feature the alert on the profile (or stop featuring it); followers get Update(actor)."""
+    row = await outbox.set_featured(node.urls, outbox.alert_id_from(node.urls, id_or_url), pinned)
+    node.poke()
+    return row
+
+
+async def unpin(node: Node, id_or_url: str) -> models.Alert:
+    return await pin(node, id_or_url, False)
+
+
+def state(row: models.Alert) -> str:
+    """``deleted``, ``updated`` or ``published``."""
+    return "deleted" if row.deleted_at else ("updated" if row.updated else "published")
+
+
+async def list_alerts(node: Node) -> list[models.Alert]:
+    """Every alert of ours, deleted ones too, newest first."""
+    return await models.Alert.all().order_by("-published", "-id")

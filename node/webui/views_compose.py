@@ -22,18 +22,21 @@ from node.activitypub import outbox
 from node.activitypub.notes import alert_to_note
 from node.alerts import Alert, AlertError
 from node.render import markdown_to_page_html
-from node.storage.models import Alert as AlertRow
-from node.storage.models import Draft, Media
-from node.webui import duplicates, forms, profile, publishing
-from node.webui.media import (
+from node.services import drafts as publishing
+from node.services import profile
+from node.services.media import (
     ACCEPT,
     MAX_ATTACHMENTS,
     MediaError,
     attachment,
     clean_alt,
+    media_dir,
     remove_media,
     store_upload,
 )
+from node.storage.models import Alert as AlertRow
+from node.storage.models import Draft, Media
+from node.webui import duplicates, forms
 from node.webui.public import alert_view
 from node.webui.web import TEMPLATES, redirect, render, staff, translator
 
@@ -83,7 +86,7 @@ async def build_preview(node, t, data: dict, media: list[Media], *, exclude: set
     attachments = [attachment(f"/admin/media/{m.id}", m) for m in media]
     now = datetime.now(UTC).replace(microsecond=0)
     try:
-        alert = forms.build_alert(data)
+        alert = publishing.build_alert(data)
     except AlertError as exc:
         missing = [t(forms.FIELD_LABELS[name]) for name in REQUIRED if not data.get(name)]
         result["error"] = ", ".join(missing) if missing else forms.explain(exc, t)[0]
@@ -162,7 +165,7 @@ async def _prefill_update(node, alert_id: str) -> dict | None:
                     for x in earlier.targets],
     })
     if earlier.recommended_action:
-        data["recommended_action"] = forms.from_alert(earlier)["recommended_action"]
+        data["recommended_action"] = publishing.from_alert(earlier)["recommended_action"]
     return data
 
 
@@ -238,16 +241,16 @@ async def draft_autosave_endpoint(request: Request) -> Response:
             media.alt_text = alt
             await media.save(update_fields=["alt_text"])
     if draft.state == "scheduled":
-        await _keep_schedule_valid(draft)
+        await _keep_schedule_valid(request.app.state.node, draft)
     return JSONResponse({"id": draft.id, "message": _now_label(request), "state": draft.state})
 
 
-async def _keep_schedule_valid(draft: Draft) -> bool:
+async def _keep_schedule_valid(node, draft: Draft) -> bool:
     """A scheduled draft edited into something unpublishable goes back to being a draft."""
     try:
         await publishing.validate(draft)
     except (AlertError, publishing.PublishError):
-        await publishing.unschedule(draft)
+        await publishing.unschedule(node, draft)
         return False
     return True
 
@@ -261,7 +264,7 @@ async def _apply_media(node, t, draft: Draft, form) -> list[tuple[str, str | Non
                 item.draft_id = None
                 await item.save(update_fields=["draft_id"])
             else:
-                await remove_media(node.config.data_dir, item)
+                await remove_media(node, item)
             continue
         submitted = form.get(f"media-{item.id}-alt")
         if submitted is None:
@@ -285,7 +288,7 @@ async def _apply_media(node, t, draft: Draft, form) -> list[tuple[str, str | Non
                              "Choose the file again and fill in its description."), "f-new-image-alt"))
         else:
             try:
-                await store_upload(node.config.data_dir, raw, str(form.get("new_image_alt")), draft_id=draft.id)
+                await store_upload(node, raw, str(form.get("new_image_alt")), draft_id=draft.id)
             except MediaError as exc:
                 errors.append((t(str(exc)), "f-new-image"))
     return errors
@@ -348,7 +351,7 @@ async def _act(request: Request, t, draft: Draft, form) -> Response:
     await draft.save()
     errors = await _apply_media(node, t, draft, form)
     if draft.state == "scheduled" and action not in ("unschedule", "schedule", "publish") \
-            and not await _keep_schedule_valid(draft):
+            and not await _keep_schedule_valid(node, draft):
         errors.append((t("Scheduling cancelled: the alert is no longer complete. Fix it and schedule it again."),
                            None))
     if errors:
@@ -358,7 +361,7 @@ async def _act(request: Request, t, draft: Draft, form) -> Response:
     if action == "preview":
         return redirect(request, f"/admin/drafts/{draft.id}#preview")
     if action == "unschedule":
-        await publishing.unschedule(draft)
+        await publishing.unschedule(node, draft)
         return redirect(request, f"/admin/drafts/{draft.id}", "unscheduled")
     if action in ("publish", "schedule"):
         return await _publish_or_schedule(request, t, draft, form, action)
@@ -392,7 +395,7 @@ async def _publish_or_schedule(request: Request, t, draft: Draft, form, action: 
                                              "or confirm that it is a different incident."), "duplicates")])
     try:
         if action == "schedule":
-            await publishing.schedule(draft, when)
+            await publishing.schedule(node, draft, when)
             return redirect(request, f"/admin/drafts/{draft.id}", "scheduled")
         row = await publishing.publish_draft(node, draft.id, from_states=("draft", "scheduled"))
     except AlertError as exc:
@@ -449,7 +452,6 @@ async def media_endpoint(request: Request) -> Response:
     """Images of drafts, for signed-in staff only (published ones are also at /media/<name>)."""
     from starlette.responses import FileResponse
 
-    from node.webui.media import media_dir
 
     node = request.app.state.node
     media = await Media.filter(id=request.path_params["media_id"]).first()
