@@ -29,9 +29,11 @@ def make_app(port: int, log, key, delay: float) -> web.Application:
         except SignatureError:
             ok = False
         activity = orjson.loads(body)
+        obj = activity.get("object")
         await asyncio.sleep(delay)
         log.write(json.dumps({"port": port, "path": request.path, "id": activity.get("id"),
-                              "type": activity.get("type"), "verified": ok}) + "\n")
+                              "type": activity.get("type"), "verified": ok,
+                              "object_name": obj.get("name") if isinstance(obj, dict) else None}) + "\n")
         log.flush()
         return web.Response(status=202 if ok else 401)
 
