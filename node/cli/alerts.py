@@ -27,7 +27,7 @@ async def cmd_alert_publish(args: argparse.Namespace) -> None:
 
     alert = _read_alert(args.file)
     async with open_node(args) as node:
-        row = await alerts.publish(node, alert, force=args.force)
+        row = await alerts.publish(node, alert, force=getattr(args, "force", False))  # `aan demo` passes none
     print(node.urls.alert(row.id))
 
 
