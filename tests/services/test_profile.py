@@ -105,6 +105,34 @@ async def test_the_settings_form_calls_the_same_service(site):  # noqa: F811 - t
     assert (await LocalActor.get(username="alerts")).summary == "" and await actors_version() == 1
 
 
+def test_aan_profile_shows_and_changes_through_the_same_service(db_url, nodes):
+    """The CLI adapter: prints the profile; a change bumps actors_version and queues Update(actor)."""
+    pub = nodes("pub", db_url).init()
+    shown = json.loads(pub.cli("profile").stdout)
+    assert shown == {"name": "pub org", "summary": "", "fields": []}
+    changed = json.loads(pub.cli("profile", "--name", "Free Press Now", "--field", "Website=https://fp.example",
+                                 "--field", "Signal=+1 555").stdout)
+    assert changed["name"] == "Free Press Now"
+    assert changed["fields"] == [{"name": "Website", "value": "https://fp.example"},
+                                 {"name": "Signal", "value": "+1 555"}]
+    cleared = json.loads(pub.cli("profile", "--clear-fields", "--field", "Mail=desk@fp.example").stdout)
+    assert cleared["fields"] == [{"name": "Mail", "value": "desk@fp.example"}]
+    bad = pub.cli("profile", "--name", " ", check=False)
+    assert bad.returncode == 2 and bad.stderr.startswith("aan: error: name: The organisation needs a name.")
+    bad = pub.cli("profile", "--field", "no-equals-sign", check=False)
+    assert bad.returncode == 2 and "expected NAME=VALUE" in bad.stderr
+    assert json.loads(pub.cli("profile").stdout) == cleared
+
+    async def stored():
+        await db.init(NodeConfig.load(pub.data_dir).database_url)
+        try:
+            return await actors_version(), [u["object"]["name"] for u in await _updates()]
+        finally:
+            await db.close()
+
+    assert asyncio.run(stored()) == (2, ["Free Press Now", "Free Press Now"])
+
+
 # --- the drift: web form -> separate `aan worker`, real processes -----------------------------------------
 
 
