@@ -29,7 +29,7 @@ from node import errors
 from node.activitypub import outbox
 from node.alerts import Alert, AlertError
 from node.media import MAX_ATTACHMENTS, attachment
-from node.services.media import remove_media
+from node.services.media import remove_from_draft, remove_media
 from node.storage.models import Alert as AlertRow
 from node.storage.models import Draft, Media, User
 
@@ -213,11 +213,7 @@ async def delete_published(node: Node, alert_id: str) -> AlertRow:
 async def discard(node: Node, draft: Draft) -> None:
     """Throw a draft away with its images (images of a published alert stay with the alert)."""
     for media in await Media.filter(draft_id=draft.id):
-        if media.alert_id:
-            media.draft_id = None
-            await media.save(update_fields=["draft_id"])
-        else:
-            await remove_media(node, media)
+        await remove_from_draft(node, media)
     await Draft.filter(id=draft.id).exclude(state="published").delete()
 
 

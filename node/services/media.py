@@ -111,6 +111,35 @@ async def remove_media(node: Node, media: Media) -> None:
     await media.delete()
 
 
+async def remove_from_draft(node: Node, media: Media) -> None:
+    """Take the image off its draft; an image of a published alert stays on the alert until the edit is saved."""
+    if media.alert_id:
+        media.draft_id = None
+        await media.save(update_fields=["draft_id"])
+    else:
+        await remove_media(node, media)
+
+
+async def describe(node: Node, media: Media, alt_text: str | None) -> Media:
+    """Change the image's alt text; raises :class:`MediaError` (changing nothing) when it is empty."""
+    alt = clean_alt(alt_text)
+    if not alt:
+        raise MediaError("Every image needs a description (alt text).")
+    if alt != media.alt_text:
+        media.alt_text = alt
+        await media.save(update_fields=["alt_text"])
+    return media
+
+
+async def staff_file(node: Node, media_id: str) -> tuple[Path, str] | None:
+    """The file of any stored image (drafts' too), for signed-in staff; None if there is none."""
+    media = await Media.filter(id=media_id).first()
+    if media is None:
+        return None
+    path = media_dir(node.config.data_dir) / media.filename
+    return (path, media.content_type) if path.is_file() else None
+
+
 async def public_file(node: Node, name: str) -> tuple[Path, str] | None:
     """The file behind ``/media/<name>`` if it belongs to a live alert, else None."""
     media = await Media.filter(filename=name).exclude(alert_id=None).first()
@@ -121,4 +150,5 @@ async def public_file(node: Node, name: str) -> tuple[Path, str] | None:
 
 
 __all__ = ["ACCEPT", "MAX_ATTACHMENTS", "MAX_UPLOAD", "CleanImage", "MediaError", "attachment", "clean_alt",
-           "clean_image", "media_dir", "note_attachments", "public_file", "remove_media", "store_upload"]
+           "clean_image", "describe", "media_dir", "note_attachments", "public_file", "remove_from_draft",
+           "remove_media", "staff_file", "store_upload"]

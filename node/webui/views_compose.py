@@ -30,8 +30,9 @@ from node.services.media import (
     MediaError,
     attachment,
     clean_alt,
-    media_dir,
-    remove_media,
+    describe,
+    remove_from_draft,
+    staff_file,
     store_upload,
 )
 from node.storage.models import Alert as AlertRow
@@ -236,10 +237,8 @@ async def draft_autosave_endpoint(request: Request) -> Response:
     draft.data = {**(draft.data or {}), "alert": forms.parse_form(form)}
     await draft.save()
     for media in await publishing.draft_media(draft.id):
-        alt = clean_alt(form.get(f"media-{media.id}-alt")) if form.get(f"media-{media.id}-alt") is not None else ""
-        if alt and alt != media.alt_text:
-            media.alt_text = alt
-            await media.save(update_fields=["alt_text"])
+        if isinstance(alt := form.get(f"media-{media.id}-alt"), str) and clean_alt(alt):  # autosave skips blanks
+            await describe(request.app.state.node, media, alt)
     if draft.state == "scheduled":
         await _keep_schedule_valid(request.app.state.node, draft)
     return JSONResponse({"id": draft.id, "message": _now_label(request), "state": draft.state})
@@ -260,21 +259,15 @@ async def _apply_media(node, t, draft: Draft, form) -> list[tuple[str, str | Non
     media = await publishing.draft_media(draft.id)
     for item in media:
         if form.get(f"media-{item.id}-remove"):
-            if item.alert_id:  # still on the published alert until the changes are saved
-                item.draft_id = None
-                await item.save(update_fields=["draft_id"])
-            else:
-                await remove_media(node, item)
+            await remove_from_draft(node, item)  # still on the published alert until the changes are saved
             continue
         submitted = form.get(f"media-{item.id}-alt")
         if submitted is None:
             continue
-        alt = clean_alt(submitted)
-        if not alt:
-            errors.append((t("Every image needs a description (alt text)."), f"media-{item.id}-alt"))
-        elif alt != item.alt_text:
-            item.alt_text = alt
-            await item.save(update_fields=["alt_text"])
+        try:
+            await describe(node, item, str(submitted))
+        except MediaError as exc:
+            errors.append((t(str(exc)), f"media-{item.id}-alt"))
     upload = form.get("new_image")
     if isinstance(upload, UploadFile) and upload.filename:
         raw = await upload.read()
@@ -452,12 +445,8 @@ async def media_endpoint(request: Request) -> Response:
     """Images of drafts, for signed-in staff only (published ones are also at /media/<name>)."""
     from starlette.responses import FileResponse
 
-
-    node = request.app.state.node
-    media = await Media.filter(id=request.path_params["media_id"]).first()
-    if media is None:
+    found = await staff_file(request.app.state.node, request.path_params["media_id"])
+    if found is None:
         return JSONResponse({"error": "not found"}, status_code=404)
-    path = media_dir(node.config.data_dir) / media.filename
-    if not path.is_file():
-        return JSONResponse({"error": "not found"}, status_code=404)
-    return FileResponse(path, media_type=media.content_type, headers={"Cache-Control": "private, no-store"})
+    path, content_type = found
+    return FileResponse(path, media_type=content_type, headers={"Cache-Control": "private, no-store"})

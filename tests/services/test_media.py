@@ -49,3 +49,26 @@ async def test_public_file_serves_only_images_of_live_alerts(node, example_alert
     assert path == media_dir(node.config.data_dir) / row.filename and content_type == "image/png"
     await alerts.delete(node, alert.id)
     assert await media.public_file(node, row.filename) is None
+
+
+async def test_describe_remove_from_draft_and_staff_file(node, example_alert):
+    await Draft.create(id="d1", state="draft", data={"alert": drafts.from_alert(example_alert)})
+    row = await media.store_upload(node, png_bytes(), "a red square", draft_id="d1")
+    with pytest.raises(media.MediaError):
+        await media.describe(node, row, "  ")
+    assert (await Media.get(id=row.id)).alt_text == "a red square"
+    await media.describe(node, row, " a  blue square ")
+    assert (await Media.get(id=row.id)).alt_text == "a blue square"
+    path, content_type = await media.staff_file(node, row.id)  # drafts' images too, for staff
+    assert path.name == row.filename and content_type == "image/png"
+    assert await media.staff_file(node, "nosuchid") is None
+    alert = await drafts.publish_draft(node, "d1")
+    edit = await drafts.start_edit(node, alert.id, None)
+    kept = await Media.get(id=row.id)
+    await media.remove_from_draft(node, kept)  # on the published alert until the edit is saved
+    kept = await Media.get(id=row.id)
+    assert kept.draft_id is None and kept.alert_id == alert.id and path.exists()
+    loose = await media.store_upload(node, png_bytes(), "another", draft_id=edit.id)
+    await media.remove_from_draft(node, loose)
+    assert not await Media.filter(id=loose.id).exists()
+    assert await media.staff_file(node, loose.id) is None
