@@ -81,3 +81,21 @@ def state(row: models.Alert) -> str:
 async def list_alerts(node: Node) -> list[models.Alert]:
     """Every alert of ours, deleted ones too, newest first."""
     return await models.Alert.all().order_by("-published", "-id")
+
+
+MODERATION = ("pending", "approved", "rejected")
+
+
+async def moderate_reply(node: Node, reply_id: int, decision: str) -> models.RemoteObject:
+    """Approve, reject or reset a reply to one of our alerts (approved replies show under the alert).
+
+    Raises NotFound for anything that is not a reply to one of our alerts, Invalid for another decision.
+    """
+    if decision not in MODERATION:
+        raise errors.Invalid(f"unknown moderation decision {decision!r}", fields={"decision": "unknown decision"})
+    row = await models.RemoteObject.filter(id=reply_id).first()
+    if row is None or not (row.in_reply_to or "").startswith(node.urls.base + "/alerts/"):
+        raise errors.NotFound(f"no reply {reply_id} to one of our alerts")
+    row.moderation = decision
+    await row.save(update_fields=["moderation"])
+    return row

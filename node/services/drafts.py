@@ -103,6 +103,11 @@ def build_alert(data: dict[str, Any]) -> Alert:
 
 
 
+async def create(node: Node, author: User | None, data: dict[str, Any]) -> Draft:
+    """A new draft holding ``data`` (the composer's fields, complete or not)."""
+    return await Draft.create(id=outbox.new_id(), author=author, state="draft", data={"alert": data})
+
+
 class PublishError(errors.Invalid):
     """Publishing was refused; the message is an English msgid shown to the author."""
 

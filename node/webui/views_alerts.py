@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from node import errors
 from node.activitypub import normalize, outbox
 from node.alerts import Alert
 from node.media import note_attachments
@@ -165,13 +166,11 @@ async def replies_endpoint(request: Request) -> Response:
 async def reply_endpoint(request: Request) -> Response:
     node = request.app.state.node
     form = request.state.form
-    decision = form.get("decision")
-    row = await RemoteObject.filter(id=int(request.path_params["reply_id"])).first()
-    if row is None or not (row.in_reply_to or "").startswith(node.urls.base + "/alerts/") or \
-            decision not in ("approved", "rejected", "pending"):
+    decision = str(form.get("decision") or "")
+    try:
+        await alert_service.moderate_reply(node, int(request.path_params["reply_id"]), decision)
+    except (errors.NotFound, errors.Invalid):
         return redirect(request, "/admin/replies")
-    row.moderation = decision
-    await row.save(update_fields=["moderation"])
     back = str(form.get("back") or "/admin/replies")
     back = back if back.startswith("/admin/") and "//" not in back else "/admin/replies"
     return redirect(request, back, {"approved": "reply_approved", "rejected": "reply_rejected"}.get(decision))

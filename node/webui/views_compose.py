@@ -186,16 +186,14 @@ async def compose_endpoint(request: Request) -> Response:
     action = str(form.get("action") or "")
     if action.startswith("link:") and await duplicates.known_alert(node, action.split(":", 1)[1]) is None:
         return await _link_refused(request, t, None, data)  # no draft is created
-    draft = await Draft.create(id=outbox.new_id(), author=request.state.user, state="draft",
-                               data={"alert": data})
+    draft = await publishing.create(node, request.state.user, data)
     return await _act(request, t, draft, form)
 
 
 @staff(json=True)
 async def compose_autosave_endpoint(request: Request) -> Response:
     form = request.state.form
-    draft = await Draft.create(id=outbox.new_id(), author=request.state.user, state="draft",
-                               data={"alert": forms.parse_form(form)})
+    draft = await publishing.create(request.app.state.node, request.state.user, forms.parse_form(form))
     return JSONResponse({"id": draft.id, "url": f"/admin/drafts/{draft.id}",
                          "autosave": f"/admin/drafts/{draft.id}/autosave", "message": _now_label(request)})
 

@@ -73,3 +73,23 @@ async def test_list_is_newest_first_with_deleted_ones_and_their_state(node, exam
     rows = await alerts.list_alerts(node)
     assert [r.id for r in rows] == [second.id, first.id]
     assert [alerts.state(r) for r in rows] == ["published", "deleted"]
+
+
+async def test_moderate_reply_only_for_replies_to_our_alerts(node, example_alert):
+    from node.storage.models import RemoteObject
+
+    row = await alerts.publish(node, example_alert)
+    reply = await RemoteObject.create(uri="https://a.example/n/1", actor_uri="https://a.example/users/k",
+                                      type="Note", in_reply_to=node.urls.alert(row.id), data={"content": "hi"})
+    other = await RemoteObject.create(uri="https://a.example/n/2", actor_uri="https://a.example/users/k",
+                                      type="Note", in_reply_to="https://elsewhere.example/x", data={})
+    assert (await alerts.moderate_reply(node, reply.id, "approved")).moderation == "approved"
+    assert (await RemoteObject.get(id=reply.id)).moderation == "approved"
+    with pytest.raises(errors.Invalid):
+        await alerts.moderate_reply(node, reply.id, "deleted")
+    with pytest.raises(errors.NotFound):
+        await alerts.moderate_reply(node, other.id, "approved")
+    with pytest.raises(errors.NotFound):
+        await alerts.moderate_reply(node, 999999, "approved")
+    assert (await RemoteObject.get(id=reply.id)).moderation == "approved"
+    assert (await RemoteObject.get(id=other.id)).moderation == "pending"

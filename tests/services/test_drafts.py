@@ -94,3 +94,10 @@ async def test_discard_keeps_a_published_alerts_images_and_delete_published_remo
     await drafts.delete_published(node, row.id)
     assert (await Alert.get(id=row.id)).deleted_at is not None and not await Media.exists()
     assert await Activity.filter(type="Delete").count() == 1
+
+
+async def test_create_keeps_incomplete_fields_as_a_draft(node):
+    draft = await drafts.create(node, None, {"headline": "half written"})
+    stored = await Draft.get(id=draft.id)
+    assert stored.state == "draft" and stored.data == {"alert": {"headline": "half written"}}
+    assert not await Alert.exists() and not await Activity.exists()
