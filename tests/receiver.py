@@ -2,7 +2,8 @@
 
 Run as ``python tests/receiver.py LOG PUBKEY.pem DELAY PORT...``. Every POST is
 checked with our verifier against the sender's public key and appended to LOG
-as one JSON line: port, path, activity id, whether the signature verified.
+as one JSON line: port, path, activity id and type, whether the signature verified, and
+the name of the object when it is a document (an actor's name in Update(actor)).
 Answers 202 after DELAY seconds (to make a fan-out take long enough to be
 interrupted).
 """
