@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from node import errors
 from node.activitypub import outbox
 from node.alerts import Alert, earliest_day
-from node.media import media_dir
+from node.media import delete_media
 from node.storage import models
 
 if TYPE_CHECKING:
@@ -55,8 +55,7 @@ async def delete(node: Node, id_or_url: str) -> models.Alert:
     """Delete the alert (sends Delete), its images and any unfinished edit of it."""
     row = await outbox.delete_alert(node.urls, outbox.alert_id_from(node.urls, id_or_url))
     for media in await models.Media.filter(alert_id=row.id):
-        (media_dir(node.config.data_dir) / media.filename).unlink(missing_ok=True)
-        await media.delete()
+        await delete_media(node.config.data_dir, media)
     await models.Draft.filter(alert_id=row.id, state="draft").delete()
     node.poke()
     return row

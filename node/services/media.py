@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from node import errors
-from node.media import MAX_ATTACHMENTS, attachment, media_dir, note_attachments
+from node.media import MAX_ATTACHMENTS, attachment, delete_media, media_dir, note_attachments
 from node.storage.models import Alert, Media
 
 if TYPE_CHECKING:
@@ -107,8 +107,7 @@ async def store_upload(node: Node, raw: bytes, alt_text: str, *, draft_id: str) 
 
 async def remove_media(node: Node, media: Media) -> None:
     """Delete the image's file and row."""
-    (media_dir(node.config.data_dir) / media.filename).unlink(missing_ok=True)
-    await media.delete()
+    await delete_media(node.config.data_dir, media)
 
 
 async def remove_from_draft(node: Node, media: Media) -> None:
