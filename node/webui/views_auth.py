@@ -7,7 +7,6 @@ from starlette.responses import Response
 
 from node import i18n
 from node.errors import Invalid
-from node.media import header_image
 from node.services import profile
 from node.services.media import ACCEPT
 from node.storage.models import Draft, User, WebSession
@@ -230,20 +229,20 @@ async def user_endpoint(request: Request) -> Response:
 # --- settings (admins) -------------------------------------------------------------------------------
 
 async def _settings_context(node, t) -> dict:
-    languages = await profile.languages()
-    choices = list(dict.fromkeys([*languages, *COMMON_LANGUAGES]))
-    fields = list(node.org.profile_fields or [])
+    shown = await profile.show(node)
+    choices = list(dict.fromkeys([*shown.languages, *COMMON_LANGUAGES]))
+    fields = list(shown.fields)
     while len(fields) < MAX_PROFILE_FIELDS:
         fields.append({"name": "", "value": ""})
     from zoneinfo import available_timezones
 
     return {
-        "languages": languages,
+        "languages": shown.languages,
         "language_choices": [(tag, t.language_name(tag), i18n.native_language_name(tag)) for tag in choices],
         "fields": fields[:MAX_PROFILE_FIELDS],
-        "timezone": await profile.timezone(),
+        "timezone": shown.timezone,
         "timezones": sorted(available_timezones() - {"localtime", "Factory"}),
-        "header": await header_image(node.urls, node.org.username),
+        "header": shown.header,
         "accept": ACCEPT,
     }
 
