@@ -3,8 +3,9 @@
 Run as ``python tests/receiver.py LOG PUBKEY.pem DELAY fd:N...`` with listening
 sockets inherited from the test (``conftest.start_receiver``). Every POST is
 checked with our verifier against the sender's public key and appended to LOG
-as one JSON line: port, path, activity id, whether the signature verified, and
-the wall-clock time it was answered.
+as one JSON line: port, path, activity id and type, whether the signature verified, the
+name of the object when it is a document (an actor's name in Update(actor)), and the
+wall-clock time it was answered.
 Answers 202 after DELAY seconds (to make a fan-out take long enough to be
 interrupted).
 
@@ -45,9 +46,11 @@ def make_app(port: int, log, key, delay: float, hold: bool = False,
         except SignatureError:
             ok = False
         activity = orjson.loads(body)
+        obj = activity.get("object")
         await asyncio.sleep(delay)
         log.write(json.dumps({"port": port, "path": request.path, "id": activity.get("id"),
-                              "type": activity.get("type"), "verified": ok, "at": time.time()}) + "\n")
+                              "type": activity.get("type"), "verified": ok, "at": time.time(),
+                              "object_name": obj.get("name") if isinstance(obj, dict) else None}) + "\n")
         log.flush()
         return web.Response(status=202 if ok else 401)
 

@@ -86,8 +86,8 @@ def test_three_nodes_each_reader_sees_exactly_what_it_follows(db_url, nodes):
     # When the reader unfollows the member, later alerts of the member no longer reach it
     reader.cli("follow", member.handle, "--undo")
     wait_for(lambda: reader.actor not in member.cli("followers").stdout, message="Undo(Follow) at the member")
-    third = member.cli("alert", "publish", str(EXAMPLE)).stdout.strip()
-    fourth = other.cli("alert", "publish", str(EXAMPLE)).stdout.strip()
+    third = member.cli("alert", "publish", "--force", str(EXAMPLE)).stdout.strip()
+    fourth = other.cli("alert", "publish", "--force", str(EXAMPLE)).stdout.strip()
     wait_for(lambda: fourth in received(reader), message="the still-followed alert")
     # once the member has sent everything it was going to send (its fan-out of `third` included)
     # and the reader has processed everything it got, `third` is not there

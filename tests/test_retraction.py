@@ -29,9 +29,9 @@ from node.activitypub import outbox
 from node.alerts import parse_alert_file
 from node.clearinghouse import cases, ingest
 from node.config import NodeConfig
+from node.media import media_dir
 from node.service import Node
 from node.storage.models import Activity, Case, CaseEvent, Draft, IndexedAlert, Media
-from node.webui.media import media_dir
 
 AP = {"Accept": "application/activity+json"}
 HTML = {"Accept": "text/html"}

@@ -120,7 +120,7 @@ async def update_alert(urls: Urls, alert_id: str, alert: Alert, *,
     previous = row.updated or row.published
     updated = max(now(), previous + timedelta(seconds=1))
     if attachments is None:
-        from node.webui.media import note_attachments
+        from node.media import note_attachments
 
         attachments = (await note_attachments(urls, [row.id]))[row.id]
     note = alert_to_note(alert, urls=urls, username=actor.username, alert_id=row.id,
@@ -175,10 +175,10 @@ async def delete_alert(urls: Urls, alert_id: str, *, data_dir=None) -> models.Al
     if data_dir is not None:
         from tortoise.expressions import Q
 
-        from node.webui.media import remove_media
+        from node.media import delete_media
 
         for media in await models.Media.filter(Q(alert_id=row.id) | Q(draft_id__in=[*drafts, ""])):
-            await remove_media(data_dir, media)
+            await delete_media(data_dir, media)
     return row
 
 
@@ -236,7 +236,7 @@ async def send_undo_follow(actor: models.LocalActor, urls: Urls, target: models.
 
 async def send_actor_update(actor: models.LocalActor, urls: Urls, *, clearinghouse: bool = False) -> None:
     """Tell followers the profile changed (name, summary, fields, avatar, header, pinned alerts)."""
-    from node.webui.profile import header_image
+    from node.media import header_image
 
     activity_id = new_id()
     document = actor_document(actor, urls, clearinghouse=clearinghouse,

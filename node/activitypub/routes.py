@@ -18,9 +18,8 @@ from node.activitypub.inbox import inbox_endpoint
 from node.activitypub.notes import AAN_CONTEXT, alert_to_note
 from node.alerts import Alert as AlertModel
 from node.clearinghouse import topics
+from node.media import header_image, note_attachments
 from node.storage.models import Activity, Alert, Follower, Following
-from node.webui.media import note_attachments
-from node.webui.profile import header_image
 
 log = logging.getLogger("aan.routes")
 

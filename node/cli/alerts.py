@@ -27,43 +27,41 @@ async def cmd_alert_publish(args: argparse.Namespace) -> None:
 
     alert = _read_alert(args.file)
     async with open_node(args) as node:
-        row = await alerts.publish(node, alert, force=args.force)
+        row = await alerts.publish(node, alert, force=getattr(args, "force", False))  # `aan demo` passes none
     print(node.urls.alert(row.id))
 
 
 async def cmd_alert_update(args: argparse.Namespace) -> None:
-    from node.activitypub import outbox
+    from node.services import alerts
 
     alert = _read_alert(args.file)
     async with open_node(args) as node:
-        row = await outbox.update_alert(node.urls, outbox.alert_id_from(node.urls, args.id), alert)
+        row = await alerts.update(node, args.id, alert)
     print(node.urls.alert(row.id))
 
 
 async def cmd_alert_delete(args: argparse.Namespace) -> None:
-    from node.activitypub import outbox
+    from node.services import alerts
 
     async with open_node(args) as node:
-        row = await outbox.delete_alert(node.urls, outbox.alert_id_from(node.urls, args.id),
-                                        data_dir=node.config.data_dir)
+        row = await alerts.delete(node, args.id)
     print(f"deleted {node.urls.alert(row.id)}")
 
 
 async def cmd_alert_pin(args: argparse.Namespace) -> None:
-    from node.activitypub import outbox
+    from node.services import alerts
 
     async with open_node(args) as node:
-        row = await outbox.set_featured(node.urls, outbox.alert_id_from(node.urls, args.id), not args.unpin)
+        row = await alerts.pin(node, args.id, not args.unpin)
     print(f"{'unpinned' if args.unpin else 'pinned'} {node.urls.alert(row.id)}")
 
 
 async def cmd_alert_list(args: argparse.Namespace) -> None:
-    from node.storage.models import Alert
+    from node.services import alerts
 
     async with open_node(args) as node:
-        rows = await Alert.all().order_by("-published", "-id")
-        for row in rows:
-            state = "deleted" if row.deleted_at else ("updated" if row.updated else "published")
+        for row in await alerts.list_alerts(node):
+            state = alerts.state(row)
             record = {"id": node.urls.alert(row.id), "headline": row.headline, "country": row.country,
                       "published": row.published.isoformat(), "state": state}
             print(json.dumps(record) if args.json else
@@ -72,29 +70,22 @@ async def cmd_alert_list(args: argparse.Namespace) -> None:
 
 async def cmd_profile(args: argparse.Namespace) -> None:
     """Show or change the organisation's profile; changes are sent to followers."""
-    from node.activitypub import outbox
-    from node.ops.keys import bump_actors_version
+    from node.services import profile
 
     fields = []
     for item in args.field or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise CliError(f"--field {item!r}: expected NAME=VALUE")
-        fields.append({"name": name.strip()[:255], "value": value.strip()[:2047]})
+        fields.append({"name": name.strip(), "value": value.strip()})
     async with open_node(args) as node:
-        actor = node.org
-        changed = False
-        if args.name is not None:
-            actor.name, changed = args.name, True
-        if args.summary is not None:
-            actor.summary, changed = args.summary, True
-        if fields or args.clear_fields:
-            actor.profile_fields, changed = ([] if args.clear_fields else list(actor.profile_fields or [])) + fields, True
-        if changed:
-            await actor.save()
-            await bump_actors_version()  # running servers reload the profile
-            await outbox.send_actor_update(actor, node.urls, clearinghouse=node.config.role == "clearinghouse")
-        print(json.dumps({"name": actor.name, "summary": actor.summary, "fields": actor.profile_fields}, indent=2))
+        if args.name is not None or args.summary is not None or fields or args.clear_fields:
+            kept = [] if args.clear_fields else list(node.org.profile_fields or [])
+            shown = await profile.update(node, name=args.name, summary=args.summary,
+                                         fields=kept + fields if fields or args.clear_fields else None)
+        else:
+            shown = await profile.show(node)
+        print(json.dumps(shown.as_dict(), indent=2))
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:

@@ -5,67 +5,53 @@ from __future__ import annotations
 import argparse
 import json
 
-from node.cli._base import CliError, open_node
+from node.cli._base import open_node
 
 
 async def cmd_followers(args: argparse.Namespace) -> None:
-    from node.storage.models import Follower
+    from node.services import follows
 
     async with open_node(args) as node:
-        rows = await Follower.filter(local_actor=node.org).order_by("created_at")
-        by_host: dict[str, list] = {}
-        for row in rows:
-            by_host.setdefault(row.actor_uri.split("/")[2], []).append(row)
-        for host, items in sorted(by_host.items()):
+        by_host = await follows.followers(node)
+        for host, items in by_host.items():
             print(f"{host}  ({len(items)})")
             for row in items:
                 print(f"  {row.actor_uri}  since {row.created_at:%Y-%m-%d %H:%M}")
-        print(f"{len(rows)} follower(s)")
+        print(f"{sum(len(items) for items in by_host.values())} follower(s)")
 
 
 async def cmd_deliveries(args: argparse.Namespace) -> None:
-    from node.storage.models import Delivery, Host
+    from node.services import follows
 
-    async with open_node(args):
-        statuses = ["failed"] if args.failed else ["pending", "running"]
-        rows = await Delivery.filter(status__in=statuses).prefetch_related("activity").order_by("host", "id")
-        hosts = {h.host: h for h in await Host.all()}
-        by_host: dict[str, list] = {}
-        for row in rows:
-            by_host.setdefault(row.host, []).append(row)
-        for host, items in sorted(by_host.items()):
-            health = hosts.get(host)
-            parked = f", parked until {health.parked_until:%Y-%m-%d %H:%M}" if health and health.parked_until else ""
-            print(f"{host}  {len(items)} {'failed' if args.failed else 'pending'}{parked}")
-            for row in items:
+    async with open_node(args) as node:
+        groups = await follows.deliveries(node, failed=args.failed)
+        for group in groups:
+            parked = f", parked until {group.parked_until:%Y-%m-%d %H:%M}" if group.parked_until else ""
+            print(f"{group.host}  {len(group.deliveries)} {'failed' if args.failed else 'pending'}{parked}")
+            for row in group.deliveries:
                 print(f"  {row.activity.type} {row.activity.uri} -> {row.inbox}  attempts={row.attempts}"
                       f"  next={row.next_try:%H:%M:%S}  last={row.last_status or '-'} {row.last_error or ''}"[:300])
-        print(f"{len(rows)} {'failed' if args.failed else 'pending'} deliver{'y' if len(rows) == 1 else 'ies'}")
+        count = sum(len(group.deliveries) for group in groups)
+        print(f"{count} {'failed' if args.failed else 'pending'} deliver{'y' if count == 1 else 'ies'}")
 
 
 async def cmd_follow(args: argparse.Namespace) -> None:
-    from node.activitypub import outbox
-    from node.activitypub.fetch import FetchError
-    from node.activitypub.remote import resolve
+    from node.services import follows
 
     async with open_node(args) as node:
-        try:
-            target = await resolve(node, args.target)
-        except FetchError as exc:
-            raise CliError(f"cannot resolve {args.target}: {exc.reason}") from None
         if args.undo:
-            await outbox.send_undo_follow(node.org, node.urls, target)
+            target = await follows.unfollow(node, args.target)
             print(f"unfollowing {target.uri}")
         else:
-            await outbox.send_follow(node.org, node.urls, target)
+            target = await follows.follow(node, args.target)
             print(f"follow requested: {target.uri}")
 
 
 async def cmd_following(args: argparse.Namespace) -> None:
-    from node.storage.models import Following
+    from node.services import follows
 
     async with open_node(args) as node:
-        for row in await Following.filter(local_actor=node.org).order_by("created_at"):
+        for row in await follows.following(node):
             print(f"{row.target_uri}  {row.state}")
 
 
@@ -91,11 +77,10 @@ def _what_arrived(data: dict) -> dict:
 async def cmd_received(args: argparse.Namespace) -> None:
     """Objects received from actors we follow (and replies to our alerts)."""
     from node.activitypub import normalize
-    from node.storage.models import RemoteObject
+    from node.services import follows
 
-    async with open_node(args):
-        query = RemoteObject.all() if args.all else RemoteObject.filter(deleted=False)
-        for row in await query.order_by("received_at"):
+    async with open_node(args) as node:
+        for row in await follows.received(node, include_deleted=args.all):
             seen = _what_arrived(row.data)
             record = {"id": row.uri, "actor": row.actor_uri, "type": row.type, "deleted": row.deleted,
                       "in_reply_to": row.in_reply_to, "updated": normalize.string(row.data, "updated"),

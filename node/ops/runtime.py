@@ -37,6 +37,8 @@ class Refresher:
             changed = await keys.reload_actors(self.node)
             if changed:
                 log.warning("reloaded the keys of %s", ", ".join(changed))
+            log.info("actors reloaded (version %s): %s", version,
+                     ", ".join(f"{a.username} {a.name!r}" for a in self.node.actors.values()))
             self._actors_version = version
 
     async def _run(self) -> None:

@@ -6,4 +6,18 @@ and, where it applies, the inbox handlers call it and do nothing else of
 substance, so the two faces cannot drift apart. Functions take the open node
 (:class:`node.service.Node`) and plain values, and raise the kinds of
 :mod:`node.errors`.
+
+Use cases, by module:
+
+* :mod:`~node.services.alerts`: ``publish`` (from a parsed Alert; refuses a likely
+  duplicate), ``update``, ``delete`` (with its images and unfinished edits), ``pin`` /
+  ``unpin``, ``list_alerts``.
+* :mod:`~node.services.drafts`: ``publish_draft``, ``schedule``, ``unschedule``,
+  ``start_edit``, ``discard``, ``delete_published``, ``publish_due`` (the embargo).
+* :mod:`~node.services.media`: ``store_upload``, ``remove_media``, ``clean_image``,
+  ``public_file``.
+* :mod:`~node.services.profile`: ``show`` and ``update`` (name, summary, fields, avatar,
+  header, languages, time zone: saves, bumps ``actors_version``, sends ``Update(actor)``).
+* :mod:`~node.services.follows`: ``follow``, ``unfollow``, ``following``, ``followers``,
+  ``received``, ``deliveries``.
 """

@@ -2,7 +2,7 @@
 
 A draft keeps what the author typed, complete or not (``Draft.data["alert"]``
 has the shape of ``Alert.to_dict()`` with raw strings). Only publishing and
-scheduling need a valid alert: :func:`alert_input` drops empty rows and
+scheduling need a valid alert: :func:`~node.services.drafts.alert_input` drops empty rows and
 turns the draft into the dict ``Alert.from_dict`` validates, and
 :func:`explain` turns the one-line :class:`~node.alerts.AlertError` into a
 message in the author's language plus the id of the field to fix.
@@ -19,14 +19,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from node.alerts import Alert, AlertError
+from node.alerts import AlertError
+from node.services.drafts import (  # the draft data <-> Alert part is the drafts service's
+    AUTHORITY_FIELDS,
+    TEXT_FIELDS,
+    TRANSLATION_FIELDS,
+)
 
-TEXT_FIELDS = ("type", "headline", "summary", "body", "language", "country", "incident_date",
-               "incident_date_precision", "perpetrator_type", "content_warning", "case", "follows")
-TARGET_FIELDS = ("name", "kind", "profession", "aliases")
-AUTHORITY_FIELDS = ("name", "title", "institution", "address", "email", "fax", "url")
 SOURCE_FIELDS = ("title", "url")
-TRANSLATION_FIELDS = ("headline", "summary", "body", "content_warning")
 MAX_ROWS = 50
 _ROW_RE = re.compile(r"^(target|authority|source)-(\d{1,3})-([a-z_]+)$")
 _TR_RE = re.compile(r"^tr-([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,3})?)-([a-z_]+)$")
@@ -45,13 +45,6 @@ def empty_alert(language: str = "en") -> dict[str, Any]:
             "categories": [], "act_types": [], "targets": [], "perpetrator_type": "",
             "recommended_action": {"asks": [], "authorities": [], "deadline": ""}, "sources": [],
             "content_warning": "", "case": "", "follows": ""}
-
-
-def from_alert(alert: Alert) -> dict[str, Any]:
-    """A published alert as draft data (for editing, or to pre-fill an update)."""
-    data = alert.to_dict()
-    data["recommended_action"] = data["recommended_action"] or {"asks": [], "authorities": [], "deadline": ""}
-    return data
 
 
 def parse_form(form) -> dict[str, Any]:
@@ -87,56 +80,6 @@ def parse_form(form) -> dict[str, Any]:
     data["translations"] = {lang: {f: fields.get(f, "") for f in TRANSLATION_FIELDS}
                             for lang, fields in translations.items()}
     return data
-
-
-def _none(value: Any) -> Any:
-    return value if value not in ("", None, [], {}) else None
-
-
-def alert_input(data: dict[str, Any]) -> dict[str, Any]:
-    """Draft data as the dict ``Alert.from_dict`` validates: empty rows and fields dropped."""
-    result: dict[str, Any] = {}
-    for name in TEXT_FIELDS:
-        value = data.get(name)
-        if _none(value) is not None:
-            result[name] = value
-    result["type"] = data.get("type") or "alert"
-    result["categories"] = list(data.get("categories") or [])
-    result["act_types"] = list(data.get("act_types") or [])
-    targets = []
-    for row in data.get("targets") or []:
-        if any(_none(row.get(f)) for f in TARGET_FIELDS):
-            target = {"name": row.get("name") or None, "kind": row.get("kind") or None,
-                      "aliases": list(row.get("aliases") or [])}
-            if row.get("profession"):
-                target["profession"] = row["profession"]
-            targets.append(target)
-    result["targets"] = targets
-    action = data.get("recommended_action") or {}
-    authorities = [{f: row.get(f) or None for f in AUTHORITY_FIELDS}
-                   for row in action.get("authorities") or [] if any(_none(row.get(f)) for f in AUTHORITY_FIELDS)]
-    asks = [a for a in action.get("asks") or [] if a]
-    if asks or authorities or action.get("deadline"):
-        result["recommended_action"] = {"asks": asks, "authorities": authorities,
-                                        "deadline": action.get("deadline") or None}
-    sources = []
-    for row in data.get("sources") or []:
-        title, url = row.get("title") or "", row.get("url") or ""
-        if title or url:
-            sources.append({"title": title or url, "url": url or None})
-    result["sources"] = sources
-    translations = {}
-    for lang, fields in (data.get("translations") or {}).items():
-        kept = {f: fields.get(f) for f in TRANSLATION_FIELDS if _none(fields.get(f))}
-        if kept:
-            translations[lang] = kept
-    result["translations"] = translations
-    return result
-
-
-def build_alert(data: dict[str, Any]) -> Alert:
-    """The valid alert a draft describes; raises :class:`AlertError`."""
-    return Alert.from_dict(alert_input(data))
 
 
 def add_row(data: dict[str, Any], group: str) -> None:

@@ -21,10 +21,10 @@ from node import i18n
 from node.activitypub import normalize
 from node.alerts import Alert
 from node.render import LINK_REL, NOTE_TAGS, is_safe_link, markdown_to_page_html
+from node.services.media import public_file
+from node.services.profile import public_profile_file
 from node.storage.models import Alert as AlertRow
 from node.storage.models import RemoteActor, RemoteObject
-from node.webui.media import public_file
-from node.webui.profile import public_profile_file
 
 _HOST_RE = re.compile(r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*(:\d{1,5})?$",
                       re.I)
@@ -245,11 +245,11 @@ async def media_response(node, name: str) -> Response | None:
     """An uploaded image of a live alert, or the current avatar or header; None if neither."""
     if "/" in name or name.startswith("."):
         return None
-    found = await public_file(node.config.data_dir, name)
+    found = await public_file(node, name)
     if found is not None:
         path, content_type = found
     else:
-        profile = await public_profile_file(node.config.data_dir, name)
+        profile = await public_profile_file(node, name)
         if profile is None:
             return None
         path, content_type = profile, "image/png"

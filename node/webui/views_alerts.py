@@ -7,12 +7,15 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from node import errors
 from node.activitypub import normalize, outbox
 from node.alerts import Alert
+from node.media import note_attachments
+from node.services import alerts as alert_service
+from node.services import drafts as draft_service
 from node.storage.models import Alert as AlertRow
 from node.storage.models import Draft, RemoteObject
-from node.webui import publishing, status
-from node.webui.media import note_attachments
+from node.webui import status
 from node.webui.public import alert_view, sanitize_remote_html
 from node.webui.web import redirect, render, staff, translator
 
@@ -103,7 +106,7 @@ async def alert_edit_endpoint(request: Request) -> Response:
     t = translator(request)
     node = request.app.state.node
     try:
-        draft = await publishing.start_edit(node, request.path_params["alert_id"], request.state.user)
+        draft = await draft_service.start_edit(node, request.path_params["alert_id"], request.state.user)
     except outbox.NotFoundError:
         return render(request, "admin_message.html", 404, t=t, title=t("Not found"),
                       message=t("There is no such alert."))
@@ -126,7 +129,7 @@ async def alert_delete_endpoint(request: Request) -> Response:
                                 "This cannot be undone."),
                       headline=row.headline, action=f"/admin/alerts/{row.id}/delete",
                       confirm=t("Delete the alert"), cancel=f"/admin/alerts/{row.id}", danger=True)
-    await publishing.delete_published(node, row.id)
+    await alert_service.delete(node, row.id)
     return redirect(request, "/admin/alerts", "deleted")
 
 
@@ -138,8 +141,7 @@ async def alert_pin_endpoint(request: Request) -> Response:
     if missing:
         return missing
     pin = request.state.form.get("pin") == "1"
-    await outbox.set_featured(node.urls, row.id, pin)
-    node.poke()
+    await alert_service.pin(node, row.id, pin)
     return redirect(request, f"/admin/alerts/{row.id}", "pinned" if pin else "unpinned")
 
 
@@ -167,13 +169,11 @@ async def replies_endpoint(request: Request) -> Response:
 async def reply_endpoint(request: Request) -> Response:
     node = request.app.state.node
     form = request.state.form
-    decision = form.get("decision")
-    row = await RemoteObject.filter(id=int(request.path_params["reply_id"])).first()
-    if row is None or not (row.in_reply_to or "").startswith(node.urls.base + "/alerts/") or \
-            decision not in ("approved", "rejected", "pending"):
+    decision = str(form.get("decision") or "")
+    try:
+        await alert_service.moderate_reply(node, int(request.path_params["reply_id"]), decision)
+    except (errors.NotFound, errors.Invalid):
         return redirect(request, "/admin/replies")
-    row.moderation = decision
-    await row.save(update_fields=["moderation"])
     back = str(form.get("back") or "/admin/replies")
     back = back if back.startswith("/admin/") and "//" not in back else "/admin/replies"
     return redirect(request, back, {"approved": "reply_approved", "rejected": "reply_rejected"}.get(decision))

@@ -6,11 +6,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from node import errors, i18n
-from node.activitypub import outbox
-from node.services import users
+from node.errors import Invalid
+from node.services import profile, users
+from node.services.media import ACCEPT
 from node.storage.models import User
-from node.webui import auth, profile
-from node.webui.media import ACCEPT, MediaError
+from node.webui import auth
 from node.webui.web import (
     csrf_failure,
     csrf_ok,
@@ -222,20 +222,20 @@ async def user_endpoint(request: Request) -> Response:
 # --- settings (admins) -------------------------------------------------------------------------------
 
 async def _settings_context(node, t) -> dict:
-    languages = await profile.languages()
-    choices = list(dict.fromkeys([*languages, *COMMON_LANGUAGES]))
-    fields = list(node.org.profile_fields or [])
+    shown = await profile.show(node)
+    choices = list(dict.fromkeys([*shown.languages, *COMMON_LANGUAGES]))
+    fields = list(shown.fields)
     while len(fields) < MAX_PROFILE_FIELDS:
         fields.append({"name": "", "value": ""})
     from zoneinfo import available_timezones
 
     return {
-        "languages": languages,
+        "languages": shown.languages,
         "language_choices": [(tag, t.language_name(tag), i18n.native_language_name(tag)) for tag in choices],
         "fields": fields[:MAX_PROFILE_FIELDS],
-        "timezone": await profile.timezone(),
+        "timezone": shown.timezone,
         "timezones": sorted(available_timezones() - {"localtime", "Factory"}),
-        "header": await profile.header_image(node.urls, node.org.username),
+        "header": shown.header,
         "accept": ACCEPT,
     }
 
@@ -247,46 +247,30 @@ async def settings_endpoint(request: Request) -> Response:
     errors: list[str] = []
     if request.method == "POST":
         form = request.state.form
-        actor = node.org
-        name = str(form.get("name") or "").strip()
-        if not name:
-            errors.append(t("The organisation needs a name."))
-        else:
-            actor.name = name[:255]
-        actor.summary = str(form.get("summary") or "").strip()[:5000]
         fields = []
         for i in range(MAX_PROFILE_FIELDS):
-            fname = str(form.get(f"field-{i}-name") or "").strip()[:255]
-            fvalue = str(form.get(f"field-{i}-value") or "").strip()[:2047]
+            fname = str(form.get(f"field-{i}-name") or "").strip()
+            fvalue = str(form.get(f"field-{i}-value") or "").strip()
             if fname and fvalue:
                 fields.append({"name": fname, "value": fvalue})
-        actor.profile_fields = fields
-        await actor.save(update_fields=["name", "summary", "profile_fields"])
         tags = [tag for tag in form.getlist("languages") if isinstance(tag, str)]
         tags += [tag.strip() for tag in str(form.get("other_languages") or "").split(",") if tag.strip()]
-        tags = list(dict.fromkeys(tag for tag in tags if i18n.valid_language_tag(tag)))
-        if tags:
-            await profile.set_setting("languages", tags)
-        else:
-            errors.append(t("Choose at least one language."))
         zone = str(form.get("timezone") or "UTC")
-        from zoneinfo import available_timezones
-
-        if zone in available_timezones() or zone == "UTC":
-            await profile.set_setting("timezone", zone)
+        images = {}
         for kind in ("avatar", "header"):
             upload = form.get(kind)
-            try:
-                if form.get(f"remove_{kind}"):
-                    await profile.set_image(node.config.data_dir, node.urls, actor, kind, None)
-                elif upload is not None and hasattr(upload, "read"):
-                    raw = await upload.read()
-                    if raw:
-                        await profile.set_image(node.config.data_dir, node.urls, actor, kind, raw)
-            except MediaError as exc:
-                errors.append(t(str(exc)))
-        await outbox.send_actor_update(actor, node.urls, clearinghouse=node.config.role == "clearinghouse")
-        node.poke()
+            if form.get(f"remove_{kind}"):
+                images[kind] = None
+            elif upload is not None and hasattr(upload, "read"):
+                raw = await upload.read()
+                if raw:
+                    images[kind] = raw
+        try:
+            await profile.update(node, name=str(form.get("name") or ""), summary=str(form.get("summary") or ""),
+                                 fields=fields, languages=tags,
+                                 timezone=zone if profile.valid_timezone(zone) else None, **images)
+        except Invalid as exc:
+            errors = [t(message) for message in exc.fields.values()]
         if not errors:
             return redirect(request, "/admin/settings", "settings_saved")
     context = await _settings_context(node, t)

@@ -22,18 +22,22 @@ from node.activitypub import outbox
 from node.activitypub.notes import alert_to_note
 from node.alerts import Alert, AlertError
 from node.render import markdown_to_page_html
-from node.storage.models import Alert as AlertRow
-from node.storage.models import Draft, Media
-from node.webui import duplicates, forms, profile, publishing
-from node.webui.media import (
+from node.services import drafts as publishing
+from node.services import profile
+from node.services.media import (
     ACCEPT,
     MAX_ATTACHMENTS,
     MediaError,
     attachment,
     clean_alt,
-    remove_media,
+    describe,
+    remove_from_draft,
+    staff_file,
     store_upload,
 )
+from node.storage.models import Alert as AlertRow
+from node.storage.models import Draft, Media
+from node.webui import duplicates, forms
 from node.webui.public import alert_view
 from node.webui.web import TEMPLATES, redirect, render, staff, translator
 
@@ -83,7 +87,7 @@ async def build_preview(node, t, data: dict, media: list[Media], *, exclude: set
     attachments = [attachment(f"/admin/media/{m.id}", m) for m in media]
     now = datetime.now(UTC).replace(microsecond=0)
     try:
-        alert = forms.build_alert(data)
+        alert = publishing.build_alert(data)
     except AlertError as exc:
         missing = [t(forms.FIELD_LABELS[name]) for name in REQUIRED if not data.get(name)]
         result["error"] = ", ".join(missing) if missing else forms.explain(exc, t)[0]
@@ -162,7 +166,7 @@ async def _prefill_update(node, alert_id: str) -> dict | None:
                     for x in earlier.targets],
     })
     if earlier.recommended_action:
-        data["recommended_action"] = forms.from_alert(earlier)["recommended_action"]
+        data["recommended_action"] = publishing.from_alert(earlier)["recommended_action"]
     return data
 
 
@@ -182,16 +186,14 @@ async def compose_endpoint(request: Request) -> Response:
     action = str(form.get("action") or "")
     if action.startswith("link:") and await duplicates.known_alert(node, action.split(":", 1)[1]) is None:
         return await _link_refused(request, t, None, data)  # no draft is created
-    draft = await Draft.create(id=outbox.new_id(), author=request.state.user, state="draft",
-                               data={"alert": data})
+    draft = await publishing.create(node, request.state.user, data)
     return await _act(request, t, draft, form)
 
 
 @staff(json=True)
 async def compose_autosave_endpoint(request: Request) -> Response:
     form = request.state.form
-    draft = await Draft.create(id=outbox.new_id(), author=request.state.user, state="draft",
-                               data={"alert": forms.parse_form(form)})
+    draft = await publishing.create(request.app.state.node, request.state.user, forms.parse_form(form))
     return JSONResponse({"id": draft.id, "url": f"/admin/drafts/{draft.id}",
                          "autosave": f"/admin/drafts/{draft.id}/autosave", "message": _now_label(request)})
 
@@ -233,21 +235,19 @@ async def draft_autosave_endpoint(request: Request) -> Response:
     draft.data = {**(draft.data or {}), "alert": forms.parse_form(form)}
     await draft.save()
     for media in await publishing.draft_media(draft.id):
-        alt = clean_alt(form.get(f"media-{media.id}-alt")) if form.get(f"media-{media.id}-alt") is not None else ""
-        if alt and alt != media.alt_text:
-            media.alt_text = alt
-            await media.save(update_fields=["alt_text"])
+        if isinstance(alt := form.get(f"media-{media.id}-alt"), str) and clean_alt(alt):  # autosave skips blanks
+            await describe(request.app.state.node, media, alt)
     if draft.state == "scheduled":
-        await _keep_schedule_valid(draft)
+        await _keep_schedule_valid(request.app.state.node, draft)
     return JSONResponse({"id": draft.id, "message": _now_label(request), "state": draft.state})
 
 
-async def _keep_schedule_valid(draft: Draft) -> bool:
+async def _keep_schedule_valid(node, draft: Draft) -> bool:
     """A scheduled draft edited into something unpublishable goes back to being a draft."""
     try:
         await publishing.validate(draft)
     except (AlertError, publishing.PublishError):
-        await publishing.unschedule(draft)
+        await publishing.unschedule(node, draft)
         return False
     return True
 
@@ -257,21 +257,15 @@ async def _apply_media(node, t, draft: Draft, form) -> list[tuple[str, str | Non
     media = await publishing.draft_media(draft.id)
     for item in media:
         if form.get(f"media-{item.id}-remove"):
-            if item.alert_id:  # still on the published alert until the changes are saved
-                item.draft_id = None
-                await item.save(update_fields=["draft_id"])
-            else:
-                await remove_media(node.config.data_dir, item)
+            await remove_from_draft(node, item)  # still on the published alert until the changes are saved
             continue
         submitted = form.get(f"media-{item.id}-alt")
         if submitted is None:
             continue
-        alt = clean_alt(submitted)
-        if not alt:
-            errors.append((t("Every image needs a description (alt text)."), f"media-{item.id}-alt"))
-        elif alt != item.alt_text:
-            item.alt_text = alt
-            await item.save(update_fields=["alt_text"])
+        try:
+            await describe(node, item, str(submitted))
+        except MediaError as exc:
+            errors.append((t(str(exc)), f"media-{item.id}-alt"))
     upload = form.get("new_image")
     if isinstance(upload, UploadFile) and upload.filename:
         raw = await upload.read()
@@ -285,7 +279,7 @@ async def _apply_media(node, t, draft: Draft, form) -> list[tuple[str, str | Non
                              "Choose the file again and fill in its description."), "f-new-image-alt"))
         else:
             try:
-                await store_upload(node.config.data_dir, raw, str(form.get("new_image_alt")), draft_id=draft.id)
+                await store_upload(node, raw, str(form.get("new_image_alt")), draft_id=draft.id)
             except MediaError as exc:
                 errors.append((t(str(exc)), "f-new-image"))
     return errors
@@ -348,7 +342,7 @@ async def _act(request: Request, t, draft: Draft, form) -> Response:
     await draft.save()
     errors = await _apply_media(node, t, draft, form)
     if draft.state == "scheduled" and action not in ("unschedule", "schedule", "publish") \
-            and not await _keep_schedule_valid(draft):
+            and not await _keep_schedule_valid(node, draft):
         errors.append((t("Scheduling cancelled: the alert is no longer complete. Fix it and schedule it again."),
                            None))
     if errors:
@@ -358,7 +352,7 @@ async def _act(request: Request, t, draft: Draft, form) -> Response:
     if action == "preview":
         return redirect(request, f"/admin/drafts/{draft.id}#preview")
     if action == "unschedule":
-        await publishing.unschedule(draft)
+        await publishing.unschedule(node, draft)
         return redirect(request, f"/admin/drafts/{draft.id}", "unscheduled")
     if action in ("publish", "schedule"):
         return await _publish_or_schedule(request, t, draft, form, action)
@@ -392,7 +386,7 @@ async def _publish_or_schedule(request: Request, t, draft: Draft, form, action: 
                                              "or confirm that it is a different incident."), "duplicates")])
     try:
         if action == "schedule":
-            await publishing.schedule(draft, when)
+            await publishing.schedule(node, draft, when)
             return redirect(request, f"/admin/drafts/{draft.id}", "scheduled")
         row = await publishing.publish_draft(node, draft.id, from_states=("draft", "scheduled"))
     except AlertError as exc:
@@ -449,13 +443,8 @@ async def media_endpoint(request: Request) -> Response:
     """Images of drafts, for signed-in staff only (published ones are also at /media/<name>)."""
     from starlette.responses import FileResponse
 
-    from node.webui.media import media_dir
-
-    node = request.app.state.node
-    media = await Media.filter(id=request.path_params["media_id"]).first()
-    if media is None:
+    found = await staff_file(request.app.state.node, request.path_params["media_id"])
+    if found is None:
         return JSONResponse({"error": "not found"}, status_code=404)
-    path = media_dir(node.config.data_dir) / media.filename
-    if not path.is_file():
-        return JSONResponse({"error": "not found"}, status_code=404)
-    return FileResponse(path, media_type=media.content_type, headers={"Cache-Control": "private, no-store"})
+    path, content_type = found
+    return FileResponse(path, media_type=content_type, headers={"Cache-Control": "private, no-store"})

@@ -10,7 +10,7 @@ Files live in ``<data dir>/media/`` under unguessable names. Until the alert
 they belong to is published they are served only to signed-in staff
 (``/admin/media/<id>``); afterwards at ``/media/<name>`` while the alert is
 live. In the Note they are ``Image`` attachments with the alt text as
-``name`` (interop-mastodon.md 6.8), at most four.
+``name`` (interop-mastodon.md 6.8), at most four (:mod:`node.media`).
 """
 
 from __future__ import annotations
@@ -20,14 +20,18 @@ import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from node import errors
+from node.media import MAX_ATTACHMENTS, attachment, delete_media, media_dir, note_attachments
 from node.storage.models import Alert, Media
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 MAX_UPLOAD = 16 * 1024 * 1024
 MAX_SIDE = 2560
 MAX_PIXELS = 40_000_000
-MAX_ATTACHMENTS = 4
 MAX_ALT = 1500
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp"),
            "GIF": ("image/png", "png")}
@@ -45,12 +49,6 @@ class CleanImage:
     extension: str
     width: int
     height: int
-
-
-def media_dir(data_dir: Path) -> Path:
-    path = Path(data_dir) / "media"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def clean_image(raw: bytes, *, max_side: int = MAX_SIDE, force_png: bool = False) -> CleanImage:
@@ -94,46 +92,62 @@ def clean_alt(text: str | None) -> str:
     return " ".join((text or "").split())[:MAX_ALT]
 
 
-async def store_upload(data_dir: Path, raw: bytes, alt_text: str, *, draft_id: str) -> Media:
+async def store_upload(node: Node, raw: bytes, alt_text: str, *, draft_id: str) -> Media:
+    """Clean ``raw`` and keep it with the draft ``draft_id``; raises :class:`MediaError`, storing nothing."""
     alt = clean_alt(alt_text)
     if not alt:
         raise MediaError("Describe the image for people who cannot see it (alt text is required).")
     image = clean_image(raw)
     media_id = secrets.token_hex(10)
     filename = f"{media_id}.{image.extension}"
-    (media_dir(data_dir) / filename).write_bytes(image.data)
+    (media_dir(node.config.data_dir) / filename).write_bytes(image.data)
     return await Media.create(id=media_id, draft_id=draft_id, filename=filename, content_type=image.content_type,
                               alt_text=alt, width=image.width, height=image.height, size=len(image.data))
 
 
-async def remove_media(data_dir: Path, media: Media) -> None:
-    (media_dir(data_dir) / media.filename).unlink(missing_ok=True)
-    await media.delete()
+async def remove_media(node: Node, media: Media) -> None:
+    """Delete the image's file and row."""
+    await delete_media(node.config.data_dir, media)
 
 
-def attachment(url: str, media: Media) -> dict:
-    doc = {"type": "Image", "mediaType": media.content_type, "url": url, "name": media.alt_text}
-    if media.width and media.height:
-        doc["width"], doc["height"] = media.width, media.height
-    return doc
+async def remove_from_draft(node: Node, media: Media) -> None:
+    """Take the image off its draft; an image of a published alert stays on the alert until the edit is saved."""
+    if media.alert_id:
+        media.draft_id = None
+        await media.save(update_fields=["draft_id"])
+    else:
+        await remove_media(node, media)
 
 
-async def note_attachments(urls, alert_ids: list[str]) -> dict[str, list[dict]]:
-    """The ``attachment`` list of each alert's Note (empty lists for alerts without images)."""
-    result: dict[str, list[dict]] = {alert_id: [] for alert_id in alert_ids}
-    if not alert_ids:
-        return result
-    for media in await Media.filter(alert_id__in=alert_ids).order_by("created_at", "id"):
-        items = result.setdefault(media.alert_id, [])
-        if len(items) < MAX_ATTACHMENTS:
-            items.append(attachment(urls.media(media.filename), media))
-    return result
+async def describe(node: Node, media: Media, alt_text: str | None) -> Media:
+    """Change the image's alt text; raises :class:`MediaError` (changing nothing) when it is empty."""
+    alt = clean_alt(alt_text)
+    if not alt:
+        raise MediaError("Every image needs a description (alt text).")
+    if alt != media.alt_text:
+        media.alt_text = alt
+        await media.save(update_fields=["alt_text"])
+    return media
 
 
-async def public_file(data_dir: Path, name: str) -> tuple[Path, str] | None:
+async def staff_file(node: Node, media_id: str) -> tuple[Path, str] | None:
+    """The file of any stored image (drafts' too), for signed-in staff; None if there is none."""
+    media = await Media.filter(id=media_id).first()
+    if media is None:
+        return None
+    path = media_dir(node.config.data_dir) / media.filename
+    return (path, media.content_type) if path.is_file() else None
+
+
+async def public_file(node: Node, name: str) -> tuple[Path, str] | None:
     """The file behind ``/media/<name>`` if it belongs to a live alert, else None."""
     media = await Media.filter(filename=name).exclude(alert_id=None).first()
     if media is None or not await Alert.filter(id=media.alert_id, deleted_at=None).exists():
         return None
-    path = media_dir(data_dir) / media.filename
+    path = media_dir(node.config.data_dir) / media.filename
     return (path, media.content_type) if path.is_file() else None
+
+
+__all__ = ["ACCEPT", "MAX_ATTACHMENTS", "MAX_UPLOAD", "CleanImage", "MediaError", "attachment", "clean_alt",
+           "clean_image", "describe", "media_dir", "note_attachments", "public_file", "remove_from_draft",
+           "remove_media", "staff_file", "store_upload"]
