@@ -115,6 +115,20 @@ PUBLIC_REASONS = frozenset({
     "content-digest not signed", "signed Date header missing", "invalid Date header",
     "malformed Signature header", "host header not signed on GET", "neither date nor (created) signed",
     "neither (request-target) nor digest signed", "exactly one signature required",
+    "(request-target) not signed on POST",
+    "@method not signed",
+    "Content-Digest has no sha-256 value",
+    "Signature does not match Signature-Input",
+    "Signature-Input must list component names as strings",
+    "created parameter missing",
+    "duplicate covered component",
+    "host header not signed on POST",
+    "invalid expires parameter",
+    "keyid parameter missing",
+    "malformed Content-Digest header",
+    "neither @target-uri nor @authority with @path signed",
+    "signature base is not ASCII",
+    "signature is not valid base64",
 })
 
 

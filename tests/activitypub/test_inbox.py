@@ -128,10 +128,23 @@ async def inbox_rows() -> int:
     return await InboxItem.all().count()
 
 
+class FediverseDNS(FakeDNS):
+    """Fake DNS for the peers' names, also those added later (evil.test is loopback); anything else
+    resolves for real."""
+
+    def __init__(self, fediverse: Fediverse):
+        super().__init__({})
+        self.fediverse = fediverse
+
+    async def __call__(self, host, port, *args, **kwargs):
+        name = host.decode("idna") if isinstance(host, bytes) else host
+        if name in self.fediverse.peers and name not in self.answers:
+            self.answers[name] = ["127.0.0.1" if name == "evil.test" else PUBLIC_IP]
+        return await super().__call__(host, port, *args, **kwargs)
+
+
 def fake_resolver(monkeypatch, fediverse: Fediverse) -> None:
-    """Fake DNS for the peers' names (evil.test is loopback); anything else resolves for real."""
-    FakeDNS({host: ["127.0.0.1" if host == "evil.test" else PUBLIC_IP] for host in fediverse.peers}) \
-        .install(monkeypatch)
+    FediverseDNS(fediverse).install(monkeypatch)
 
 
 def build_fediverse() -> Fediverse:

@@ -116,3 +116,25 @@ def test_a_real_inbox_refuses_each_omission_before_fetching_the_key(nodes):
         response = client.post(url, content=body, headers=cavage_post(url, body, CAVAGE_FULL))
         assert response.status_code == 401
         assert response.json()["error"] not in set(CAVAGE_OMISSIONS.values()) | set(RFC9421_OMISSIONS.values())
+
+
+def test_every_fixed_reason_may_be_told_and_no_quoting_one_is():
+    """Reasons written as plain literals are told to the sender as they are; reasons that quote the
+    request (f-strings) are told only as "invalid signature" (their text goes to the log)."""
+    import ast
+    from pathlib import Path
+
+    from node.activitypub import signatures
+
+    tree = ast.parse(Path(signatures.__file__).read_text())
+    literal, quoting = set(), 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "SignatureError" and node.args:
+            arg = node.args[0]
+            if isinstance(arg, ast.Constant):
+                literal.add(arg.value)
+            elif isinstance(arg, ast.JoinedStr):
+                quoting += 1
+    assert literal and quoting
+    assert literal <= signatures.PUBLIC_REASONS, literal - signatures.PUBLIC_REASONS
+    assert signatures.SignatureError("unsupported algorithm 'x'").public == "invalid signature"
