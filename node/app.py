@@ -20,7 +20,7 @@ from node.service import Node
 from node.web import clearinghouse as ch_web
 from node.web import pages
 from node.webui.routes import routes as webui_routes
-from node.workers import Workers
+from node.workers import Workers, install_roles
 
 log = logging.getLogger("aan")
 
@@ -63,6 +63,7 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         node = Node(config, http=http)
+        install_roles(node)  # the Clearing House's inbox handlers, topic actors and collections
         try:
             await node.open()
             await require_current_schema(config.database_url)
@@ -109,7 +110,7 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         Route("/actors/{username:str}/followers", ap.followers_endpoint),
         Route("/actors/{username:str}/following", ap.following_endpoint),
         Route("/actors/{username:str}/featured", ap.featured_endpoint),
-        Route("/actors/{username:str}/audience", ap.audience_endpoint),
+        Route("/actors/{username:str}/audience", ap.role_collection("audience")),  # a Clearing House's
         Route("/activities/{activity_id:str}", ap.activity_endpoint),
         Route("/alerts/{alert_id:str}", pages.alert_endpoint),
         Route("/alerts", pages.index_endpoint),

@@ -11,6 +11,7 @@ from node.clearinghouse import cases, ingest, review
 from node.service import Node
 from node.storage.models import Activity, Boost, Case, CaseEvent, Follower, IndexedAlert, Member
 from node.urls import Urls
+from node.workers import install_roles
 
 M1 = Urls("m1.test", "http")
 M2 = Urls("m2.test", "http")
@@ -33,6 +34,7 @@ def activity(urls: Urls, n: int, *, target="Ayse Yilmaz", country="TR", date="20
 async def ch(db_url, tmp_path):
     config = await make_node_config(db_url, tmp_path, role="clearinghouse")
     node = await Node(config).open()
+    install_roles(node)  # as aan serve and aan worker do: the inbox worker calls the Clearing House's handlers
     for urls in (M1, M2):
         await Member.create(actor_uri=urls.actor("alerts"), handle=f"@alerts@{urls.domain}", state="active",
                             name=urls.domain)
