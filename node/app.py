@@ -18,7 +18,7 @@ from node.ops import health, metrics
 from node.ops.runtime import Refresher
 from node.service import Node
 from node.web import clearinghouse as ch_web
-from node.web import pages
+from node.web import pages, public
 from node.webui.routes import routes as webui_routes
 from node.workers import Workers, install_roles
 
@@ -120,9 +120,11 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         Route("/feed.atom", pages.atom_endpoint),
         Route("/media/{name:str}", pages.media_endpoint),
         Route("/healthz", pages.health_endpoint),
+        Route("/remote-follow", public.remote_follow_endpoint, methods=["GET"]),
+        Route("/alerts/{alert_id:str}/case", public.case_endpoint, methods=["GET"]),
         Route("/readyz", health.readyz_endpoint),
         Route("/metrics", metrics.metrics_endpoint),
-        *webui_routes(),  # staff web interface (/login, /admin) and its public additions
+        *webui_routes(),  # staff web interface (/login, /admin)
     ]
     if config.role == "clearinghouse":
         routes = ch_web.routes() + routes  # the Clearing House's own index, cases, digest and feeds

@@ -9,11 +9,11 @@ from starlette.responses import Response
 
 from node.activitypub import normalize, outbox
 from node.alerts import Alert
+from node.render import alert_view, sanitize_remote_html
 from node.storage.models import Alert as AlertRow
 from node.storage.models import Draft, RemoteObject
 from node.webui import publishing, status
 from node.webui.media import note_attachments
-from node.webui.public import alert_view, sanitize_remote_html
 from node.webui.web import redirect, render, staff, translator
 
 CHART_WIDTH, CHART_HEIGHT = 600, 160
