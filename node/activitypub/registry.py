@@ -2,9 +2,10 @@
 
 The protocol never imports a role. A role (the Clearing House) registers what it
 does differently in the node's :class:`Registry` (``node.registry``) at start-up,
-in its ``install(registry)``; the entry points (``node/app.py``, ``node/workers.py``,
-the CLI) call that when the configuration names the role. The protocol calls what
-was registered, and does its own thing where nothing was:
+in its ``install(registry)``; the entry points call that when the configuration
+names the role (:func:`node.workers.install_roles`: the web application at start-up,
+and every :class:`~node.workers.Workers`, so ``aan worker`` too). The protocol calls
+what was registered, and does its own thing where nothing was:
 
 * **objects** (``handle``): the role takes over the objects that other actors send in
   activities of a type: ``Create`` (instead of keeping a followed actor's post),
