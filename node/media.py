@@ -23,6 +23,12 @@ def media_dir(data_dir: Path) -> Path:
     return path
 
 
+async def delete_media(data_dir: Path, media: Media) -> None:
+    """Delete an image's file and row (the protocol's retraction purge and the media service use it)."""
+    (media_dir(data_dir) / media.filename).unlink(missing_ok=True)
+    await media.delete()
+
+
 def attachment(url: str, media: Media) -> dict:
     doc = {"type": "Image", "mediaType": media.content_type, "url": url, "name": media.alt_text}
     if media.width and media.height:
