@@ -18,9 +18,9 @@ from node.ops import health, metrics
 from node.ops.runtime import Refresher
 from node.service import Node
 from node.web import clearinghouse as ch_web
-from node.web import pages
+from node.web import pages, public
 from node.webui.routes import routes as webui_routes
-from node.workers import Workers
+from node.workers import Workers, install_roles
 
 log = logging.getLogger("aan")
 
@@ -63,6 +63,7 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         node = Node(config, http=http)
+        install_roles(node)  # the Clearing House's inbox handlers, topic actors and collections
         try:
             await node.open()
             await require_current_schema(config.database_url)
@@ -109,7 +110,7 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         Route("/actors/{username:str}/followers", ap.followers_endpoint),
         Route("/actors/{username:str}/following", ap.following_endpoint),
         Route("/actors/{username:str}/featured", ap.featured_endpoint),
-        Route("/actors/{username:str}/audience", ap.audience_endpoint),
+        Route("/actors/{username:str}/audience", ap.role_collection("audience")),  # a Clearing House's
         Route("/activities/{activity_id:str}", ap.activity_endpoint),
         Route("/alerts/{alert_id:str}", pages.alert_endpoint),
         Route("/alerts", pages.index_endpoint),
@@ -119,9 +120,11 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         Route("/feed.atom", pages.atom_endpoint),
         Route("/media/{name:str}", pages.media_endpoint),
         Route("/healthz", pages.health_endpoint),
+        Route("/remote-follow", public.remote_follow_endpoint, methods=["GET"]),
+        Route("/alerts/{alert_id:str}/case", public.case_endpoint, methods=["GET"]),
         Route("/readyz", health.readyz_endpoint),
         Route("/metrics", metrics.metrics_endpoint),
-        *webui_routes(),  # staff web interface (/login, /admin) and its public additions
+        *webui_routes(),  # staff web interface (/login, /admin)
     ]
     if config.role == "clearinghouse":
         routes = ch_web.routes() + routes  # the Clearing House's own index, cases, digest and feeds

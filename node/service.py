@@ -16,6 +16,7 @@ from node.activitypub import netguard
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.fetch import Fetcher
 from node.activitypub.keys import generate_private_key, load_private_key, private_key_to_pem, public_key_pem
+from node.activitypub.registry import Registry
 from node.activitypub.remote import RemoteActors
 from node.config import NodeConfig
 from node.ops.blocks import DomainPolicy
@@ -39,6 +40,7 @@ class Node:
         self.fetcher: Fetcher | None = None
         self.remotes: RemoteActors | None = None
         self.blocks = DomainPolicy(own=self.urls.domain)  # loaded in open(), kept current by node.ops.runtime
+        self.registry = Registry()  # what the node's role plugs into the protocol (node.activitypub.registry)
 
     @property
     def insecure(self) -> bool:

@@ -22,8 +22,22 @@ POLL = 0.05
 GRACE = float(os.environ.get("AAN_SHUTDOWN_GRACE", "15"))  # seconds for work in flight at shutdown
 
 
+def install_roles(node) -> None:
+    """Plug the node's role into the protocol at start-up (a member node has none to plug in).
+
+    The protocol never imports a role: the role registers its inbox handlers, actors and
+    collections with ``node.registry`` (:mod:`node.activitypub.registry`). Called by the web
+    application's start-up and by :class:`Workers`; calling it again changes nothing.
+    """
+    if node.config.role == "clearinghouse":
+        from node import clearinghouse
+
+        clearinghouse.install(node.registry)
+
+
 class Workers:
     def __init__(self, node, *, concurrency: int = 32, poll: float = POLL):
+        install_roles(node)  # the inbox worker calls the role's handlers
         self.node = node
         self.name = jobs.worker_name()
         self.poll = poll

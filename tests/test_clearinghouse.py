@@ -156,3 +156,26 @@ def test_topic_actor_boosts_only_matching_alerts(network, nodes, tmp_path):
     assert eg not in received(turkey_reader, all_=True)
     topic = httpx.get(f"{ch.base}/actors/tr", headers=AP).json()
     assert topic["type"] == "Group" and topic["preferredUsername"] == "tr"
+
+
+def test_a_separate_worker_runs_the_clearinghouse_handlers(db_url, nodes, tmp_path):
+    """`aan serve --workers-in-process 0` and one `aan worker` on one database: the worker plugs the role in."""
+    from test_ops_scale import Worker
+
+    ch = nodes("ch", db_url, username="clearinghouse")
+    ch.cli("init", "--domain", ch.domain, "--username", "clearinghouse", "--name", "Clearing House",
+           "--role", "clearinghouse", "--insecure-http", "--db", db_url)
+    ch.start("--workers-in-process", "0")
+    worker = Worker(ch.data_dir, tmp_path / "ch-worker.log").wait_ready()
+    try:
+        m1 = nodes("m1", username="alerts").init().start()
+        ch.cli("member", "add", m1.handle)
+        # the member's Accept, taken by the worker, makes it active (the role's answer hook)
+        wait_for(lambda: members(ch).get(m1.actor, {}).get("state") == "active", message="member active")
+        m1.cli("alert", "publish", alert_file(tmp_path, "w", headline="Reporter detained in Van",
+                                              target="Deniz Kaya"))
+        # its alert, taken by the worker, is indexed into a case (the role's Create handler)
+        wait_for(lambda: members(ch)[m1.actor]["alerts"] == 1, message="the alert indexed by the worker")
+        assert "1 alert(s)" in ch.cli("case", "list").stdout
+    finally:
+        worker.kill()

@@ -12,6 +12,7 @@ from node.service import Node
 from node.services import cases
 from node.storage.models import Activity, Boost, Case, CaseEvent, Follower, IndexedAlert, Member
 from node.urls import Urls
+from node.workers import install_roles
 
 M1 = Urls("m1.test", "http")
 M2 = Urls("m2.test", "http")
@@ -34,6 +35,7 @@ def activity(urls: Urls, n: int, *, target="Ayse Yilmaz", country="TR", date="20
 async def ch(db_url, tmp_path):
     config = await make_node_config(db_url, tmp_path, role="clearinghouse")
     node = await Node(config).open()
+    install_roles(node)  # as aan serve and aan worker do: the inbox worker calls the Clearing House's handlers
     for urls in (M1, M2):
         await Member.create(actor_uri=urls.actor("alerts"), handle=f"@alerts@{urls.domain}", state="active",
                             name=urls.domain)
@@ -164,3 +166,33 @@ async def test_merge_and_split_are_logged(ch):
         await cases.split(one.id, [M1.alert("a1")])  # would empty the case
     with pytest.raises(cases.CaseError):
         await cases.merge(one.id, two.id)  # two is an alias now
+
+
+async def test_the_role_is_installed_once_however_often_an_entry_point_asks(ch):
+    """`aan serve` installs the role at start-up and again for its in-process workers: nothing twice."""
+    before = (dict(ch.registry.objects), list(ch.registry.follow_answers), list(ch.registry.actor_resolvers))
+    install_roles(ch)
+    assert (ch.registry.objects, ch.registry.follow_answers, ch.registry.actor_resolvers) == before
+    assert ch.registry.roles == {"clearinghouse"}
+    assert set(ch.registry.objects) == {"Create", "Update", "Delete", "Announce"}
+    assert len(ch.registry.follow_answers) == 1 and set(ch.registry.batches) == {"Create"}
+
+
+async def test_the_inbox_hands_members_activities_to_the_role(ch):
+    """Through the protocol's handlers: a member's Accept activates it, its Create is indexed, its boost is not kept."""
+    from node.activitypub import handlers
+    from node.storage.models import Following, RemoteObject
+
+    await Member.filter(actor_uri=M1.actor("alerts")).update(state="pending")
+    await Following.create(local_actor=ch.org, target_uri=M1.actor("alerts"), follow_id=M1.activity("f1"))
+    await handlers.on_accept(ch, {"id": M1.activity("acc"), "type": "Accept", "actor": M1.actor("alerts"),
+                                  "object": M1.activity("f1")})
+    assert (await Member.get(actor_uri=M1.actor("alerts"))).state == "active"
+    await handlers.on_create(ch, activity(M1, 1))
+    assert (await IndexedAlert.get()).boost == "boosted"
+    await handlers.on_interaction(ch, {"id": M1.activity("boost"), "type": "Announce", "actor": M1.actor("alerts"),
+                                       "object": "http://elsewhere.test/notes/1"})  # not fetched, not kept
+    assert not await RemoteObject.exists()
+    await handlers.on_delete(ch, {"id": M1.activity("del"), "type": "Delete", "actor": M1.actor("alerts"),
+                                  "object": M1.alert("a1")})
+    assert (await IndexedAlert.get()).deleted

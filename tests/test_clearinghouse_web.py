@@ -454,3 +454,36 @@ async def test_member_nodes_are_unchanged(db_url, tmp_path):
             assert (await client.get(path)).status_code == 404, path
         page = (await client.get("/alerts")).text
         assert "<h1>Alerts</h1>" in page and 'class="filters"' not in page and 'nav class="ch"' not in page
+
+
+async def test_the_role_plugs_its_actors_and_collections_into_the_protocol(db_url, tmp_path):
+    """Topic actors and the audience collection exist on a Clearing House only (node.clearinghouse.install)."""
+    config = await make_node_config(db_url, tmp_path, role="clearinghouse")
+    app = create_app(config, run_workers=False)
+    async with app.router.lifespan_context(app), \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
+        finger = await client.get("/.well-known/webfinger", params={"resource": "acct:tr@node.test"})
+        assert finger.status_code == 200 and finger.json()["subject"] == "acct:tr@node.test"
+        topic = (await client.get("/actors/detention", headers={"Accept": "application/activity+json"})).json()
+        assert topic["type"] == "Group" and topic["preferredUsername"] == "detention"
+        assert (await client.get("/actors/xx")).status_code == 404  # not a topic
+        actor = (await client.get("/actors/alerts", headers={"Accept": "application/activity+json"})).json()
+        assert actor["aanAudience"] == f"{BASE}/actors/alerts/audience"
+        unsigned = await client.get("/actors/alerts/audience")
+        assert unsigned.status_code == 401  # only a signed member may read it
+        assert (await client.get("/actors/tr/audience")).status_code == 404  # the Clearing House actor's only
+        assert (await client.get("/actors/nobody/audience")).status_code == 404
+
+
+async def test_a_member_node_has_no_topic_actors_and_no_audience(db_url, tmp_path):
+    config = await make_node_config(db_url, tmp_path)  # role "member": nothing installed
+    app = create_app(config, run_workers=False)
+    async with app.router.lifespan_context(app), \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
+        finger = await client.get("/.well-known/webfinger", params={"resource": "acct:tr@node.test"})
+        assert finger.status_code == 404
+        assert (await client.get("/actors/tr")).status_code == 404
+        audience = await client.get("/actors/alerts/audience")
+        assert audience.status_code == 404 and audience.json() == {"error": "not found"}
+        actor = (await client.get("/actors/alerts", headers={"Accept": "application/activity+json"})).json()
+        assert "aanAudience" not in actor

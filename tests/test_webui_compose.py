@@ -589,7 +589,7 @@ async def test_dashboard_counts_followers_over_time(sqlite_site):
     ("kim@localhost", None),
 ])
 def test_remote_follow_handles(handle, expected):
-    from node.webui.public import parse_handle
+    from node.web.public import parse_handle
 
     assert parse_handle(handle) == expected
 

@@ -27,7 +27,6 @@ from node.activitypub.normalize import (
     with_text,
 )
 from node.activitypub.remote import KeyError_, as_list, get_id, same_origin
-from node.clearinghouse import ingest, members, topics
 from node.ops import logs
 from node.storage import jobs
 from node.storage.models import Follower, FollowerEvent, Following, Interaction, RemoteActor, RemoteObject
@@ -48,18 +47,14 @@ def handles(*types: str):
 
 
 async def _local_actor(node, uri: str | None):
-    """Our actor at ``uri`` (topic actors of a Clearing House are created on demand)."""
+    """Our actor at ``uri`` (actors a role provides, such as topic actors, are created on demand)."""
     prefix = node.urls.actor("")
     if not uri or not uri.startswith(prefix) or "/" in uri[len(prefix):]:
         return None
     username = uri[len(prefix):]
     if username == INSTANCE_USERNAME:
         return None
-    return await node.local_actor(username) or await topics.ensure(node, username)
-
-
-def _clearinghouse(node) -> bool:
-    return node.config.role == "clearinghouse"
+    return await node.local_actor(username) or await node.registry.extra_actor(node, username)
 
 
 @handles("Follow")
@@ -112,8 +107,8 @@ async def on_accept(node, activity: dict) -> None:
     if row:
         row.state = "accepted" if activity["type"] == "Accept" else "rejected"
         await row.save()
-        if _clearinghouse(node):
-            await members.on_answer(actor, accepted=activity["type"] == "Accept")
+        for hook in node.registry.follow_answers:  # e.g. a Clearing House's member becomes active
+            await hook(node, actor, activity["type"] == "Accept")
 
 
 def _is_ours(node, uri: str | None) -> bool:
@@ -134,8 +129,9 @@ def _object_type(obj: dict) -> str | None:
 
 @handles("Create")
 async def on_create(node, activity: dict) -> None:
-    if _clearinghouse(node):
-        await ingest.on_create(node, activity)
+    role_handler = node.registry.objects.get("Create")
+    if role_handler is not None:  # e.g. a Clearing House indexes its members' alerts
+        await role_handler(node, activity)
         return
     obj = embedded(activity.get("object"))
     actor = get_id(activity["actor"])
@@ -185,8 +181,9 @@ async def on_update(node, activity: dict) -> None:
         except KeyError_ as exc:  # the document itself is unusable: retrying cannot help
             raise Unintelligible("bad_actor_document", f"Update of actor {actor}: {exc.reason}") from None
         return
-    if _clearinghouse(node):
-        await ingest.on_update(node, activity)
+    role_handler = node.registry.objects.get("Update")
+    if role_handler is not None:
+        await role_handler(node, activity)
         return
     row = await RemoteObject.filter(uri=obj.get("id"), actor_uri=actor).first()
     if row is None:
@@ -217,8 +214,9 @@ def _newer(new: str | None, old: str | None) -> bool:
 async def on_delete(node, activity: dict) -> None:
     actor = get_id(activity["actor"])
     targets = ids(activity.get("object"))
-    if _clearinghouse(node):
-        await ingest.on_delete(node, activity)
+    role_handler = node.registry.objects.get("Delete")
+    if role_handler is not None:  # e.g. a Clearing House withdraws a member's retracted alerts
+        await role_handler(node, activity)
     replies = RemoteObject.filter(actor_uri=actor, in_reply_to__startswith=node.urls.base + "/alerts/")
     if actor in targets:
         await Follower.filter(actor_uri=actor).delete()
@@ -230,7 +228,7 @@ async def on_delete(node, activity: dict) -> None:
     # Only a tombstone stays (id, author, times): nothing of the deleted text.
     await RemoteObject.filter(uri__in=targets, actor_uri=actor).update(deleted=True, data={},
                                                                        updated_at=datetime.now(UTC))
-    if not _clearinghouse(node):  # (a Clearing House purged in ingest.on_delete)
+    if role_handler is None:  # (a role that took the Delete purged what it keeps itself)
         for target in targets:
             await jobs.purge_received(actor, target, keep=activity.get("id"))
 
@@ -241,6 +239,12 @@ def _boosted_object_id(obj) -> str | None:
     if type_of(obj) & {"Create", "Update"}:
         return get_id(obj.get("object"))
     return get_id(obj)
+
+
+async def _boost_by_followed(node, activity: dict) -> None:
+    """An Announce of something not ours: kept if the announcer is an actor we follow."""
+    if await Following.filter(target_uri=get_id(activity["actor"]), state="accepted").exists():
+        await _remember_boost(node, activity)
 
 
 async def _remember_boost(node, activity: dict) -> None:
@@ -264,9 +268,8 @@ async def _remember_boost(node, activity: dict) -> None:
 async def on_interaction(node, activity: dict) -> None:
     target = get_id(activity.get("object"))
     if not _is_ours(node, target):
-        if activity["type"] == "Announce" and not _clearinghouse(node) and \
-                await Following.filter(target_uri=get_id(activity["actor"]), state="accepted").exists():
-            await _remember_boost(node, activity)
+        if activity["type"] == "Announce":
+            await node.registry.objects.get("Announce", _boost_by_followed)(node, activity)
         return
     await Interaction.get_or_create(
         activity_id=activity["id"],
@@ -314,10 +317,11 @@ async def process(node, row: dict) -> None:
 async def inbox_once(node, worker: str, *, limit: int = 200) -> int:
     """Claim up to ``limit`` inbox rows and process them in order; failures are retried per row.
 
-    On a Clearing House, consecutive Creates (member alerts) go to
-    :func:`node.clearinghouse.ingest.on_create_batch` together: the same outcome as one at a
-    time, with a few queries and one transaction for the run. If that fails, the run is
-    processed again one row at a time, so a bad row is retried alone, as it always was.
+    Where a role registered a batch handler for Creates (a Clearing House:
+    ``node.clearinghouse.ingest.on_create_batch``), consecutive Creates (member alerts) go to it
+    together: the same outcome as one at a time, with a few queries and one transaction for the
+    run. If that fails, the run is processed again one row at a time, so a bad row is retried
+    alone, as it always was.
     """
     rows = await jobs.claim("inbox_items", worker, limit=limit)
     done: list[int] = []
@@ -347,7 +351,7 @@ async def inbox_once(node, worker: str, *, limit: int = 200) -> int:
             await one(run[0][0])
             return
         try:
-            await ingest.on_create_batch(node, [activity for _, activity in run])
+            await node.registry.batches["Create"](node, [activity for _, activity in run])
         except Exception:  # noqa: BLE001 - rolled back; each row on its own decides
             log.warning("batch of %d Creates failed; processing them one by one", len(run), exc_info=True)
             for row, _ in run:
@@ -375,8 +379,8 @@ async def inbox_once(node, worker: str, *, limit: int = 200) -> int:
 
 
 def _batchable_create(node, row: dict) -> dict | None:
-    """The activity of ``row`` if it is a Create that a Clearing House ingests (else None)."""
-    if not _clearinghouse(node) or HANDLERS.get("Create") is not on_create:
+    """The activity of ``row`` if it is a Create that a role takes in batches (else None)."""
+    if "Create" not in node.registry.batches or HANDLERS.get("Create") is not on_create:
         return None
     try:
         activity = orjson.loads(row["body"])

@@ -17,7 +17,6 @@ from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.inbox import inbox_endpoint
 from node.activitypub.notes import AAN_CONTEXT, alert_to_note
 from node.alerts import Alert as AlertModel
-from node.clearinghouse import topics
 from node.media import header_image, note_attachments
 from node.storage.models import Activity, Alert, Follower, Following
 
@@ -56,10 +55,10 @@ def actor_doc(node, actor, header: dict | None = None) -> dict:
 
 
 async def local_actor(node, username: str | None):
-    """One of our actors by username; a Clearing House creates topic actors on first lookup."""
+    """One of our actors by username; a role's actors (topic actors) are created on first lookup."""
     if not username or username == INSTANCE_USERNAME:
         return None
-    return await node.local_actor(username) or await topics.ensure(node, username)
+    return await node.local_actor(username) or await node.registry.extra_actor(node, username)
 
 
 async def _local_actor(request: Request):
@@ -256,41 +255,15 @@ async def activity_endpoint(request: Request) -> Response:
     return APResponse(row.body.encode())
 
 
+def role_collection(name: str):
+    """The endpoint of the collection ``name`` of our actors, served if a role registered it (else 404)."""
 
-async def audience_endpoint(request: Request) -> Response:
-    """Clearing House only: the shared inboxes of everyone who follows our actors.
+    async def endpoint(request: Request) -> Response:
+        serve = request.app.state.node.registry.collections.get(name)
+        actor = await _local_actor(request)
+        if serve is None or actor is None:
+            return not_found()
+        return await serve(request, actor)
 
-    Members fetch it (signed) to deliver their own Update and Delete of an alert to
-    servers that saw it only through our boost (interop-mastodon.md 9.3, method a).
-    Only a signer on the host of an active member gets an answer.
-    """
-    node = request.app.state.node
-    actor = await _local_actor(request)
-    if actor is None or node.config.role != "clearinghouse" or actor.username != node.config.username:
-        return not_found()
-    from node.activitypub.fetch import FetchError
-    from node.activitypub.inbox import request_url
-    from node.activitypub.signatures import SignatureError, parse_request
-    from node.storage.models import Member
-
-    try:
-        signed = parse_request("GET", request_url(request, node.urls.scheme), request.headers, b"")
-        owner, key = await node.remotes.key(signed.key_id)
-        if not signed.verify(key):
-            owner, key = await node.remotes.key(signed.key_id, refresh=True)
-            if not signed.verify(key):
-                raise SignatureError("signature does not verify")
-    except SignatureError as exc:
-        return JSONResponse({"error": exc.public}, status_code=401)
-    except FetchError as exc:
-        log.info("audience: cannot fetch key %s: %s", signed.key_id, exc.detail)
-        return JSONResponse({"error": "cannot fetch the key"}, status_code=401)
-    host = owner.split("/")[2]
-    members = await Member.filter(state="active").values_list("actor_uri", flat=True)
-    if host not in {m.split("/")[2] for m in members}:
-        return JSONResponse({"error": "only members may read the audience"}, status_code=403)
-    rows = await Follower.all().values_list("inbox", "shared_inbox")
-    inboxes = sorted({shared or inbox for inbox, shared in rows})
-    url = node.urls.actor(actor.username) + "/audience"
-    return APResponse({"@context": docs.AS_CONTEXT, "id": url, "type": "Collection",
-                       "totalItems": len(inboxes), "items": inboxes})
+    endpoint.__name__ = f"{name}_collection_endpoint"
+    return endpoint

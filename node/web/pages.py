@@ -16,8 +16,9 @@ from node.activitypub.actors import avatar_url, iso
 from node.activitypub.notes import alert_hashtags
 from node.alerts import Alert as AlertModel
 from node.media import header_image, note_attachments
+from node.render import alert_view
 from node.storage.models import Alert, Follower
-from node.webui.public import alert_view, approved_replies, display_language, media_response, ui_language
+from node.web.public import approved_replies, display_language, media_response, ui_language
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),

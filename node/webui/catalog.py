@@ -28,8 +28,9 @@ TEMPLATES = ROOT / "web" / "templates"
 PUBLIC_TEMPLATES = ("base.html", "alert.html", "index.html", "profile.html", "message.html",
                     "webui_alert_article.html", "webui_follow_form.html", "webui_remote_follow.html", "webui_case.html")
 PYTHON = [ROOT / "webui" / name for name in ("views_auth.py", "views_compose.py", "views_alerts.py", "web.py",
-                                            "public.py", "forms.py", "media.py", "publishing.py", "auth.py")]
-PUBLIC_PYTHON = [ROOT / "webui" / "public.py"]
+                                            "forms.py", "media.py", "publishing.py", "auth.py")]
+PUBLIC_PYTHON = [ROOT / "web" / "public.py"]
+PYTHON += PUBLIC_PYTHON
 _TEMPLATE_CALL = re.compile(r"""\bt\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 # Strings that templates pass through t() indirectly (a variable or a lookup).
 DYNAMIC_ADMIN = ("Delivered", "Pending", "Retrying", "Failed", "Waiting for moderation", "Shown on the public page",

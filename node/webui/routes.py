@@ -1,11 +1,11 @@
-"""The routes of the web interface: sign-in, ``/admin``, and the public additions."""
+"""The routes of the web interface: sign-in and ``/admin``."""
 
 from __future__ import annotations
 
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from node.webui import public, views_alerts, views_auth, views_compose
+from node.webui import views_alerts, views_auth, views_compose
 from node.webui.web import STATIC_DIR
 
 GET, POST, BOTH = ["GET"], ["POST"], ["GET", "POST"]
@@ -16,8 +16,6 @@ def routes() -> list:
         Route("/login", views_auth.login_endpoint, methods=BOTH),
         Route("/logout", views_auth.logout_endpoint, methods=POST),
         Route("/language", views_auth.language_endpoint, methods=POST),
-        Route("/remote-follow", public.remote_follow_endpoint, methods=GET),
-        Route("/alerts/{alert_id:str}/case", public.case_endpoint, methods=GET),
         Route("/admin", views_alerts.dashboard_endpoint, methods=GET),
         Route("/admin/alerts", views_alerts.alerts_endpoint, methods=GET),
         Route("/admin/alerts/{alert_id:str}", views_alerts.alert_status_endpoint, methods=GET),

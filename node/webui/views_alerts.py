@@ -11,12 +11,12 @@ from node import errors
 from node.activitypub import normalize, outbox
 from node.alerts import Alert
 from node.media import note_attachments
+from node.render import alert_view, sanitize_remote_html
 from node.services import alerts as alert_service
 from node.services import drafts as draft_service
 from node.storage.models import Alert as AlertRow
 from node.storage.models import Draft, RemoteObject
 from node.webui import status
-from node.webui.public import alert_view, sanitize_remote_html
 from node.webui.web import redirect, render, staff, translator
 
 CHART_WIDTH, CHART_HEIGHT = 600, 160

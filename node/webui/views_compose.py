@@ -21,7 +21,7 @@ from node import i18n, vocab
 from node.activitypub import outbox
 from node.activitypub.notes import alert_to_note
 from node.alerts import Alert, AlertError
-from node.render import markdown_to_page_html
+from node.render import alert_view, markdown_to_page_html
 from node.services import drafts as publishing
 from node.services import profile
 from node.services.media import (
@@ -38,7 +38,6 @@ from node.services.media import (
 from node.storage.models import Alert as AlertRow
 from node.storage.models import Draft, Media
 from node.webui import duplicates, forms
-from node.webui.public import alert_view
 from node.webui.web import TEMPLATES, redirect, render, staff, translator
 
 ROW_GROUPS = ("target", "authority", "source")

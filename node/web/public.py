@@ -1,18 +1,15 @@
 """Public-page pieces: an alert in the reader's language, replies, remote follow, case pages, media.
 
-``alert_view`` is the one description of how an alert is laid out on its web
-page: the public page (``alert.html``) and the composer's "on the web page"
-preview both render it with ``webui_alert_article.html``.
+How an alert is laid out on its page is :func:`node.render.alert_view` (the staff's
+preview shows the same).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from urllib.parse import quote, urlsplit
 
 import httpx
-import nh3
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -20,7 +17,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from node import i18n
 from node.activitypub import normalize
 from node.alerts import Alert
-from node.render import LINK_REL, NOTE_TAGS, is_safe_link, markdown_to_page_html
+from node.render import is_safe_link, sanitize_remote_html
 from node.services.media import public_file
 from node.services.profile import public_profile_file
 from node.storage.models import Alert as AlertRow
@@ -56,53 +53,6 @@ def ui_language(display: str, request: Request) -> str:
     if i18n.primary(display) in i18n.UI_LANGUAGES:
         return i18n.primary(display)
     return i18n.negotiate(request)
-
-
-def alert_view(alert: Alert, *, url: str, ui: i18n.Translator, published: datetime | None = None,
-               updated: datetime | None = None, language: str | None = None, attachments: list[dict] | None = None,
-               alert_id: str | None = None) -> dict:
-    """Everything the alert's page shows, in ``language`` (the original's parts fill any gaps)."""
-    display = language if language in alert.translations else alert.language
-    tr = alert.translations.get(display)
-    headline = (tr.headline if tr else None) or alert.headline
-    summary = (tr.summary if tr else None) or alert.summary
-    body = (tr.body if tr else None) or alert.body
-    warning = ((tr.content_warning if tr else None) or alert.content_warning) if alert.content_warning else None
-    body_raw = markdown_to_page_html(body)
-    return {
-        "id": alert_id, "url": url, "alert": alert, "published": published, "updated": updated,
-        "type_label": ui.vocab("ALERT_TYPES", alert.type),
-        "country_name": ui.vocab("COUNTRIES", alert.country),
-        "categories": [ui.vocab("CATEGORIES", c) for c in alert.categories],
-        "act_types": [ui.vocab("ACT_TYPES", c) for c in alert.act_types],
-        "headline": headline, "summary": summary, "content_warning": warning,
-        "body_raw": markdown_to_page_html(alert.body), "body_html": Markup(body_raw),
-        "language": display, "dir": i18n.text_direction(display),
-        # parts the translation leaves out are shown in the original, marked with its language
-        "fallback": {"headline": not (tr and tr.headline), "summary": not (tr and tr.summary),
-                     "body": not (tr and tr.body)} if tr else {},
-        "original_dir": i18n.text_direction(alert.language),
-        "languages": [(tag, i18n.native_language_name(tag)) for tag in [alert.language, *alert.translations]],
-        "attachments": attachments or [],
-        "incident_date": ui.date(alert.incident_date),
-        "deadline": ui.date(alert.recommended_action.deadline) if alert.recommended_action else "",
-        "translations": {
-            lang: {"t": t, "body_html": Markup(markdown_to_page_html(t.body or ""))}
-            for lang, t in (alert.translations or {}).items()
-        },
-        "rtl": i18n.RTL_LANGUAGES,
-    }
-
-
-def sanitize_remote_html(html: str) -> str:
-    """A remote reply's HTML, cut down to the tags Mastodon keeps and safe links only."""
-    return nh3.clean(
-        html or "", tags=set(NOTE_TAGS), clean_content_tags={"script", "style"},
-        attributes={"a": {"href"}, "*": set()},
-        attribute_filter=lambda el, attr, value: value if (el == "a" and attr == "href" and is_safe_link(value))
-        else (LINK_REL if el == "a" and attr == "rel" else None),
-        url_schemes={"http", "https", "mailto"}, link_rel=LINK_REL, strip_comments=True,
-    )
 
 
 async def approved_replies(alert_url: str) -> list[dict]:

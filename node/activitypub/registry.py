@@ -1,0 +1,75 @@
+"""What a role plugs into the protocol: inbox handlers, actors and collections.
+
+The protocol never imports a role. A role (the Clearing House) registers what it
+does differently in the node's :class:`Registry` (``node.registry``) at start-up,
+in its ``install(registry)``; the entry points call that when the configuration
+names the role (:func:`node.workers.install_roles`: the web application at start-up,
+and every :class:`~node.workers.Workers`, so ``aan worker`` too). The protocol calls
+what was registered, and does its own thing where nothing was:
+
+* **objects** (``handle``): the role takes over the objects that other actors send in
+  activities of a type: ``Create`` (instead of keeping a followed actor's post),
+  ``Update`` of an object (an actor's own document is still refreshed by the protocol),
+  ``Delete`` (the protocol still forgets the deleted actor's follows and replies to our
+  alerts, and marks what it kept deleted), ``Announce`` of something not ours (instead of
+  fetching the object a followed actor boosted);
+* **batches** (``handle_batch``): consecutive ``Create`` activities the inbox worker takes
+  together, with the same outcome as one call of the ``Create`` handler each;
+* **answers to our Follow** (``on_follow_answer``): after an ``Accept`` or ``Reject`` was recorded;
+* **actors** (``resolve_actors``): our actors that exist on first lookup (topic actors);
+* **collections** (``collection``): served at ``/actors/{username}/{name}`` for our actors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from node.storage.models import LocalActor
+
+Handler = Callable[[Any, dict], Awaitable[None]]
+"""``(node, activity)``: the activity as the inbox handler got it (``type`` one string)."""
+BatchHandler = Callable[[Any, list[dict]], Awaitable[None]]
+"""``(node, activities)``."""
+FollowAnswer = Callable[[Any, str, bool], Awaitable[None]]
+"""``(node, actor_uri, accepted)``: ``actor_uri`` answered our Follow."""
+ActorResolver = Callable[[Any, str], Awaitable[LocalActor | None]]
+"""``(node, username)``: one of our actors by a username no stored actor has, or None."""
+CollectionEndpoint = Callable[[Any, LocalActor], Awaitable[Any]]
+"""``(request, actor)``: the response for the collection of ``actor`` (a Starlette ``Response``)."""
+
+
+class Registry:
+    """Everything the roles of one node registered (empty on a member node)."""
+
+    def __init__(self) -> None:
+        self.roles: set[str] = set()  # the roles installed (a role installs itself once)
+        self.objects: dict[str, Handler] = {}
+        self.batches: dict[str, BatchHandler] = {}
+        self.follow_answers: list[FollowAnswer] = []
+        self.actor_resolvers: list[ActorResolver] = []
+        self.collections: dict[str, CollectionEndpoint] = {}
+
+    def handle(self, activity_type: str, handler: Handler) -> None:
+        """``handler`` takes over the objects of ``activity_type`` activities (see the module docstring)."""
+        self.objects[activity_type] = handler
+
+    def handle_batch(self, activity_type: str, handler: BatchHandler) -> None:
+        self.batches[activity_type] = handler
+
+    def on_follow_answer(self, hook: FollowAnswer) -> None:
+        self.follow_answers.append(hook)
+
+    def resolve_actors(self, resolver: ActorResolver) -> None:
+        self.actor_resolvers.append(resolver)
+
+    def collection(self, name: str, endpoint: CollectionEndpoint) -> None:
+        self.collections[name] = endpoint
+
+    async def extra_actor(self, node: Any, username: str) -> LocalActor | None:
+        """An actor a role provides for ``username`` (created on first lookup), else None."""
+        for resolver in self.actor_resolvers:
+            actor = await resolver(node, username)
+            if actor is not None:
+                return actor
+        return None
