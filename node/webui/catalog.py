@@ -26,10 +26,12 @@ from node.i18n import DOMAIN, LOCALES_DIR, TEMPLATE, po_path
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "web" / "templates"
 PUBLIC_TEMPLATES = ("base.html", "alert.html", "index.html", "profile.html", "message.html",
-                    "webui_alert_article.html", "webui_follow_form.html", "webui_remote_follow.html", "webui_case.html")
+                    "webui_alert_article.html", "webui_follow_form.html", "webui_remote_follow.html", "webui_case.html",
+                    "ch_base.html", "ch_index.html", "ch_case.html", "ch_members.html", "ch_macros.html",
+                    "ch_digest.html", "ch_digest_body.html", "ch_digest.xml", "ch_feed.xml")
 PYTHON = [ROOT / "webui" / name for name in ("views_auth.py", "views_compose.py", "views_alerts.py", "web.py",
                                             "public.py", "forms.py", "media.py", "publishing.py", "auth.py")]
-PUBLIC_PYTHON = [ROOT / "webui" / "public.py"]
+PUBLIC_PYTHON = [ROOT / "webui" / "public.py", ROOT / "web" / "clearinghouse.py"]  # the Clearing House's pages
 _TEMPLATE_CALL = re.compile(r"""\bt\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 # Strings that templates pass through t() indirectly (a variable or a lookup).
 DYNAMIC_ADMIN = ("Delivered", "Pending", "Retrying", "Failed", "Waiting for moderation", "Shown on the public page",
@@ -83,9 +85,10 @@ def vocab_msgids() -> set[str]:
 
 def extract() -> tuple[set[str], set[str]]:
     """(every msgid, the msgids of the public pages)."""
+    from node.web import clearinghouse
     from node.webui import forms, web
 
-    public: set[str] = set(DYNAMIC_PUBLIC) | vocab_msgids()
+    public: set[str] = set(DYNAMIC_PUBLIC) | vocab_msgids() | set(clearinghouse.DYNAMIC)
     for name in PUBLIC_TEMPLATES:
         public |= _template_msgids(TEMPLATES / name)
     for path in PUBLIC_PYTHON:
