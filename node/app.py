@@ -18,7 +18,7 @@ from node.ops import health, metrics
 from node.ops.runtime import Refresher
 from node.service import Node
 from node.web import clearinghouse as ch_web
-from node.web import pages
+from node.web import icons, pages
 from node.webui.routes import routes as webui_routes
 from node.workers import Workers
 
@@ -118,6 +118,7 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         Route("/tags/{name:str}", pages.tag_endpoint),
         Route("/feed.atom", pages.atom_endpoint),
         Route("/media/{name:str}", pages.media_endpoint),
+        Route("/favicon.ico", icons.favicon_endpoint),
         Route("/healthz", pages.health_endpoint),
         Route("/readyz", health.readyz_endpoint),
         Route("/metrics", metrics.metrics_endpoint),
