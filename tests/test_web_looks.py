@@ -98,3 +98,12 @@ async def test_handles_are_left_to_right_and_lists_use_the_locale_pattern(site):
         case_page = (await site.client().get(f"/alerts/{alert_id}/case", params={"lang": lang})).text
         assert names in case_page, lang
         assert "</bdi>, <bdi>" not in case_page
+
+
+async def test_target_labels_are_joined_by_the_locale_pattern(site):
+    editor = await site.login()
+    r = await post_form(editor, "/admin/compose", alert_form(action="publish"))
+    alert_id = re.match(r"/admin/alerts/([0-9a-f]+)", r.headers["location"])[1]
+    pages = {lang: (await site.client().get(f"/alerts/{alert_id}", params={"lang": lang})).text for lang in ("en", "ar")}
+    assert "<bdi>Jane Doe</bdi> (Individual, Journalist)" in pages["en"]
+    assert re.search(r"<bdi>Jane Doe</bdi> \([^,()]+ و[^,()]+\)", pages["ar"])  # no Latin comma in Arabic
