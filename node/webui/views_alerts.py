@@ -29,7 +29,7 @@ def _chart(points: list[status.FollowerPoint], t=None) -> dict:
     from node import i18n
 
     t = t or i18n.Translator(i18n.DEFAULT_LANGUAGE)
-    left, right, top_pad, bottom = 44, 12, 14, 26
+    left, right, top_pad, bottom = 44, 14, 24, 26
     plot_w, plot_h = CHART_WIDTH - left - right, CHART_HEIGHT - top_pad - bottom
     top = max([p.count for p in points] + [1])
     if top > 4 and top % 2:
