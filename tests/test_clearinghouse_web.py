@@ -528,6 +528,8 @@ async def test_pages_in_the_readers_language_with_user_text_marked(ch, lang, exp
     assert f'<h1>{expected["digest"]}</h1>' in digest
     assert expected["range"] in text_of(digest).replace("\u2009", "")
     assert '<h4 lang="ar" dir="rtl"><a href=' in digest
+    assert "Accept-Language" in by_param["/feed.atom"].headers["vary"]
+    assert "Accept-Language" in by_param["/cases/c-eg"].headers["vary"]
     feed = ET.fromstring(pages["/feed.atom"])
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
     assert expected["feed"] in feed.find(f"{ATOM}title").text

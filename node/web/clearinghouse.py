@@ -129,7 +129,8 @@ def _not_found(request: Request, message: str) -> HTMLResponse:
 
 def _atom(name: str, request: Request, **context) -> Response:
     body = TEMPLATES.get_template(name).render(**_base(request), **context)
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
+    return Response(body, media_type="application/atom+xml; charset=utf-8",
+                    headers={"Vary": "Accept-Language, Cookie"})  # titles and labels in the reader's language
 
 
 def _approved():
