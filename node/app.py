@@ -18,7 +18,7 @@ from node.ops import health, metrics
 from node.ops.runtime import Refresher
 from node.service import Node
 from node.web import clearinghouse as ch_web
-from node.web import icons, pages
+from node.web import pages
 from node.webui.routes import routes as webui_routes
 from node.workers import Workers
 
@@ -95,6 +95,8 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
             await app.state.inbox_writer.stop()
             await node.close()
 
+    from node.web.icons import favicon_endpoint
+
     routes = [
         Route("/.well-known/webfinger", ap.webfinger_endpoint),
         Route("/.well-known/host-meta", ap.host_meta_endpoint),
@@ -117,8 +119,8 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         Route("/@{username:str}", pages.profile_endpoint),
         Route("/tags/{name:str}", pages.tag_endpoint),
         Route("/feed.atom", pages.atom_endpoint),
+        Route("/favicon.ico", favicon_endpoint),  # the avatar, or the default icon
         Route("/media/{name:str}", pages.media_endpoint),
-        Route("/favicon.ico", icons.favicon_endpoint),
         Route("/healthz", pages.health_endpoint),
         Route("/readyz", health.readyz_endpoint),
         Route("/metrics", metrics.metrics_endpoint),

@@ -15,7 +15,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from node.storage.models import LocalActor
-from node.webui.public import media_response
+
+try:  # the public pages' own module (node/web/public.py) once they no longer live in the staff interface
+    from node.web.public import media_response
+except ImportError:
+    from node.webui.public import media_response
 
 DEFAULT_ICON = Path(__file__).parent / "static" / "favicon.svg"
 CACHE = "public, max-age=3600"

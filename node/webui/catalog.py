@@ -26,12 +26,10 @@ from node.i18n import DOMAIN, LOCALES_DIR, TEMPLATE, po_path
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "web" / "templates"
 PUBLIC_TEMPLATES = ("base.html", "alert.html", "index.html", "profile.html", "message.html",
-                    "webui_alert_article.html", "webui_follow_form.html", "webui_remote_follow.html", "webui_case.html",
-                    "ch_base.html", "ch_index.html", "ch_case.html", "ch_members.html", "ch_macros.html",
-                    "ch_digest.html", "ch_digest_body.html", "ch_digest.xml", "ch_feed.xml")
+                    "webui_alert_article.html", "webui_follow_form.html", "webui_remote_follow.html", "webui_case.html")
 PYTHON = [ROOT / "webui" / name for name in ("views_auth.py", "views_compose.py", "views_alerts.py", "web.py",
                                             "public.py", "forms.py", "media.py", "publishing.py", "auth.py")]
-PUBLIC_PYTHON = [ROOT / "webui" / "public.py", ROOT / "web" / "clearinghouse.py"]  # the Clearing House's pages
+PUBLIC_PYTHON = [ROOT / "webui" / "public.py"]
 _TEMPLATE_CALL = re.compile(r"""\bt\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 # Strings that templates pass through t() indirectly (a variable or a lookup).
 DYNAMIC_ADMIN = ("Delivered", "Pending", "Retrying", "Failed", "Waiting for moderation", "Shown on the public page",
@@ -39,6 +37,10 @@ DYNAMIC_ADMIN = ("Delivered", "Pending", "Retrying", "Failed", "Waiting for mode
 DYNAMIC_PUBLIC = ("Not found", "There is no such alert.", "Alert withdrawn", "This alert was deleted by its publisher.",
                   "No such account.")
 MESSAGE_CLASSES = {"MediaError", "PublishError", "AuthError"}
+# The Clearing House's pages (public: Arabic covers them too).
+CLEARINGHOUSE_TEMPLATES = ("ch_base.html", "ch_index.html", "ch_case.html", "ch_members.html", "ch_macros.html",
+                           "ch_digest.html", "ch_digest_body.html", "ch_digest.xml", "ch_feed.xml")
+CLEARINGHOUSE_PYTHON = ROOT / "web" / "clearinghouse.py"
 
 
 def _template_msgids(path: Path) -> set[str]:
@@ -89,9 +91,9 @@ def extract() -> tuple[set[str], set[str]]:
     from node.webui import forms, web
 
     public: set[str] = set(DYNAMIC_PUBLIC) | vocab_msgids() | set(clearinghouse.DYNAMIC)
-    for name in PUBLIC_TEMPLATES:
+    for name in (*PUBLIC_TEMPLATES, *CLEARINGHOUSE_TEMPLATES):
         public |= _template_msgids(TEMPLATES / name)
-    for path in PUBLIC_PYTHON:
+    for path in (*PUBLIC_PYTHON, CLEARINGHOUSE_PYTHON):
         public |= _python_msgids(path)
     everything = set(public) | set(DYNAMIC_ADMIN)
     for path in TEMPLATES.glob("admin_*.html"):
