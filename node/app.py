@@ -96,6 +96,8 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
             await app.state.inbox_writer.stop()
             await node.close()
 
+    from node.web.icons import favicon_endpoint
+
     routes = [
         Route("/.well-known/webfinger", ap.webfinger_endpoint),
         Route("/.well-known/host-meta", ap.host_meta_endpoint),
@@ -118,6 +120,7 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         Route("/@{username:str}", pages.profile_endpoint),
         Route("/tags/{name:str}", pages.tag_endpoint),
         Route("/feed.atom", pages.atom_endpoint),
+        Route("/favicon.ico", favicon_endpoint),  # the avatar, or the default icon
         Route("/media/{name:str}", pages.media_endpoint),
         Route("/healthz", pages.health_endpoint),
         Route("/remote-follow", public.remote_follow_endpoint, methods=["GET"]),

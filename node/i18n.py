@@ -119,6 +119,12 @@ class Translator:
     def choices(self, table: str) -> list[tuple[str, str]]:
         return vocab_choices(table, self.lang)
 
+    def number(self, value: int | float) -> str:
+        return format_number(value, self.lang)
+
+    def list(self, items: Iterable[object], style: str = "standard") -> str:
+        return format_word_list(items, self.lang, style)
+
 
 def negotiate(request, explicit: str | None = None, available: tuple[str, ...] = UI_LANGUAGES) -> str:
     """The interface language: ``explicit`` if we have it, else the cookie, else Accept-Language."""
@@ -271,6 +277,29 @@ def format_moment(moment: dt.datetime | None, lang: str, fmt: str = "medium", tz
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return babel_format_datetime(moment, fmt, tzinfo=_zone(tz), locale=_babel_lang(lang))
+
+
+def format_number(value: int | float, lang: str) -> str:
+    """``value`` with the locale's digits and grouping (CLDR through Babel)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_babel_lang(lang))
+
+
+def format_word_list(items: Iterable[object], lang: str, style: str = "standard") -> str:
+    """Words joined by the locale's CLDR list pattern: ``a, b and c``, ``a, b et c``, ``a وb وc``.
+
+    If any item is markup (``__html__``), every item is escaped and the result is markup, so a
+    template can list links or ``<bdi>`` names; CLDR's separators hold no markup characters.
+    """
+    from babel.lists import format_list
+
+    items = list(items)
+    if not any(hasattr(item, "__html__") for item in items):
+        return format_list([str(item) for item in items], style=style, locale=_babel_lang(lang))
+    from markupsafe import Markup, escape
+
+    return Markup(format_list([str(escape(item)) for item in items], style=style, locale=_babel_lang(lang)))
 
 
 def _zone(name: str):

@@ -157,7 +157,7 @@ async def test_index_filters_one_by_one_and_combined(ch):
     page = (await ch.get("/alerts", params={"type": "update", "country": "AO"})).text
     row = await IndexedAlert.get(headline="Radio presenter buried")
     assert f'href="{row.uri}"' in page and f'href="{BASE}/cases/c-ao"' in page
-    assert '<a class="credit" href="https://misa.test/actors/alerts">MISA</a>' in page
+    assert '<a class="credit" href="https://misa.test/actors/alerts" dir="auto">MISA</a>' in page
 
 
 async def test_filter_form_is_labelled_and_keeps_its_values(ch):
@@ -237,13 +237,14 @@ async def test_case_page_timeline_credits_events_and_merged_ids(ch):
     assert r.status_code == 200
     page = r.text
     # the title is the current headline of the case's first live report
-    assert "<h1>Radio presenter gunned down</h1>" in page and "Angola" in page and "2024-03-03" in page
+    assert '<h1 lang="en" dir="ltr">Radio presenter gunned down</h1>' in page and "Angola" in page
+    assert "<bdi>March 3, 2024</bdi>" in page  # the incident date, formatted for the reader's language
     order = ["Radio presenter gunned down", "Journalist shot dead in Luanda", "Presenter buried"]
     positions = [page.index(f">{h}</h3>") for h in order]
     assert positions == sorted(positions)  # published order, both members' alerts
     assert "Withdrawn" not in page and "an alert no longer published" in page
-    assert '<a class="credit" href="https://cpj.test/actors/alerts">CPJ</a>' in page
-    assert '<a class="credit" href="https://misa.test/actors/alerts">MISA</a>' in page
+    assert '<a class="credit" href="https://cpj.test/actors/alerts" dir="auto">CPJ</a>' in page
+    assert '<a class="credit" href="https://misa.test/actors/alerts" dir="auto">MISA</a>' in page
     assert "@alerts@misa.test" in page
     assert '<h3 lang="fr" dir="ltr">Presenter buried</h3>' in page
     assert "Le présentateur a été enterré." in page
@@ -253,16 +254,16 @@ async def test_case_page_timeline_credits_events_and_merged_ids(ch):
     assert ">Update</span>" in page
     log = page[page.index('id="log"'):]
     assert "<strong>opened</strong>" in log and "<strong>attached</strong>" in log
-    assert f'case <a href="{BASE}/cases/c-dup">c-dup</a> merged into this one' in log
-    assert "by editor-ana" in log
-    assert "“Radio presenter gunned down” (CPJ)" in log
-    assert "(in case c-dup)" in log  # the alias's own history is kept
+    assert f'case <a href="{BASE}/cases/c-dup"><span dir="ltr">c-dup</span></a> merged into this one' in log
+    assert "by <bdi>editor-ana</bdi>" in log
+    assert '“<bdi lang="en" dir="ltr">Radio presenter gunned down</bdi>” (<bdi>CPJ</bdi>)' in log
+    assert '(in case <span dir="ltr">c-dup</span>)' in log  # the alias's own history is kept
 
     # split: the new case opens, the old one logs the split
     new = await cases.split("c-ao", [first.uri])
     page = (await ch.get("/cases/c-ao")).text
     assert "Radio presenter gunned down</h3>" not in page
-    assert f'alerts split off into <a href="{BASE}/cases/{new.id}">case {new.id}</a>' in page
+    assert f'alerts split off into case <a href="{BASE}/cases/{new.id}"><span dir="ltr">{new.id}</span></a>' in page
     other = (await ch.get(f"/cases/{new.id}")).text
     assert "Radio presenter gunned down</h3>" in other and f"split from <a href=\"{BASE}/cases/c-ao\">" in other
 
@@ -364,12 +365,13 @@ async def test_weekly_digest_groups_region_country_case_and_credits(ch):
     page = r.text
     body = page[page.index('<div class="digest">'):page.index('<nav class="pages"')]
     order = ["<h2>Africa</h2>", "<h3 id=\"country-AO\">Angola</h3>", ">Angolan presenter killed</a></h4>",
-             "Radio presenter gunned down</a></span> (CPJ)", "Radio presenter buried</a></span> (MISA)",
-             "RSF condemns killing of presenter</a></span> (RSF)", ">Weekly suspended in Luanda</a></h4>",
-             "Weekly suspended for a month</a></span> (MISA)", '<h3 id="country-GM">Gambia</h3>',
-             "Journalist missing for a week</a></span> (CPJ)", "<h2>Americas</h2>", "Mexico</h3>",
-             "Reporter shot in Culiacán</a></span> (CPJ)", "<h2>Europe and Central Asia</h2>", "Turkey",
-             "Editor detained in Izmir</a></span> (RSF)"]
+             "Radio presenter gunned down</a></span> (<bdi>CPJ</bdi>)",
+             "Radio presenter buried</a></span> (<bdi>MISA</bdi>)",
+             "RSF condemns killing of presenter</a></span> (<bdi>RSF</bdi>)", ">Weekly suspended in Luanda</a></h4>",
+             "Weekly suspended for a month</a></span> (<bdi>MISA</bdi>)", '<h3 id="country-GM">Gambia</h3>',
+             "Journalist missing for a week</a></span> (<bdi>CPJ</bdi>)", "<h2>Americas</h2>", "Mexico</h3>",
+             "Reporter shot in Culiacán</a></span> (<bdi>CPJ</bdi>)", "<h2>Europe and Central Asia</h2>", "Türkiye",
+             "Editor detained in Izmir</a></span> (<bdi>RSF</bdi>)"]
     positions = [body.index(s) for s in order]
     assert positions == sorted(positions)
     assert "Asia and the Pacific" not in body and "Middle East" not in body
@@ -378,7 +380,7 @@ async def test_weekly_digest_groups_region_country_case_and_credits(ch):
     assert f'<a href="{BASE}/cases/c-ao">Angolan presenter killed</a>' in body
     for hidden in ("Last week", "Next week", "Deleted one", "Held one", "Rejected one"):
         assert hidden not in body
-    assert "4 March 2024 – 10 March 2024" in page
+    assert "Mar 4\u2009–\u200910, 2024" in page  # the week's dates as the locale writes an interval
     assert f'href="{BASE}/digest/2024-W09" rel="prev"' in page
     assert f'href="{BASE}/digest/2024-W11" rel="next"' in page
     assert "Last week&#39;s alert" in (await ch.get("/digest/2024-W09")).text
@@ -397,7 +399,7 @@ async def test_weekly_digest_groups_region_country_case_and_credits(ch):
         f"{BASE}/digest/2024-W09"]
     content = weeks[2].find(f"{ATOM}content")
     assert content.get("type") == "html"
-    assert "Radio presenter gunned down</a></span> (CPJ)" in content.text
+    assert "Radio presenter gunned down</a></span> (<bdi>CPJ</bdi>)" in content.text
     assert content.text.index("Africa") < content.text.index("Europe and Central Asia")
 
 
@@ -430,9 +432,9 @@ async def test_hostile_text_is_escaped_everywhere(ch):
     assert '&lt;img src=x onerror=&#34;alert(4)&#34;&gt; summary' in pages["/alerts"]
     assert 'lang="en&#34;&gt;&lt;b"' in pages["/alerts"]
     # the title is the first live report's headline (escaped like it)
-    assert "<h1>&lt;script&gt;alert(3)&lt;/script&gt; headline</h1>" in pages["/cases/c-evil"]
-    assert "by &lt;script&gt;x&lt;/script&gt;" in pages["/cases/c-evil"]
-    assert "(&lt;script&gt;alert(1)&lt;/script&gt; Org &#34;x&#34;)" in pages["/digest/2024-W10"]
+    assert ">&lt;script&gt;alert(3)&lt;/script&gt; headline</h1>" in pages["/cases/c-evil"]
+    assert "by <bdi>&lt;script&gt;x&lt;/script&gt;</bdi>" in pages["/cases/c-evil"]
+    assert "(<bdi>&lt;script&gt;alert(1)&lt;/script&gt; Org &#34;x&#34;</bdi>)" in pages["/digest/2024-W10"]
     for path in ("/feed.atom", "/feeds/country/tr.atom", "/feeds/category/detention.atom", "/digest.atom"):
         feed = (await ch.get(path)).text
         found = entries(feed)
@@ -487,3 +489,102 @@ async def test_a_member_node_has_no_topic_actors_and_no_audience(db_url, tmp_pat
         assert audience.status_code == 404 and audience.json() == {"error": "not found"}
         actor = (await client.get("/actors/alerts", headers={"Accept": "application/activity+json"})).json()
         assert "aanAudience" not in actor
+
+
+# --- languages ----------------------------------------------------------------------------------
+
+
+async def multilingual_sample():
+    cpj, adala = await member("CPJ", "cpj.test"), await member("عدالة", "adala.test")
+    eg = await case("c-eg", "", "EG", "2024-03-03")
+    await alert(adala, eg, "احتجاز صحفية في القاهرة", summary="احتجزت الشرطة الصحفية نور علي.", language="ar",
+                published=at(4))
+    await alert(cpj, eg, "Journalist detained in Cairo", summary="Police detained Nour Ali.", published=at(5),
+                alert_type="update", boost="attached", categories=("detention", "harassment"))
+    await cases.refresh_titles(["c-eg"])
+    return cpj, adala
+
+
+def text_of(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("fr", {"h1": "Alertes du réseau", "nav": "Synthèse hebdomadaire", "count": "2 alertes",
+            "label": "Catégorie", "badge": "Partagée par le Centre d’échange", "history": "Historique du dossier",
+            "members": "Membres", "state": "actif", "digest": "Synthèse : Semaine 10 de 2024",
+            "range": "4–10 mars 2024", "opened": "dossier ouvert", "date": "4 mars 2024",
+            "list": "de CPJ et عدالة", "feed": "toutes les alertes"}),
+    ("ar", {"h1": "تنبيهات الشبكة", "nav": "الملخص الأسبوعي", "count": "2 تنبيهات",
+            "label": "الفئة", "badge": "أعاد مركز التبادل نشره", "history": "سجل القضية",
+            "members": "الأعضاء", "state": "نشط", "digest": "الملخص: الأسبوع 10 من 2024",
+            "range": "4–10 مارس 2024", "opened": "فُتحت القضية", "date": "4 مارس 2024",
+            "list": "من CPJ وعدالة", "feed": "جميع التنبيهات"}),
+])
+async def test_pages_in_the_readers_language_with_user_text_marked(ch, lang, expected):
+    await multilingual_sample()
+    by_param = {path: await ch.get(path, params={"lang": lang}) for path in
+                ("/alerts", "/cases/c-eg", "/members", "/digest/2024-W10", "/feed.atom", "/digest.atom")}
+    by_header = await ch.get("/alerts", headers={"Accept-Language": f"{lang};q=0.9, en;q=0.1"})
+    strip = re.compile(r'<input type="hidden" name="lang"[^>]*>')  # only ?lang= is carried in the form
+    assert strip.sub("", by_header.text) == strip.sub("", by_param["/alerts"].text)  # same page as ?lang=
+    pages = {path: r.text for path, r in by_param.items()}
+    for path, r in by_param.items():
+        assert r.status_code == 200, path
+    direction = "rtl" if lang == "ar" else "ltr"
+    for path in ("/alerts", "/cases/c-eg", "/members", "/digest/2024-W10"):
+        assert f'<html lang="{lang}" dir="{direction}">' in pages[path], path
+        assert expected["nav"] in pages[path] and "Weekly digest" not in pages[path], path
+    index, case_page = pages["/alerts"], pages["/cases/c-eg"]
+    assert f'<h1>{expected["h1"]}</h1>' in index and "Alerts from the network" not in index
+    assert f'<label for="f-category">{expected["label"]}</label>' in index
+    assert expected["count"] in text_of(index)
+    assert expected["date"] in text_of(index) and "March" not in text_of(index)
+    # user text keeps its own language and direction inside the page's
+    assert '<h2 lang="ar" dir="rtl"><a href=' in index and '<h2 lang="en" dir="ltr"><a href=' in index
+    assert '<p lang="ar" dir="rtl">احتجزت الشرطة الصحفية نور علي.</p>' in index
+    assert '<bdi lang="ar" dir="rtl">احتجاز صحفية في القاهرة</bdi>' in index  # the case title in each result
+    # the case page: title, badges, history, lists
+    assert '<h1 lang="ar" dir="rtl">احتجاز صحفية في القاهرة</h1>' in case_page
+    assert '<h3 lang="en" dir="ltr">Journalist detained in Cairo</h3>' in case_page
+    assert expected["badge"] in case_page and "Boosted by the Clearing House" not in case_page
+    assert f'<h2 id="log">{expected["history"]}</h2>' in case_page
+    assert expected["opened"] in case_page and "case opened" not in case_page
+    assert expected["list"] in text_of(case_page)
+    assert "<bdi>" in case_page and '<span dir="ltr">c-eg</span>' in case_page
+    for english in ("Timeline", "incident ", " alerts", "Read the original", "alert attached"):
+        assert english not in text_of(case_page[case_page.index("<main>"):case_page.index("</main>")]), english
+    members = pages["/members"]
+    assert f'<h1>{expected["members"]}</h1>' in members and f'<td>{expected["state"]}</td>' in members
+    assert '<span lang="en" dir="ltr"><a href=' in members
+    digest = pages["/digest/2024-W10"]
+    assert f'<h1>{expected["digest"]}</h1>' in digest
+    assert expected["range"] in text_of(digest).replace("\u2009", "")
+    assert '<h4 lang="ar" dir="rtl"><a href=' in digest
+    assert "Accept-Language" in by_param["/feed.atom"].headers["vary"]
+    assert "Accept-Language" in by_param["/cases/c-eg"].headers["vary"]
+    feed = ET.fromstring(pages["/feed.atom"])
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
+    assert expected["feed"] in feed.find(f"{ATOM}title").text
+    assert [e.get("{http://www.w3.org/XML/1998/namespace}lang") for e in entries(pages["/feed.atom"])] == ["en", "ar"]
+    assert expected["digest"] in entries(pages["/digest.atom"])[0].find(f"{ATOM}title").text
+    # bad input in the reader's language; an unknown language is English
+    r = await ch.get("/alerts", params={"lang": lang, "category": "nope", "from": "yesterday"})
+    assert r.status_code == 200 and "ISO" in r.text and "must be an ISO date" not in r.text
+    assert "<h1>Alerts from the network</h1>" in (await ch.get("/alerts", params={"lang": "xx"})).text
+    missing = await ch.get("/cases/nope", params={"lang": lang})
+    assert missing.status_code == 404 and "There is no such case." not in missing.text
+
+
+async def test_language_is_kept_by_the_filter_form_and_page_links(ch):
+    cpj = await member("CPJ", "cpj.test")
+    c = await case("c1", "x")
+    for n in range(21):
+        await alert(cpj, c, f"Alert number {n:02d}", published=at(1) + timedelta(hours=n))
+    page = (await ch.get("/alerts", params={"lang": "fr"})).text
+    assert '<input type="hidden" name="lang" value="fr">' in page
+    nxt = re.search(r'<a href="([^"]+)" rel="next">', page)
+    assert nxt and "lang=fr" in html.unescape(nxt[1])
+    second = await ch.get(html.unescape(nxt[1]))
+    assert "page 2" in second.text and '<html lang="fr"' in second.text
+    assert 'name="lang"' not in (await ch.get("/alerts")).text

@@ -266,7 +266,7 @@ def test_an_edit_that_replaces_the_name_leaves_only_the_new_text(network, tmp_pa
     missing = SHOWN_BEFORE - set(leaks(after, new_marks))
     assert not missing, missing
     page = httpx.get(f"{house.base}/cases/{case_id}").text
-    assert f"<h1>{new_name} detained in Izmir</h1>" in page and "alert edited by its member" in page
+    assert f"<h1 lang=\"en\" dir=\"ltr\">{new_name} detained in Izmir</h1>" in page and "alert edited by its member" in page
     assert "edited by system" in house.cli("case", "show", case_id).stdout
 
 

@@ -36,19 +36,20 @@ from urllib.parse import urlencode
 
 from anyascii import anyascii
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from tortoise.expressions import Q, RawSQL
 from tortoise.functions import Count
 
-from node import vocab
+from node import i18n, vocab
 from node.activitypub.actors import iso
 from node.clearinghouse.ingest import UPDATE_TYPES
 from node.render import is_safe_link
 from node.services import cases
 from node.storage.models import Case, CaseEvent, IndexedAlert, Member
-from node.web.pages import RTL, _base
+from node.web.pages import _base
 
 PAGE_SIZE = 20
 FEED_SIZE = 50
@@ -63,6 +64,16 @@ TEMPLATES = Environment(
 )
 TEMPLATES.filters["xml"] = lambda value: _XML_ILLEGAL.sub("", str(value if value is not None else ""))
 TEMPLATES.globals.update(iso=iso, safe_link=lambda url: bool(url) and is_safe_link(str(url)))
+# A translated text whose ``{placeholders}`` take markup (a link, a <bdi>): the text is escaped,
+# plain values are escaped by Markup.format, markup values are kept.
+TEMPLATES.filters["fill"] = lambda text, **values: Markup(escape(text)).format(**values)
+TEMPLATES.globals.update(
+    link=lambda url, text: Markup('<a href="{}">{}</a>').format(url, text),
+    bdi=lambda text: Markup("<bdi>{}</bdi>").format(text),
+    ltr=lambda text: Markup('<span dir="ltr">{}</span>').format(text),
+    user_text=lambda text, lang, direction: Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(lang, direction, text),
+)
+TEMPLATES.filters.update(bdi=TEMPLATES.globals["bdi"], ltr=TEMPLATES.globals["ltr"])
 
 BOOST_LABELS = {
     "boosted": "Boosted by the Clearing House",
@@ -70,12 +81,27 @@ BOOST_LABELS = {
     "undone": "Boost withdrawn",
     "pending": "Not yet boosted",
 }
+# Interface strings the templates and this module look up indirectly (``t(variable)``); listed
+# for the catalogs (``node.webui.catalog``).
+EVENT_KINDS = {"opened": "opened", "attached": "attached", "merged": "merged", "split": "split",
+               "edited": "edited", "retracted": "retracted"}
+MEMBER_STATES = {"pending": "pending", "active": "active", "removed": "removed"}
+ATTACHED_HOW = {"explicit": "named by its member", "matched": "matched"}
+DYNAMIC = (*BOOST_LABELS.values(), *EVENT_KINDS.values(), *MEMBER_STATES.values(), *ATTACHED_HOW.values(), "system",
+           "Gone", "There is no such case.", "This case was merged into a case that no longer exists.",
+           "This case was withdrawn: none of its alerts is published.", "There is no such country code.",
+           "There is no such category.", "There is no such week (use the form 2026-W48).")
 
 
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _label(table, code: str) -> str:
+def _label(table, code: str, t: i18n.Translator | None = None) -> str:
+    """``code``'s label in ``table`` (e.g. ``vocab.COUNTRIES``), in ``t``'s language (English without)."""
+    if t is not None:
+        name = next((n for n, tb in vocab.ALL.items() if tb is table), None)
+        if name is not None:
+            return t.vocab(name, code) or code
     try:
         return vocab.label(table, code)
     except KeyError:
@@ -89,7 +115,12 @@ def _region(country: str) -> str | None:
 
 def _render(name: str, request: Request, status_code: int = 200, **context) -> HTMLResponse:
     html = TEMPLATES.get_template(name).render(**_base(request), **context)
-    return HTMLResponse(html, status_code=status_code)
+    return HTMLResponse(html, status_code=status_code, headers={"Vary": "Accept-Language, Cookie"})
+
+
+def _ui(request: Request) -> i18n.Translator:
+    """The reader's interface language (``?lang=``, the language cookie, Accept-Language), as ``_base``."""
+    return i18n.Translator(i18n.negotiate(request, request.query_params.get("lang")))
 
 
 def _not_found(request: Request, message: str) -> HTMLResponse:
@@ -98,7 +129,8 @@ def _not_found(request: Request, message: str) -> HTMLResponse:
 
 def _atom(name: str, request: Request, **context) -> Response:
     body = TEMPLATES.get_template(name).render(**_base(request), **context)
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
+    return Response(body, media_type="application/atom+xml; charset=utf-8",
+                    headers={"Vary": "Accept-Language, Cookie"})  # titles and labels in the reader's language
 
 
 def _approved():
@@ -110,31 +142,53 @@ def _list_column(column: str) -> RawSQL:
     return RawSQL(f'CAST("{IndexedAlert._meta.db_table}"."{column}" AS TEXT)')
 
 
-def _item(row: IndexedAlert, urls) -> dict:
-    """A row for a template; ``member`` and ``case`` must be fetched."""
+def _item(row: IndexedAlert, urls, t: i18n.Translator, title_langs: dict | None = None) -> dict:
+    """A row for a template, labels in ``t``'s language; ``member`` and ``case`` must be fetched."""
     member, case = row.member, row.case
     return {
         "uri": row.uri,
         "headline": row.headline,
         "summary": row.summary,
         "language": row.language,
-        "dir": "rtl" if row.language.split("-")[0].lower() in RTL else "ltr",
+        "dir": i18n.text_direction(row.language),
         "type": row.alert_type,
-        "type_label": _label(vocab.ALERT_TYPES, row.alert_type),
+        "type_label": _label(vocab.ALERT_TYPES, row.alert_type, t),
         "is_update": row.alert_type in UPDATE_TYPES or bool(row.follows),
         "country": row.country,
-        "country_name": _label(vocab.COUNTRIES, row.country),
+        "country_name": _label(vocab.COUNTRIES, row.country, t),
         "incident_date": row.incident_date,
-        "categories": [(c, _label(vocab.CATEGORIES, c)) for c in row.categories or []],
-        "act_types": [(c, _label(vocab.ACT_TYPES, c)) for c in row.act_types or []],
+        "categories": [(c, _label(vocab.CATEGORIES, c, t)) for c in row.categories or []],
+        "act_types": [(c, _label(vocab.ACT_TYPES, c, t)) for c in row.act_types or []],
         "published": row.published,
         "updated": row.updated,
         "boost": row.boost,
-        "boost_label": BOOST_LABELS.get(row.boost, row.boost),
+        "boost_label": t(BOOST_LABELS[row.boost]) if row.boost in BOOST_LABELS else row.boost,
         "member": {"id": member.id, "name": member.name or member.handle, "handle": member.handle,
                    "actor": member.actor_uri},
-        "case": {"id": case.id, "title": case.title, "url": urls.case(case.id)} if case else None,
+        "case": {"id": case.id, "title": case.title, "url": urls.case(case.id),
+                 **_title_text((title_langs or {}).get(case.id))} if case else None,
     }
+
+
+def _title_text(language: str | None) -> dict:
+    """``lang`` and ``dir`` of a case title: its first live report's language (unknown: ``dir=auto``)."""
+    return {"title_lang": language or "", "title_dir": i18n.text_direction(language) if language else "auto"}
+
+
+async def _title_languages(case_ids) -> dict[str, str]:
+    """The language of each case's title: that of its first live report, as ``cases.refresh_titles`` takes it."""
+    ids = sorted({c for c in case_ids if c})
+    first: dict[str, str] = {}
+    if ids:
+        for case_id, language in await _approved().filter(case_id__in=ids).order_by("published", "id") \
+                .values_list("case_id", "language"):
+            first.setdefault(case_id, language)
+    return first
+
+
+async def _items(rows, urls, t: i18n.Translator) -> list[dict]:
+    langs = await _title_languages(r.case_id for r in rows)
+    return [_item(r, urls, t, langs) for r in rows]
 
 
 # --- the alert index ----------------------------------------------------------------------------
@@ -159,7 +213,7 @@ async def _find_member(value: str) -> Member | None:
     return await Member.filter(handle="@" + value.lstrip("@")).first()
 
 
-async def _filtered(params) -> tuple[object, dict, list[str]]:
+async def _filtered(params, t: i18n.Translator) -> tuple[object, dict, list[str]]:
     """The queryset for the query parameters, the filters as understood, and any problems."""
     f = {k: (params.get(k) or "").strip() for k in
          ("q", "country", "category", "act_type", "member", "type", "from", "to")}
@@ -170,25 +224,25 @@ async def _filtered(params) -> tuple[object, dict, list[str]]:
         qs = qs.filter(country=f["country"])
     if f["category"]:
         if f["category"] not in vocab.CATEGORIES:
-            problems.append("Unknown category.")
+            problems.append(t("Unknown category."))
         qs = qs.annotate(_cats=_list_column("categories")).filter(_cats__contains=f'"{f["category"]}"')
     if f["act_type"]:
         if f["act_type"] not in vocab.ACT_TYPES:
-            problems.append("Unknown act type.")
+            problems.append(t("Unknown act type."))
         qs = qs.annotate(_acts=_list_column("act_types")).filter(_acts__contains=f'"{f["act_type"]}"')
     if f["type"]:
         qs = qs.filter(alert_type=f["type"])
     if f["member"]:
         member = await _find_member(f["member"])
         if member is None:
-            problems.append("No such member.")
+            problems.append(t("No such member."))
             qs = qs.filter(id=-1)
         else:
             f["member"] = str(member.id)
             qs = qs.filter(member_id=member.id)
     for key in ("from", "to"):
         if f[key] and _iso_date(f[key]) is None:
-            problems.append(f"The “{key}” date must be an ISO date (YYYY-MM-DD); it was ignored.")
+            problems.append(t("The “{key}” date must be an ISO date (YYYY-MM-DD); it was ignored.", key=key))
             f[key] = ""
     if f["from"]:
         # a partial incident date (YYYY or YYYY-MM) is kept when its period reaches the range
@@ -211,16 +265,17 @@ def _query_string(filters: dict, **extra) -> str:
     return urlencode(params)
 
 
-async def _choices(filters: dict) -> dict:
+async def _choices(filters: dict, t: i18n.Translator) -> dict:
     countries = set(await _approved().distinct().values_list("country", flat=True))
     if filters.get("country"):
         countries.add(filters["country"])
     members = await Member.all().order_by("name", "id")
     return {
-        "countries": sorted(((c, _label(vocab.COUNTRIES, c)) for c in countries), key=lambda p: p[1]),
-        "categories": [(c, t.label) for c, t in vocab.CATEGORIES.items()],
-        "act_types": [(c, t.label) for c, t in vocab.ACT_TYPES.items()],
-        "types": [(c, t.label) for c, t in vocab.ALERT_TYPES.items()],
+        "countries": sorted(((c, _label(vocab.COUNTRIES, c, t)) for c in countries),
+                            key=lambda p: anyascii(p[1]).casefold()),
+        "categories": t.choices("CATEGORIES"),
+        "act_types": t.choices("ACT_TYPES"),
+        "types": t.choices("ALERT_TYPES"),
         "members": [(str(m.id), m.name or m.handle) for m in members],
     }
 
@@ -229,23 +284,25 @@ async def index_endpoint(request: Request) -> Response:
     urls = request.app.state.node.urls
     page = request.query_params.get("page", "1")
     page = int(page) if re.fullmatch(r"[0-9]{1,5}", page) and int(page) > 0 else 1
-    qs, filters, problems = await _filtered(request.query_params)
+    t = _ui(request)
+    lang_param = t.lang if request.query_params.get("lang") else ""  # kept by the form and the page links
+    qs, filters, problems = await _filtered(request.query_params, t)
     total = await qs.count()
     rows = await qs.select_related("member", "case").order_by("-published", "-id") \
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     feeds = []
     if filters["country"] in vocab.COUNTRIES:
         feeds.append((f"{urls.base}/feeds/country/{filters['country'].lower()}.atom",
-                      f"Alerts: {_label(vocab.COUNTRIES, filters['country'])}"))
+                      t("Alerts: {topic}", topic=_label(vocab.COUNTRIES, filters["country"], t))))
     if filters["category"] in vocab.CATEGORIES:
         feeds.append((f"{urls.base}/feeds/category/{filters['category']}.atom",
-                      f"Alerts: {_label(vocab.CATEGORIES, filters['category'])}"))
+                      t("Alerts: {topic}", topic=_label(vocab.CATEGORIES, filters["category"], t))))
     return _render(
-        "ch_index.html", request, items=[_item(r, urls) for r in rows], page=page, total=total,
+        "ch_index.html", request, items=await _items(rows, urls, t), page=page, total=total,
         has_next=page * PAGE_SIZE < total, filters=filters, problems=problems,
-        filtered=any(filters.values()), choices=await _choices(filters),
-        prev_qs=_query_string(filters, page=str(page - 1) if page > 2 else ""),
-        next_qs=_query_string(filters, page=str(page + 1)), feeds=feeds,
+        filtered=any(filters.values()), choices=await _choices(filters, t),
+        prev_qs=_query_string(filters, page=str(page - 1) if page > 2 else "", lang=lang_param),
+        next_qs=_query_string(filters, page=str(page + 1), lang=lang_param), feeds=feeds, lang_param=lang_param,
     )
 
 
@@ -266,15 +323,16 @@ async def case_endpoint(request: Request) -> Response:
     if not rows:  # every alert of the case was deleted (or none is approved): nothing of it is shown
         return _render("message.html", request, 410, title="Gone",
                        message="This case was withdrawn: none of its alerts is published.")
-    items = [_item(r, urls) for r in rows]
+    t = _ui(request)
+    items = await _items(rows, urls, t)
     aliases = await cases.aliases(case.id)
     events = await CaseEvent.filter(case_id__in=[case.id, *aliases]).order_by("created_at", "id")
     known = {r.uri: r for r in await IndexedAlert.filter(
         uri__in=list({u for e in events for u in _event_alerts(e)})).select_related("member")}
     return _render(
         "ch_case.html", request, case=case, items=items, aliases=aliases,
-        country_name=_label(vocab.COUNTRIES, case.country),
-        members=sorted({i["member"]["name"] for i in items}),
+        country_name=_label(vocab.COUNTRIES, case.country, t),
+        members=sorted({i["member"]["name"] for i in items}), title=_title_text(items[0]["language"]),
         events=[_event(e, case.id, known, urls) for e in events],
     )
 
@@ -294,6 +352,8 @@ def _event(event: CaseEvent, case_id: str, known: dict, urls) -> dict:
         row = known.get(uri)
         shown = row is not None and row.review == "approved" and not row.deleted
         return {"uri": uri, "headline": row.headline if shown else None,
+                "language": row.language if shown else None,
+                "dir": i18n.text_direction(row.language) if shown else None,
                 "member": (row.member.name or row.member.handle) if shown else None}
 
     def case_ref(key: str) -> dict | None:
@@ -302,10 +362,12 @@ def _event(event: CaseEvent, case_id: str, known: dict, urls) -> dict:
 
     return {
         "kind": event.kind,
+        "kind_label": EVENT_KINDS.get(event.kind),
         "by": event.by,
         "at": event.created_at,
         "in_alias": event.case_id if event.case_id != case_id else None,
         "how": detail.get("how"),
+        "how_label": ATTACHED_HOW.get(detail.get("how")),
         "alerts": [alert_ref(u) for u in _event_alerts(event)],
         "from": case_ref("from"),
         "into": case_ref("into"),
@@ -319,13 +381,17 @@ def _event(event: CaseEvent, case_id: str, known: dict, urls) -> dict:
 
 async def members_endpoint(request: Request) -> Response:
     urls = request.app.state.node.urls
+    t = _ui(request)
     counts = dict(await _approved().annotate(n=Count("id")).group_by("member_id").values_list("member_id", "n"))
     rows = []
-    for member in await Member.all().order_by("name", "id"):
-        latest = await _approved().filter(member=member).select_related("member", "case") \
-            .order_by("-published", "-id").first()
+    members = await Member.all().order_by("name", "id")
+    latest_rows = [await _approved().filter(member=member).select_related("member", "case")
+                   .order_by("-published", "-id").first() for member in members]
+    langs = await _title_languages(r.case_id for r in latest_rows if r)
+    for member, latest in zip(members, latest_rows, strict=True):
         rows.append({"member": member, "count": counts.get(member.id, 0),
-                     "latest": _item(latest, urls) if latest else None,
+                     "latest": _item(latest, urls, t, langs) if latest else None,
+                     "state": MEMBER_STATES.get(member.state),
                      "alerts_url": f"{urls.base}/alerts?{urlencode({'member': member.id})}"})
     return _render("ch_members.html", request, rows=rows)
 
@@ -336,7 +402,7 @@ async def members_endpoint(request: Request) -> Response:
 async def _alert_feed(request: Request, qs, *, title: str, self_url: str, html_url: str) -> Response:
     node = request.app.state.node
     rows = await qs.select_related("member", "case").order_by("-published", "-id").limit(FEED_SIZE)
-    items = [_item(r, node.urls) for r in rows]
+    items = await _items(rows, node.urls, _ui(request))
     updated = max((iso(r.updated or r.published) for r in rows), default=iso(node.org.created_at))
     return _atom("ch_feed.xml", request, items=items, title=title, self_url=self_url,
                  html_url=html_url, updated=updated)
@@ -344,17 +410,20 @@ async def _alert_feed(request: Request, qs, *, title: str, self_url: str, html_u
 
 async def feed_endpoint(request: Request) -> Response:
     urls = request.app.state.node.urls
-    return await _alert_feed(request, _approved(), title=f"{request.app.state.node.config.name}: all alerts",
+    t = _ui(request)
+    title = t("{name}: all alerts", name=request.app.state.node.config.name)
+    return await _alert_feed(request, _approved(), title=title,
                              self_url=urls.atom_feed, html_url=urls.alerts_index)
 
 
 async def country_feed_endpoint(request: Request) -> Response:
     urls = request.app.state.node.urls
     cc = request.path_params["cc"].upper()
+    t = _ui(request)
     if cc not in vocab.COUNTRIES:
         return _not_found(request, "There is no such country code.")
     return await _alert_feed(
-        request, _approved().filter(country=cc), title=f"Alerts: {_label(vocab.COUNTRIES, cc)}",
+        request, _approved().filter(country=cc), title=t("Alerts: {topic}", topic=_label(vocab.COUNTRIES, cc, t)),
         self_url=f"{urls.base}/feeds/country/{cc.lower()}.atom",
         html_url=f"{urls.alerts_index}?{urlencode({'country': cc})}")
 
@@ -362,11 +431,12 @@ async def country_feed_endpoint(request: Request) -> Response:
 async def category_feed_endpoint(request: Request) -> Response:
     urls = request.app.state.node.urls
     code = request.path_params["code"]
+    t = _ui(request)
     if code not in vocab.CATEGORIES:
         return _not_found(request, "There is no such category.")
     qs = _approved().annotate(_cats=_list_column("categories")).filter(_cats__contains=f'"{code}"')
     return await _alert_feed(
-        request, qs, title=f"Alerts: {_label(vocab.CATEGORIES, code)}",
+        request, qs, title=t("Alerts: {topic}", topic=_label(vocab.CATEGORIES, code, t)),
         self_url=f"{urls.base}/feeds/category/{code}.atom",
         html_url=f"{urls.alerts_index}?{urlencode({'category': code})}")
 
@@ -394,19 +464,23 @@ def _start(monday: date) -> datetime:
     return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
 
 
-async def build_digest(monday: date, urls) -> dict:
+async def build_digest(monday: date, urls, t: i18n.Translator | None = None) -> dict:
     """The week's cases, grouped region → country → case, each member's alert of the week credited."""
+    t = t or i18n.Translator(i18n.DEFAULT_LANGUAGE)
     rows = await _approved().filter(published__gte=_start(monday),
                                     published__lt=_start(monday + timedelta(days=7))) \
         .select_related("member", "case").order_by("published", "id")
     stories: dict[str, dict] = {}
+    langs = await _title_languages(r.case_id for r in rows)
     for row in rows:
-        item = _item(row, urls)
+        item = _item(row, urls, t, langs)
         key = row.case.id if row.case else f"alert:{row.uri}"
         if key not in stories:
             country = row.case.country if row.case else row.country
+            title = _title_text(langs.get(row.case.id)) if row.case else \
+                {"title_lang": row.language, "title_dir": item["dir"]}
             stories[key] = {"case": item["case"], "title": row.case.title if row.case else row.headline,
-                            "country": country, "alerts": []}
+                            "country": country, "alerts": [], **title}
         stories[key]["alerts"].append(item)
     by_region: dict[str | None, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for story in stories.values():  # insertion order: first alert of the week first
@@ -415,24 +489,33 @@ async def build_digest(monday: date, urls) -> dict:
     for code in [*vocab.REGIONS, None]:
         if code not in by_region:
             continue
-        countries = sorted(by_region[code].items(), key=lambda kv: _label(vocab.COUNTRIES, kv[0]))
+        countries = sorted(by_region[code].items(), key=lambda kv: anyascii(_label(vocab.COUNTRIES, kv[0], t))
+                           .casefold())
         regions.append({
             "code": code or "other",
-            "name": _label(vocab.REGIONS, code) if code else "Other",
-            "countries": [{"code": cc, "name": _label(vocab.COUNTRIES, cc), "stories": s} for cc, s in countries],
+            "name": _label(vocab.REGIONS, code, t) if code else t("Other"),
+            "countries": [{"code": cc, "name": _label(vocab.COUNTRIES, cc, t), "stories": s}
+                          for cc, s in countries],
         })
     sunday = monday + timedelta(days=6)
     return {
         "week": week_name(monday),
         "monday": monday,
         "sunday": sunday,
-        "label": f"Week {monday.isocalendar()[1]} of {monday.isocalendar()[0]}",
-        "range": f"{vocab.format_date(monday.isoformat())} – {vocab.format_date(sunday.isoformat())}",
+        "label": t("Week {week} of {year}", week=t.number(monday.isocalendar()[1]), year=monday.isocalendar()[0]),
+        "range": _date_range(monday, sunday, t),
         "url": f"{urls.base}/digest/{week_name(monday)}",
         "regions": regions,
         "count": len(rows),
         "updated": max((r.updated or r.published for r in rows), default=None),
     }
+
+
+def _date_range(first: date, last: date, t: i18n.Translator) -> str:
+    """``first``–``last`` as the locale writes an interval of days (CLDR through Babel)."""
+    from babel.dates import format_interval
+
+    return format_interval(first, last, "yMMMd", locale=i18n._babel_lang(t.lang))
 
 
 def _this_monday() -> date:
@@ -446,7 +529,7 @@ async def digest_endpoint(request: Request) -> Response:
     monday = _this_monday() if name is None else parse_week(name)
     if monday is None:
         return _not_found(request, "There is no such week (use the form 2026-W48).")
-    digest = await build_digest(monday, urls)
+    digest = await build_digest(monday, urls, _ui(request))
     prev_week = week_name(monday - timedelta(days=7))
     following = monday + timedelta(days=7)
     next_week = week_name(following) if following <= _this_monday() else None
@@ -456,13 +539,15 @@ async def digest_endpoint(request: Request) -> Response:
 async def digest_feed_endpoint(request: Request) -> Response:
     node = request.app.state.node
     urls = node.urls
+    t = _ui(request)
     digests = []
     latest = await _approved().order_by("-published", "-id").first()
     while latest is not None and len(digests) < DIGEST_FEED_WEEKS:
         monday = latest.published.astimezone(UTC).date()
         monday -= timedelta(days=monday.weekday())
-        digest = await build_digest(monday, urls)
-        digest["html"] = TEMPLATES.get_template("ch_digest_body.html").render(digest=digest, urls=urls)
+        digest = await build_digest(monday, urls, t)
+        digest["html"] = TEMPLATES.get_template("ch_digest_body.html").render(digest=digest, urls=urls, t=t,
+                                                                            lang=t.lang)
         digests.append(digest)
         latest = await _approved().filter(published__lt=_start(monday)).order_by("-published", "-id").first()
     updated = max((iso(d["updated"]) for d in digests if d["updated"]), default=iso(node.org.created_at))

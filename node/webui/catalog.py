@@ -28,16 +28,23 @@ TEMPLATES = ROOT / "web" / "templates"
 PUBLIC_TEMPLATES = ("base.html", "alert.html", "index.html", "profile.html", "message.html",
                     "webui_alert_article.html", "webui_follow_form.html", "webui_remote_follow.html", "webui_case.html")
 PYTHON = [ROOT / "webui" / name for name in ("views_auth.py", "views_compose.py", "views_alerts.py", "web.py",
-                                            "forms.py", "media.py", "publishing.py", "auth.py")]
+                                            "forms.py", "auth.py")]
+PYTHON += [ROOT / "services" / name for name in ("media.py", "drafts.py")]  # their errors' messages are msgids
 PUBLIC_PYTHON = [ROOT / "web" / "public.py"]
 PYTHON += PUBLIC_PYTHON
 _TEMPLATE_CALL = re.compile(r"""\bt\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 # Strings that templates pass through t() indirectly (a variable or a lookup).
 DYNAMIC_ADMIN = ("Delivered", "Pending", "Retrying", "Failed", "Waiting for moderation", "Shown on the public page",
-                 "Hidden", "Publication", "Update sent", "Deletion sent")
+                 "Hidden", "Publication", "Update sent", "Deletion sent",
+                 # field messages of node.services.profile.update, shown translated beside their fields
+                 "The organisation needs a name.", "Choose at least one language.")
 DYNAMIC_PUBLIC = ("Not found", "There is no such alert.", "Alert withdrawn", "This alert was deleted by its publisher.",
                   "No such account.")
-MESSAGE_CLASSES = {"MediaError", "PublishError", "AuthError"}
+MESSAGE_CLASSES = {"MediaError", "PublishError"}
+# The Clearing House's pages (public: Arabic covers them too).
+CLEARINGHOUSE_TEMPLATES = ("ch_base.html", "ch_index.html", "ch_case.html", "ch_members.html", "ch_macros.html",
+                           "ch_digest.html", "ch_digest_body.html", "ch_digest.xml", "ch_feed.xml")
+CLEARINGHOUSE_PYTHON = ROOT / "web" / "clearinghouse.py"
 
 
 def _template_msgids(path: Path) -> set[str]:
@@ -84,12 +91,13 @@ def vocab_msgids() -> set[str]:
 
 def extract() -> tuple[set[str], set[str]]:
     """(every msgid, the msgids of the public pages)."""
+    from node.web import clearinghouse
     from node.webui import forms, web
 
-    public: set[str] = set(DYNAMIC_PUBLIC) | vocab_msgids()
-    for name in PUBLIC_TEMPLATES:
+    public: set[str] = set(DYNAMIC_PUBLIC) | vocab_msgids() | set(clearinghouse.DYNAMIC)
+    for name in (*PUBLIC_TEMPLATES, *CLEARINGHOUSE_TEMPLATES):
         public |= _template_msgids(TEMPLATES / name)
-    for path in PUBLIC_PYTHON:
+    for path in (*PUBLIC_PYTHON, CLEARINGHOUSE_PYTHON):
         public |= _python_msgids(path)
     everything = set(public) | set(DYNAMIC_ADMIN)
     for path in TEMPLATES.glob("admin_*.html"):

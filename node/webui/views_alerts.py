@@ -22,15 +22,56 @@ from node.webui.web import redirect, render, staff, translator
 CHART_WIDTH, CHART_HEIGHT = 600, 160
 
 
-def _chart(points: list[status.FollowerPoint]) -> dict:
-    """Coordinates of an inline SVG line chart (no script, no external library)."""
+def _chart(points: list[status.FollowerPoint], t=None) -> dict:
+    """An inline SVG line chart (no script, no external library) with its axes and values.
+
+    The plot sits right of the y axis (0, the middle and the top count) and above the x axis (the first,
+    middle and last day). Every day whose count changed, and the first and last day, get a dot and their
+    count, so a chart of few followers or a flat line still says what it shows.
+    """
+    from node import i18n
+
+    t = t or i18n.Translator(i18n.DEFAULT_LANGUAGE)
+    left, right, top_pad, bottom = 44, 14, 24, 26
+    plot_w, plot_h = CHART_WIDTH - left - right, CHART_HEIGHT - top_pad - bottom
     top = max([p.count for p in points] + [1])
-    step = CHART_WIDTH / max(len(points) - 1, 1)
-    coords = [(round(i * step, 1), round(CHART_HEIGHT - (p.count / top) * (CHART_HEIGHT - 10) - 5, 1))
-              for i, p in enumerate(points)]
-    return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "top": top,
-            "line": " ".join(f"{x},{y}" for x, y in coords),
-            "area": f"0,{CHART_HEIGHT} " + " ".join(f"{x},{y}" for x, y in coords) + f" {CHART_WIDTH},{CHART_HEIGHT}"}
+    if top > 4 and top % 2:
+        top += 1  # a whole middle tick
+    step = plot_w / max(len(points) - 1, 1)
+
+    def x(i: int) -> float:
+        return round(left + i * step, 1)
+
+    def y(count: int) -> float:
+        return round(top_pad + plot_h - count / top * plot_h, 1)
+
+    coords = [(x(i), y(p.count)) for i, p in enumerate(points)]
+    base = top_pad + plot_h
+    ticks = sorted({0, top // 2, top} if top >= 2 else {0, top})
+    days = sorted({0, len(points) // 2, len(points) - 1}) if points else []
+    marks = [i for i, p in enumerate(points) if i in (0, len(points) - 1) or p.count != points[i - 1].count]
+    if len(marks) > 12:  # a busy month: the line says it; the first and last values are labelled
+        marks = [0, len(points) - 1]
+    return {
+        "width": CHART_WIDTH, "height": CHART_HEIGHT, "top": top,
+        "left": left, "right": CHART_WIDTH - right, "base": base, "top_y": top_pad,
+        "line": " ".join(f"{cx},{cy}" for cx, cy in coords),
+        "area": (f"{left},{base} " + " ".join(f"{cx},{cy}" for cx, cy in coords) + f" {x(len(points) - 1)},{base}")
+        if points else "",
+        "y_ticks": [{"y": y(v), "label": t.number(v)} for v in ticks],
+        "x_ticks": [{"x": x(i), "label": _short_day(points[i].day, t.lang),
+                     "anchor": "start" if i == 0 else "end" if i == len(points) - 1 else "middle"} for i in days],
+        "marks": [{"x": coords[i][0], "y": coords[i][1], "label": t.number(points[i].count),
+                   "anchor": "start" if i == 0 else "end" if i == len(points) - 1 else "middle"} for i in marks],
+    }
+
+
+def _short_day(day, lang: str) -> str:
+    from babel.dates import format_skeleton
+
+    from node import i18n
+
+    return format_skeleton("MMMd", day, locale=i18n._babel_lang(lang))
 
 
 @staff()
@@ -46,7 +87,7 @@ async def dashboard_endpoint(request: Request) -> Response:
     drafts = await Draft.filter(state="draft").order_by("-updated_at").limit(5)
     pending = await RemoteObject.filter(moderation="pending", deleted=False, in_reply_to__startswith=node.urls.base
                                         + "/alerts/").count()
-    return render(request, "admin_dashboard.html", t=t, nav="dashboard", points=points, chart=_chart(points),
+    return render(request, "admin_dashboard.html", t=t, nav="dashboard", points=points, chart=_chart(points, t),
                   recent=recent, deliveries=deliveries, interactions=interactions, scheduled=scheduled,
                   drafts=drafts, pending_replies=pending,
                   followers_now=points[-1].count if points else 0,
