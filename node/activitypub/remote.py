@@ -56,9 +56,6 @@ class RemoteActors:
         while len(self._keys) > _MEMORY_LIMIT:
             self._keys.popitem(last=False)
 
-    def forget(self, key_id: str) -> None:
-        self._keys.pop(key_id, None)
-
     async def key(self, key_id: str, *, refresh: bool = False) -> tuple[str, object]:
         """Return (owner actor URI, public key object) for ``key_id``."""
         if not refresh:

@@ -52,14 +52,6 @@ def _raw_alert(note: dict) -> dict | None:
     return raw if isinstance(raw, dict) else None
 
 
-def _names(targets: list) -> list[str]:
-    names = []
-    for target in targets or []:
-        if isinstance(target, dict):
-            names += [target.get("name") or ""] + list(target.get("aliases") or [])
-    return [n for n in names if isinstance(n, str) and n.strip()]
-
-
 def dates_near(a: str, b: str) -> bool:
     if not a or not b:
         return False
