@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from node.activitypub.fetch import Fetcher, FetchError, RefusedAddress, fetch_error
@@ -18,6 +19,9 @@ from node.activitypub.keys import load_public_key
 from node.activitypub.normalize import first_id, text, types
 from node.activitypub.signatures import sign_headers
 from node.storage.models import RemoteActor
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 ACTOR_TYPES = {"Person", "Organization", "Service", "Application", "Group"}
 _MEMORY_LIMIT = 10_000
@@ -130,7 +134,7 @@ class RemoteActors:
         return row
 
 
-async def resolve(node, handle_or_url: str) -> RemoteActor:
+async def resolve(node: Node, handle_or_url: str) -> RemoteActor:
     """An actor from ``@user@host``, ``user@host`` or its URL (WebFinger, then a signed GET)."""
     if handle_or_url.startswith(("http://", "https://")):
         return await node.remotes.actor(handle_or_url, refresh=True)

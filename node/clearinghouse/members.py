@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from node import errors
 from node.activitypub import outbox
 from node.activitypub.remote import resolve
 from node.storage.models import Delivery, Following, Host, IndexedAlert, Member
 
+if TYPE_CHECKING:
+    from node.service import Node
+
 
 class MemberError(errors.NotFound):
     """No such member."""
 
 
-async def add(node, handle_or_url: str) -> Member:
+async def add(node: Node, handle_or_url: str) -> Member:
     """Resolve the member's actor, record it (pending) and send a Follow."""
     remote = await resolve(node, handle_or_url)
     handle = f"@{remote.username}@{remote.domain}" if remote.username else remote.uri
@@ -26,7 +30,7 @@ async def add(node, handle_or_url: str) -> Member:
     return member
 
 
-async def remove(node, handle_or_url: str) -> Member:
+async def remove(node: Node, handle_or_url: str) -> Member:
     member = await find(handle_or_url)
     remote = await node.remotes.actor(member.actor_uri)
     if await Following.filter(local_actor=node.org, target_uri=member.actor_uri).exists():

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 from tortoise.transactions import in_transaction
@@ -27,6 +28,9 @@ from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.keys import generate_private_key, load_private_key, private_key_to_pem, public_key_pem
 from node.storage import jobs
 from node.storage.models import Activity, FanoutJob, Follower, LocalActor, Setting
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 VERSION_KEY = "actors_version"
 
@@ -51,7 +55,7 @@ async def actors_version():
     return row.value if row else None
 
 
-async def rotate(node, username: str, *, delay: float) -> tuple[LocalActor, str, int]:
+async def rotate(node: Node, username: str, *, delay: float) -> tuple[LocalActor, str, int]:
     """Replace ``username``'s key; queue ``Update(actor)`` ``delay`` seconds from now.
 
     Returns (actor, old fingerprint, followers told). The instance actor has no
@@ -80,7 +84,7 @@ async def rotate(node, username: str, *, delay: float) -> tuple[LocalActor, str,
     return actor, old, told
 
 
-async def reload_actors(node) -> list[str]:
+async def reload_actors(node: Node) -> list[str]:
     """Bring the actors this process holds up to date with the database; return those whose key changed."""
     changed = []
     for row in await LocalActor.filter(username__in=list(node.actors)):

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise.expressions import Q
 
 from node.clearinghouse import matching
 from node.storage.models import Alert, Following, IndexedAlert, RemoteObject
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 SCAN_LIMIT = 2000
 _ALERT_KEYS = ("alert", "aan:alert", "https://w3id.org/aan/ns#alert")
@@ -80,7 +83,7 @@ def _judge(draft: dict, other: dict, candidate: Candidate) -> Candidate | None:
     return candidate
 
 
-async def find(node, draft: dict[str, Any], *, exclude: set[str] | None = None, limit: int = 5) -> list[Candidate]:
+async def find(node: Node, draft: dict[str, Any], *, exclude: set[str] | None = None, limit: int = 5) -> list[Candidate]:
     """Alerts that look like the incident ``draft`` (raw draft alert data) describes."""
     country = str(draft.get("country") or "").upper()
     if not country:
@@ -150,7 +153,7 @@ def _case_url(value: Any) -> str | None:
     return None
 
 
-async def known_alert(node, url: Any) -> KnownAlert | None:
+async def known_alert(node: Node, url: Any) -> KnownAlert | None:
     """``url`` if it is an alert this node knows, with its case: one of its own live alerts, an alert
     received from a followed actor (or boosted by one), or on a Clearing House an indexed alert."""
     if not isinstance(url, str) or not url.startswith(("https://", "http://")):

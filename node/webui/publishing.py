@@ -11,6 +11,7 @@ outbox, NodeInfo and WebFinger cannot show it.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from tortoise.transactions import in_transaction
 
@@ -21,6 +22,9 @@ from node.storage.models import Alert as AlertRow
 from node.storage.models import Draft, Media
 from node.webui import forms
 from node.webui.media import MAX_ATTACHMENTS, attachment, remove_media
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 MIN_LEAD = timedelta(seconds=2)
 
@@ -47,7 +51,7 @@ async def validate(draft: Draft) -> Alert:
     return alert
 
 
-async def publish_draft(node, draft_id: str, *, from_states: tuple[str, ...] = ("draft",)) -> AlertRow:
+async def publish_draft(node: Node, draft_id: str, *, from_states: tuple[str, ...] = ("draft",)) -> AlertRow:
     """Publish (or, for an edit draft, apply) the draft; raises AlertError or PublishError."""
     draft = await Draft.get_or_none(id=draft_id)
     if draft is None or draft.state not in from_states:
@@ -72,7 +76,7 @@ async def publish_draft(node, draft_id: str, *, from_states: tuple[str, ...] = (
     return row
 
 
-async def _apply_edit(node, draft: Draft) -> AlertRow:
+async def _apply_edit(node: Node, draft: Draft) -> AlertRow:
     alert = forms.build_alert(draft.data.get("alert") or {})
     media = await draft_media(draft.id)
     check_media(media)
@@ -113,7 +117,7 @@ async def unschedule(draft: Draft) -> None:
     draft.state, draft.scheduled_for = "draft", None
 
 
-async def start_edit(node, alert_id: str, user) -> Draft:
+async def start_edit(node: Node, alert_id: str, user) -> Draft:
     """The draft in which a published alert is edited (an existing one is reused)."""
     row = await outbox.get_alert(alert_id)
     draft = await Draft.filter(alert_id=row.id, state="draft").order_by("-updated_at").first()
@@ -124,14 +128,14 @@ async def start_edit(node, alert_id: str, user) -> Draft:
     return draft
 
 
-async def delete_published(node, alert_id: str) -> AlertRow:
+async def delete_published(node: Node, alert_id: str) -> AlertRow:
     """Delete the alert (sends Delete), its images and any unfinished edit of it."""
     row = await outbox.delete_alert(node.urls, alert_id, data_dir=node.config.data_dir)
     node.poke()
     return row
 
 
-async def discard(node, draft: Draft) -> None:
+async def discard(node: Node, draft: Draft) -> None:
     """Throw a draft away with its images (images of a published alert stay with the alert)."""
     for media in await Media.filter(draft_id=draft.id):
         if media.alert_id:

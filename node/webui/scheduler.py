@@ -13,16 +13,20 @@ from __future__ import annotations
 import logging
 import os
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from node.alerts import AlertError
 from node.storage.models import Draft
 from node.webui.publishing import PublishError, publish_draft
 
+if TYPE_CHECKING:
+    from node.service import Node
+
 log = logging.getLogger("aan.scheduler")
 SCHEDULER_POLL = float(os.environ.get("AAN_SCHEDULER_POLL", "1"))
 
 
-async def publish_due(node, *, now: datetime | None = None) -> int:
+async def publish_due(node: Node, *, now: datetime | None = None) -> int:
     """Publish every scheduled draft that is due; returns how many were published."""
     now = now or datetime.now(UTC)
     due = await Draft.filter(state="scheduled", scheduled_for__lte=now).order_by("scheduled_for").limit(20)
