@@ -175,7 +175,7 @@ async def cmd_demo(args: argparse.Namespace) -> None:
             data_dir=str(directory), domain=f"127.0.0.1:{args.port}", username="alerts",
             name="Demo Free Expression Group", role="member", db=None, insecure_http=True,
             summary="A demonstration node of the Action Alert Network."))
-        await cmd_alert_publish(argparse.Namespace(data_dir=str(directory), file=str(EXAMPLE_ALERT)))
+        await cmd_alert_publish(argparse.Namespace(data_dir=str(directory), file=str(EXAMPLE_ALERT), force=False))
     config = load_config(args)
     from node.ops.privacy import make_private
 
