@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
-from contextlib import nullcontext
+from contextlib import asynccontextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from unittest.mock import patch
@@ -410,6 +410,21 @@ async def make_node_config(db_url: str, tmp_path: Path, *, domain: str = "node.t
                         database_url=db_url, insecure_http=insecure, data_dir=tmp_path / "node")
     config.save()
     return config
+
+
+@asynccontextmanager
+async def app_client(config, *, http: httpx.AsyncClient | None = None, base_url: str | None = None):
+    """The node's ASGI app started in this process (its lifespan; no workers) and an httpx client
+    talking to it, at ``http(s)://{domain}`` unless ``base_url``; ``client.node`` is the running node.
+    ``http``: the client the node fetches and delivers with (e.g. ``Fediverse.client()``)."""
+    from node.app import create_app
+
+    app = create_app(config, run_workers=0, http=http)
+    base_url = base_url or f"{'http' if config.insecure_http else 'https'}://{config.domain}"
+    async with app.router.lifespan_context(app), \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as client:
+        client.node = app.state.node
+        yield client
 
 
 @pytest.fixture

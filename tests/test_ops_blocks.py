@@ -12,14 +12,13 @@ import json
 import httpx
 import pytest
 from aiohttp import web
-from conftest import example_alert, listening_sockets, make_node_config, port_of, wait_for
+from conftest import app_client, example_alert, listening_sockets, make_node_config, port_of, wait_for
 from fake_dns import FakeDNS
 from peers import FakePeer, Fediverse, follow, mastodon_post, session_key
 
 from node.activitypub import outbox
 from node.activitypub.delivery import Deliverer, deliver_once, fanout_once
 from node.activitypub.fetch import FetchError
-from node.app import create_app
 from node.ops import blocks, metrics
 from node.ops.runtime import Refresher
 from node.storage.models import Delivery, DomainBlock, Follower, InboxItem
@@ -70,12 +69,8 @@ async def app_env(db_url, tmp_path, monkeypatch):
     fediverse = Fediverse(mastodon, friends, other)
     FakeDNS.public(fediverse.peers).install(monkeypatch)
     config = await make_node_config(db_url, tmp_path, insecure=False, keys=(session_key(1), session_key(2)))
-    async with fediverse.client() as http:
-        app = create_app(config, run_workers=0, http=http)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="https://node.test") as client:
-                yield app.state.node, client, fediverse
+    async with fediverse.client() as http, app_client(config, http=http) as client:
+        yield client.node, client, fediverse
 
 
 async def _post(client, user, activity) -> httpx.Response:

@@ -3,12 +3,10 @@
 import re
 import xml.etree.ElementTree as ET
 
-import httpx
 import pytest
-from conftest import EXAMPLE_TEXT, example_alert, make_node_config
+from conftest import EXAMPLE_TEXT, app_client, example_alert, make_node_config
 
 from node.activitypub import outbox
-from node.app import create_app
 
 AP = {"Accept": "application/activity+json"}
 LD = {"Accept": 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'}
@@ -23,14 +21,8 @@ HOSTILE = EXAMPLE_TEXT.replace(
 
 @pytest.fixture
 async def site(db_url, tmp_path):
-    config = await make_node_config(db_url, tmp_path)
-    app = create_app(config, run_workers=False)
-    async with app.router.lifespan_context(app):
-        node = app.state.node
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://node.test") as client:
-            client.node = node
-            yield client
+    async with app_client(await make_node_config(db_url, tmp_path)) as client:
+        yield client
 
 
 async def publish(client, text=None):

@@ -29,7 +29,7 @@ import httpsig
 import httpx
 import orjson
 import pytest
-from conftest import example_alert, make_node_config
+from conftest import app_client, example_alert, make_node_config
 from fake_dns import FakeDNS
 from peers import (
     ACTIVITY_JSON,
@@ -57,7 +57,6 @@ from node.activitypub.delivery import fanout_once
 from node.activitypub.handlers import inbox_once
 from node.activitypub.keys import public_key_pem
 from node.activitypub.signatures import sign_headers
-from node.app import create_app
 from node.storage.models import (
     Activity,
     Delivery,
@@ -152,15 +151,11 @@ async def env(db_url, tmp_path, monkeypatch):
     config = await make_node_config(db_url, tmp_path, domain=DOMAIN, insecure=False, name="Press Freedom Org",
                                     keys=(session_key(1), session_key(2)))
 
-    async with fediverse.client(guard=False) as http:
-        app = create_app(config, run_workers=False, http=http)
-        async with app.router.lifespan_context(app):
-            node = app.state.node
-            alert = await outbox.publish_alert(node.org, node.urls, example_alert())
-            await fanout_once(node, "setup")
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
-                yield Env(node, client, fediverse, node.urls.alert(alert.id))
+    async with fediverse.client(guard=False) as http, app_client(config, http=http) as client:
+        node = client.node
+        alert = await outbox.publish_alert(node.org, node.urls, example_alert())
+        await fanout_once(node, "setup")
+        yield Env(node, client, fediverse, node.urls.alert(alert.id))
 
 
 # --- accepted ----------------------------------------------------------------------------
