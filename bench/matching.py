@@ -33,10 +33,6 @@ def load(path: Path = TABLE) -> list[tuple[str, str, str, str, str, str]]:
     return rows
 
 
-def grouped(country_a: str, name_a: str, country_b: str, name_b: str) -> bool:
-    return country_a == country_b and matching.keys_match(matching.name_key(name_a), matching.name_key(name_b))
-
-
 def main() -> None:
     rows = load()
     keys = [(matching.name_key(r[2]), matching.name_key(r[4])) for r in rows]

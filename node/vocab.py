@@ -584,11 +584,6 @@ def codes(vocab: Mapping[str, object]) -> tuple[str, ...]:
     return tuple(vocab)
 
 
-def act_types_for(category: str) -> tuple[str, ...]:
-    """The act types whose parent is ``category`` (plus ``other``, valid anywhere)."""
-    return tuple(code for code, act in ACT_TYPES.items() if act.parent in (category, None))
-
-
 _FOLD = str.maketrans({
     "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
     "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i",

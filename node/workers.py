@@ -12,10 +12,14 @@ import asyncio
 import contextlib
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from node.activitypub.delivery import Deliverer, deliver_once, fanout_once
 from node.activitypub.handlers import inbox_once
 from node.storage import jobs
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 log = logging.getLogger("aan.worker")
 POLL = 0.05
@@ -36,7 +40,7 @@ def install_roles(node) -> None:
 
 
 class Workers:
-    def __init__(self, node, *, concurrency: int = 32, poll: float = POLL):
+    def __init__(self, node: Node, *, concurrency: int = 32, poll: float = POLL):
         install_roles(node)  # the inbox worker calls the role's handlers
         self.node = node
         self.name = jobs.worker_name()

@@ -16,11 +16,16 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import asynccontextmanager, nullcontext
+from datetime import UTC, datetime
 from pathlib import Path
+from unittest.mock import patch
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+
+from node.urls import Urls
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("AAN_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -156,6 +161,13 @@ def start_receiver(log: Path, pem: Path, delay: float, sockets: list[socket.sock
         proc.wait()
         raise AssertionError(f"the receiver did not start ({line!r})")
     return proc
+
+
+def read_log(path: Path) -> list[dict]:
+    """The records of ``tests/receiver.py``'s log (one JSON object a line); [] before the first."""
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def aan(*args: str, data_dir: Path, check: bool = True, stdin: str | None = None,
@@ -374,19 +386,143 @@ async def async_wait_until(predicate, timeout: float = WAIT_TIMEOUT, interval: f
 
 
 async def make_node_config(db_url: str, tmp_path: Path, *, domain: str = "node.test",
-                           insecure: bool = True, role: str = "member"):
-    """A node created the way `aan init` does, in process (returns its NodeConfig)."""
+                           insecure: bool = True, role: str = "member", name: str = "Example <Org>",
+                           keys: tuple | None = None):
+    """A node created the way `aan init` does, in process (returns its NodeConfig).
+
+    ``keys``: the (organisation, instance actor) private keys, e.g. ``peers.session_key`` slots,
+    instead of two fresh RSA keys, where fake peers must know them before the node exists."""
+    from node import service
     from node.activitypub.actors import INSTANCE_USERNAME
     from node.config import NodeConfig
-    from node.service import create_local_actor
     from node.storage import db
 
+    given = iter(keys or ())
     await db.migrate(db_url)
     await db.init(db_url)
-    await create_local_actor("alerts", "Example <Org>", "Group" if role == "clearinghouse" else "Organization")
-    await create_local_actor(INSTANCE_USERNAME, domain, "Application")
-    await db.close()
-    config = NodeConfig(domain=domain, username="alerts", name="Example <Org>", role=role,
+    try:
+        with patch.object(service, "generate_private_key", lambda: next(given)) if keys else nullcontext():
+            await service.create_local_actor("alerts", name, "Group" if role == "clearinghouse" else "Organization")
+            await service.create_local_actor(INSTANCE_USERNAME, domain, "Application")
+    finally:
+        await db.close()
+    config = NodeConfig(domain=domain, username="alerts", name=name, role=role,
                         database_url=db_url, insecure_http=insecure, data_dir=tmp_path / "node")
     config.save()
     return config
+
+
+@asynccontextmanager
+async def app_client(config, *, http: httpx.AsyncClient | None = None, base_url: str | None = None):
+    """The node's ASGI app started in this process (its lifespan; no workers) and an httpx client
+    talking to it, at ``http(s)://{domain}`` unless ``base_url``; ``client.node`` is the running node.
+    ``http``: the client the node fetches and delivers with (e.g. ``Fediverse.client()``)."""
+    from node.app import create_app
+
+    app = create_app(config, run_workers=0, http=http)
+    base_url = base_url or f"{'http' if config.insecure_http else 'https'}://{config.domain}"
+    async with app.router.lifespan_context(app), \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as client:
+        client.node = app.state.node
+        yield client
+
+
+@pytest.fixture
+async def node(db_url, tmp_path):
+    """A member node (``make_node_config``), open in this process; no workers run."""
+    from node.service import Node
+
+    opened = await Node(await make_node_config(db_url, tmp_path)).open()
+    yield opened
+    await opened.close()
+
+
+# Two member nodes of the Clearing House fixture ``ch`` (nothing listens there: their
+# activities are handed to the ingest functions directly).
+M1 = Urls("m1.test", "http")
+M2 = Urls("m2.test", "http")
+
+
+@pytest.fixture
+async def ch(db_url, tmp_path):
+    """A Clearing House node open in this process, with M1 and M2 as active members; no workers run."""
+    from node.service import Node
+    from node.storage.models import Member
+    from node.workers import install_roles
+
+    opened = await Node(await make_node_config(db_url, tmp_path, role="clearinghouse")).open()
+    install_roles(opened)  # as aan serve and aan worker do: the inbox worker calls the Clearing House's handlers
+    for urls in (M1, M2):
+        await Member.create(actor_uri=urls.actor("alerts"), handle=f"@alerts@{urls.domain}", state="active",
+                            name=urls.domain)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def node_dir(db_url, tmp_path) -> Path:
+    """The data directory of a node made by the real `aan init` (nothing runs)."""
+    data = tmp_path / "node"
+    aan("init", "--domain", "alerts.example.org", "--username", "alerts", "--name", "Example Org",
+        "--db", db_url, data_dir=data)
+    return data
+
+
+async def seed_followers(config, per_port: dict[int, int], prefix: str = "u") -> None:
+    """``per_port[port]`` followers of the node's actor with inboxes on loopback ``port``
+    (``http://127.0.0.1:{port}/users/{prefix}{i}/inbox``), written straight to its database."""
+    from node.storage import db
+    from node.storage.models import Follower, LocalActor
+
+    await db.init(config.database_url)
+    try:
+        actor = await LocalActor.get(username=config.username)
+        await Follower.bulk_create([
+            Follower(local_actor=actor, actor_uri=f"http://127.0.0.1:{port}/users/{prefix}{i}",
+                     inbox=f"http://127.0.0.1:{port}/users/{prefix}{i}/inbox", follow_id=f"f{port}-{i}")
+            for port, n in per_port.items() for i in range(n)])
+    finally:
+        await db.close()
+
+
+# --- alerts ------------------------------------------------------------------------------------
+
+EXAMPLE_TEXT = EXAMPLE.read_text()  # node/examples/first-alert.md, the alert most tests publish
+
+
+def example_alert(text: str | None = None):
+    """The example alert parsed (or ``text``, an alert file, parsed)."""
+    from node.alerts import parse_alert_file
+
+    return parse_alert_file(EXAMPLE_TEXT if text is None else text)
+
+
+def alert_text(n: int = 1, *, target: str = "Ayse Yilmaz", country: str = "TR", date: str = "2026-11-20",
+               type_: str = "alert", headline: str | None = None, category: str = "detention",
+               aliases: list[str] | None = None, profession: str | None = None,
+               summary: str = "Something happened.", follows: str | None = None,
+               translations: dict[str, dict[str, str]] | None = None, body: str = "Body text.") -> str:
+    """A short alert file about one individual, ``target`` (headline ``Report {n} about {target}``
+    unless given); ``translations`` maps a language to its fields (``{"fr": {"headline": ...}}``)."""
+    return "\n".join([
+        "---", f"type: {type_}", f"headline: {headline or f'Report {n} about {target}'}", "language: en",
+        f"country: {country}", f"incident_date: {date}", f"categories: [{category}]",
+        "targets:", f"  - name: {target}", "    kind: individual",
+        *([f"    aliases: [{', '.join(aliases)}]"] if aliases else []),
+        *([f"    profession: {profession}"] if profession else []),
+        f"summary: {summary}", *([f"follows: {follows}"] if follows else []),
+        *(["translations:"] if translations else []),
+        *(f"  {lang}: {{{', '.join(f'{k}: {v}' for k, v in fields.items())}}}"
+          for lang, fields in (translations or {}).items()),
+        "---", body, ""])
+
+
+def member_activity(urls: Urls, n: int, *, kind: str = "Create", updated=None, **alert) -> dict:
+    """A member's ``kind`` activity (Create, Update) of its alert ``a{n}`` (``alert_text(n, **alert)``),
+    published 2026-11-21 10:{n % 60}, as the Clearing House receives it."""
+    from node.activitypub.notes import alert_to_note
+
+    published = datetime(2026, 11, 21, 10, n % 60, tzinfo=UTC)
+    note = alert_to_note(example_alert(alert_text(n, **alert)), urls=urls, username="alerts", alert_id=f"a{n}",
+                         published=published, updated=updated)
+    return {"id": urls.activity(f"c{n}-{kind}"), "type": kind, "actor": urls.actor("alerts"), "object": note}

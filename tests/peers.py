@@ -82,11 +82,6 @@ def session_key(slot: int = 0) -> rsa.RSAPrivateKey:
     return generate_private_key()
 
 
-@functools.cache
-def session_pem(slot: int = 0) -> str:
-    return private_key_to_pem(session_key(slot))
-
-
 def http_date(now: datetime | None = None) -> str:
     return format_datetime(now or datetime.now(UTC), usegmt=True)
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import EXAMPLE_TEXT
 
 from node.alerts import (
     Alert,
@@ -18,31 +19,11 @@ from node.alerts import (
     parse_alert_file,
 )
 
-EXAMPLE = """\
----
-type: alert
-headline: Journalist detained after reporting on protests
-language: en
-country: TR
-incident_date: 2026-11-20
-categories: [detention]
-act_types: [arrested_detained]
-targets:
-  - name: Jane Doe
-    kind: individual
-    profession: journalist
-summary: Police detained a reporter in Istanbul after she covered a protest.
-recommended_action:
-  asks: [Release Jane Doe immediately and unconditionally]
----
-Police in **Istanbul** detained reporter Jane Doe on 20 November 2026.
-"""
-
 
 def with_header(replace: dict[str, str | None] | None = None, add: str = "") -> str:
     """The example file with some top-level header lines replaced (None drops the field) or added."""
     replace = replace or {}
-    header, body = EXAMPLE.split("\n---\n", 1)
+    header, body = EXAMPLE_TEXT.split("\n---\n", 1)
     lines = header.split("\n")[1:]
     out: list[str] = []
     skipping = False
@@ -113,7 +94,7 @@ def full_alert() -> Alert:
 
 
 def test_parse__the_documented_example_parses():
-    alert = parse_alert_file(EXAMPLE)
+    alert = parse_alert_file(EXAMPLE_TEXT)
 
     assert alert.type == "alert"
     assert alert.headline == "Journalist detained after reporting on protests"
@@ -172,7 +153,7 @@ def test_parse__language_and_country_are_normalised():
 
 
 def test_parse__crlf_and_bom_are_accepted():
-    alert = parse_alert_file("\ufeff" + EXAMPLE.replace("\n", "\r\n"))
+    alert = parse_alert_file("\ufeff" + EXAMPLE_TEXT.replace("\n", "\r\n"))
 
     assert alert.body == "Police in **Istanbul** detained reporter Jane Doe on 20 November 2026."
 
@@ -317,7 +298,7 @@ def test_parse__front_matter_that_is_not_a_mapping():
 
 
 def test_parse__empty_body():
-    text = EXAMPLE.split("\n---\n", 1)[0] + "\n---\n\n   \n"
+    text = EXAMPLE_TEXT.split("\n---\n", 1)[0] + "\n---\n\n   \n"
 
     assert error_of(text) == "missing body (write the alert text after the closing '---' line)"
 
@@ -352,13 +333,13 @@ def test_to_dict__translations_survive_the_round_trip():
 
 
 def test_to_dict__example_round_trips():
-    alert = parse_alert_file(EXAMPLE)
+    alert = parse_alert_file(EXAMPLE_TEXT)
 
     assert Alert.from_dict(alert.to_dict()) == alert
 
 
 def test_to_dict__has_every_field():
-    data = parse_alert_file(EXAMPLE).to_dict()
+    data = parse_alert_file(EXAMPLE_TEXT).to_dict()
 
     assert list(data) == [
         "type", "headline", "summary", "body", "language", "translations", "country",
@@ -369,7 +350,7 @@ def test_to_dict__has_every_field():
 
 
 def test_from_dict__accepts_date_objects():
-    data = parse_alert_file(EXAMPLE).to_dict()
+    data = parse_alert_file(EXAMPLE_TEXT).to_dict()
     data["incident_date"] = dt.date(2026, 11, 20)
     data["recommended_action"]["deadline"] = dt.date(2026, 12, 4)
 
@@ -379,7 +360,7 @@ def test_from_dict__accepts_date_objects():
 
 
 def test_from_dict__validates_like_the_parser():
-    data = parse_alert_file(EXAMPLE).to_dict()
+    data = parse_alert_file(EXAMPLE_TEXT).to_dict()
     data["categories"] = ["detentions"]
 
     with pytest.raises(AlertError, match=r"^unknown category 'detentions'"):
@@ -387,11 +368,11 @@ def test_from_dict__validates_like_the_parser():
 
 
 def test_from_dict__unknown_fields_rejected_unless_ignored():
-    data = parse_alert_file(EXAMPLE).to_dict() | {"added_in_v2": True}
+    data = parse_alert_file(EXAMPLE_TEXT).to_dict() | {"added_in_v2": True}
 
     with pytest.raises(AlertError, match=r"^unknown field 'added_in_v2'$"):
         Alert.from_dict(data)
-    assert Alert.from_dict(data, ignore_unknown=True) == parse_alert_file(EXAMPLE)
+    assert Alert.from_dict(data, ignore_unknown=True) == parse_alert_file(EXAMPLE_TEXT)
 
 
 def test_from_dict__not_a_mapping():
@@ -400,7 +381,7 @@ def test_from_dict__not_a_mapping():
 
 
 def test_validate__catches_an_invalid_alert_built_in_code():
-    alert = parse_alert_file(EXAMPLE)
+    alert = parse_alert_file(EXAMPLE_TEXT)
     alert.country = "ZZ"
 
     with pytest.raises(AlertError, match=r"^unknown country 'ZZ'"):

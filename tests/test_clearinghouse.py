@@ -5,7 +5,7 @@ import json
 
 import httpx
 import pytest
-from conftest import wait_for
+from conftest import alert_text, wait_for
 
 from node.config import NodeConfig
 
@@ -15,15 +15,10 @@ AP = {"Accept": "application/activity+json"}
 def alert_file(tmp_path, name: str, *, headline: str, target: str, country: str = "TR",
                date: str = "2026-11-20", type_: str = "alert", follows: str | None = None,
                category: str = "detention"):
-    lines = ["---", f"type: {type_}", f"headline: {headline}", "language: en", f"country: {country}",
-             f"incident_date: {date}", f"categories: [{category}]",
-             "targets:", f"  - name: {target}", "    kind: individual", "    profession: journalist",
-             f"summary: {headline}."]
-    if follows:
-        lines.append(f"follows: {follows}")
-    lines += ["---", f"{headline}, reported by a member."]
     path = tmp_path / f"{name}.md"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text(alert_text(headline=headline, target=target, country=country, date=date, type_=type_,
+                               category=category, profession="journalist", summary=f"{headline}.",
+                               follows=follows, body=f"{headline}, reported by a member."))
     return str(path)
 
 

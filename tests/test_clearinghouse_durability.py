@@ -4,28 +4,20 @@ import asyncio
 from collections import Counter
 
 import httpx
-from conftest import listening_sockets, port_of, start_receiver, unrecorded_deliveries, wait_for
+from conftest import (
+    listening_sockets,
+    port_of,
+    read_log,
+    seed_followers,
+    start_receiver,
+    unrecorded_deliveries,
+    wait_for,
+)
 from test_clearinghouse import alert_file, members
-from test_durability import read_log
 
 from node.config import NodeConfig
 
 HOSTS, PER_HOST, ALERTS = 4, 50, 3
-
-
-async def seed_followers(config: NodeConfig, ports: list[int]) -> None:
-    from node.storage import db
-    from node.storage.models import Follower, LocalActor
-
-    await db.init(config.database_url)
-    try:
-        actor = await LocalActor.get(username=config.username)
-        await Follower.bulk_create([
-            Follower(local_actor=actor, actor_uri=f"http://127.0.0.1:{port}/users/r{i}",
-                     inbox=f"http://127.0.0.1:{port}/users/r{i}/inbox", follow_id=f"f{port}-{i}")
-            for port in ports for i in range(PER_HOST)])
-    finally:
-        await db.close()
 
 
 def test_clearinghouse_restart_mid_boost(db_url, nodes, tmp_path):
@@ -33,7 +25,7 @@ def test_clearinghouse_restart_mid_boost(db_url, nodes, tmp_path):
     ch.cli("init", "--domain", ch.domain, "--username", "clearinghouse", "--name", "Clearing House",
            "--role", "clearinghouse", "--insecure-http", "--db", db_url)
     sockets = listening_sockets(HOSTS)
-    asyncio.run(seed_followers(NodeConfig.load(ch.data_dir), [port_of(s) for s in sockets]))
+    asyncio.run(seed_followers(NodeConfig.load(ch.data_dir), dict.fromkeys(map(port_of, sockets), PER_HOST), "r"))
     ch.start()
     member = nodes("m1", username="alerts").init().start()
     ch.cli("member", "add", member.handle)

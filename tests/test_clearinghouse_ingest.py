@@ -3,44 +3,14 @@
 from datetime import UTC, datetime
 
 import pytest
-from conftest import make_node_config
+from conftest import M1, M2
+from conftest import member_activity as activity
 
-from node.activitypub.notes import alert_to_note
-from node.alerts import parse_alert_file
 from node.clearinghouse import ingest, review
-from node.service import Node
 from node.services import cases
 from node.storage.models import Activity, Boost, Case, CaseEvent, Follower, IndexedAlert, Member
 from node.urls import Urls
 from node.workers import install_roles
-
-M1 = Urls("m1.test", "http")
-M2 = Urls("m2.test", "http")
-
-
-def activity(urls: Urls, n: int, *, target="Ayse Yilmaz", country="TR", date="2026-11-20", type_="alert",
-             follows=None, kind="Create", updated=None, headline=None):
-    text = "\n".join([
-        "---", f"type: {type_}", f"headline: {headline or f'Report {n} about {target}'}", "language: en",
-        f"country: {country}", f"incident_date: {date}", "categories: [detention]",
-        "targets:", f"  - name: {target}", "    kind: individual",
-        "summary: Something happened.", *([f"follows: {follows}"] if follows else []), "---", "Body text.", ""])
-    published = datetime(2026, 11, 21, 10, n % 60, tzinfo=UTC)
-    note = alert_to_note(parse_alert_file(text), urls=urls, username="alerts", alert_id=f"a{n}",
-                         published=published, updated=updated)
-    return {"id": urls.activity(f"c{n}-{kind}"), "type": kind, "actor": urls.actor("alerts"), "object": note}
-
-
-@pytest.fixture
-async def ch(db_url, tmp_path):
-    config = await make_node_config(db_url, tmp_path, role="clearinghouse")
-    node = await Node(config).open()
-    install_roles(node)  # as aan serve and aan worker do: the inbox worker calls the Clearing House's handlers
-    for urls in (M1, M2):
-        await Member.create(actor_uri=urls.actor("alerts"), handle=f"@alerts@{urls.domain}", state="active",
-                            name=urls.domain)
-    yield node
-    await node.close()
 
 
 async def announces() -> list[str]:

@@ -13,16 +13,15 @@ import itertools
 
 import orjson
 import shapes
-import test_clearinghouse_ingest
+from conftest import M1, M2
+from conftest import member_activity as activity
 from peers import AS, SECURITY
 from prometheus_client import REGISTRY
-from test_clearinghouse_ingest import M1, M2, activity
 
 from node.activitypub.handlers import inbox_once
 from node.storage import jobs
 from node.storage.models import InboxItem, IndexedAlert
 
-ch = test_clearinghouse_ingest.ch  # a Clearing House on SQLite or PostgreSQL with members M1 and M2 (fixture)
 _serial = itertools.count(1)
 _NAMES = ["Ayse Yilmaz", "Mehmet Demir", "Ana Souza", "Li Wei", "Olga Petrova", "Kwame Mensah", "Rania Haddad",
           "Tomas Novak", "Aroha Ngata", "Diego Ramirez", "Fatima Zahra", "Sven Larsen", "Mei Tanaka",

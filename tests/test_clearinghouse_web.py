@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from anyascii import anyascii
-from conftest import make_node_config
+from conftest import app_client, make_node_config
 
 from node.app import create_app
 from node.services import cases
@@ -26,10 +26,7 @@ _uris = itertools.count(1)
 
 @pytest.fixture
 async def ch(db_url, tmp_path):
-    config = await make_node_config(db_url, tmp_path, role="clearinghouse")
-    app = create_app(config, run_workers=False)
-    async with app.router.lifespan_context(app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
+    async with app_client(await make_node_config(db_url, tmp_path, role="clearinghouse")) as client:
         yield client
 
 
@@ -448,10 +445,7 @@ async def test_hostile_text_is_escaped_everywhere(ch):
 
 
 async def test_member_nodes_are_unchanged(db_url, tmp_path):
-    config = await make_node_config(db_url, tmp_path)  # role "member"
-    app = create_app(config, run_workers=False)
-    async with app.router.lifespan_context(app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
+    async with app_client(await make_node_config(db_url, tmp_path)) as client:  # role "member"
         for path in ("/members", "/digest", "/digest.atom", "/cases/x", "/feeds/country/tr.atom"):
             assert (await client.get(path)).status_code == 404, path
         page = (await client.get("/alerts")).text

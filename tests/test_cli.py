@@ -10,14 +10,6 @@ import pytest
 from conftest import EXAMPLE, ROOT, aan
 
 
-@pytest.fixture
-def node_dir(db_url, tmp_path):
-    data = tmp_path / "node"
-    aan("init", "--domain", "alerts.example.org", "--username", "alerts", "--name", "Example Org",
-        "--db", db_url, data_dir=data)
-    return data
-
-
 def state(data) -> tuple[list, str]:
     listing = [json.loads(line) for line in aan("alert", "list", "--json", data_dir=data).stdout.splitlines()]
     return listing, aan("deliveries", data_dir=data).stdout

@@ -8,11 +8,19 @@ flight, or answered but not yet recorded) are sent again, each at most once more
 """
 
 import asyncio
-import json
 from collections import Counter
 
 import httpx
-from conftest import EXAMPLE, listening_sockets, port_of, start_receiver, unrecorded_deliveries, wait_for
+from conftest import (
+    EXAMPLE,
+    listening_sockets,
+    port_of,
+    read_log,
+    seed_followers,
+    start_receiver,
+    unrecorded_deliveries,
+    wait_for,
+)
 
 from node.config import NodeConfig
 
@@ -22,33 +30,11 @@ ALERTS = 2
 IN_FLIGHT = 32  # the node's default delivery concurrency
 
 
-async def seed_followers(config: NodeConfig, ports: list[int]) -> None:
-    from node.storage import db
-    from node.storage.models import Follower, LocalActor
-
-    await db.init(config.database_url)
-    try:
-        actor = await LocalActor.get(username=config.username)
-        await Follower.bulk_create([
-            Follower(local_actor=actor, actor_uri=f"http://127.0.0.1:{port}/users/u{i}",
-                     inbox=f"http://127.0.0.1:{port}/users/u{i}/inbox", follow_id=f"f{port}-{i}")
-            for port in ports for i in range(FOLLOWERS_PER_HOST)
-        ])
-    finally:
-        await db.close()
-
-
-def read_log(path) -> list[dict]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-
 def test_sigkill_mid_fanout_loses_nothing(db_url, nodes, tmp_path):
     member = nodes("member", db_url).init()
     config = NodeConfig.load(member.data_dir)
     sockets = listening_sockets(HOSTS)
-    asyncio.run(seed_followers(config, [port_of(s) for s in sockets]))
+    asyncio.run(seed_followers(config, dict.fromkeys(map(port_of, sockets), FOLLOWERS_PER_HOST)))
 
     # A recording receiver on 5 loopback hosts, slow enough (80 ms) to interrupt the fan-out.
     pem = tmp_path / "member.pem"
@@ -132,22 +118,7 @@ def test_an_acknowledged_delivery_is_not_sent_again_after_sigkill(db_url, nodes,
     ports = [port_of(sock) for sock in sockets]
     fast, held = ports[:FAST_HOSTS], ports[FAST_HOSTS:]
 
-    async def seed() -> None:
-        from node.storage import db
-        from node.storage.models import Follower, LocalActor
-
-        await db.init(config.database_url)
-        try:
-            actor = await LocalActor.get(username=config.username)
-            await Follower.bulk_create([
-                Follower(local_actor=actor, actor_uri=f"http://127.0.0.1:{port}/users/u{i}",
-                         inbox=f"http://127.0.0.1:{port}/users/u{i}/inbox", follow_id=f"f{port}-{i}")
-                for ports_, n in ((fast, FAST_PER_HOST), (held, HELD_PER_HOST)) for port in ports_ for i in range(n)
-            ])
-        finally:
-            await db.close()
-
-    asyncio.run(seed())
+    asyncio.run(seed_followers(config, {**dict.fromkeys(fast, FAST_PER_HOST), **dict.fromkeys(held, HELD_PER_HOST)}))
     fast_inboxes = {f"http://127.0.0.1:{p}/users/u{i}/inbox" for p in fast for i in range(FAST_PER_HOST)}
     total = len(fast_inboxes) + HELD_HOSTS * HELD_PER_HOST
     assert len(fast_inboxes) < IN_FLIGHT, "the fast outcomes alone must not fill a group"

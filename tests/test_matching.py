@@ -1,13 +1,10 @@
 """Name matching for case grouping (node/clearinghouse/matching.py), and the case grouping it drives."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import make_node_config
+from conftest import M1, M2, member_activity
 
-from node.activitypub.notes import alert_to_note
-from node.alerts import parse_alert_file
 from node.clearinghouse import ingest
 from node.clearinghouse.matching import (
     MAX_NAME_CHARS,
@@ -18,8 +15,7 @@ from node.clearinghouse.matching import (
     near,
     target_keys,
 )
-from node.service import Node
-from node.storage.models import Case, IndexedAlert, Member
+from node.storage.models import Case, IndexedAlert
 from node.urls import Urls
 
 TABLE = Path(__file__).parent / "data" / "name_pairs.tsv"
@@ -137,32 +133,10 @@ def test_date_window():
 
 # --- through the case grouping, on SQLite and PostgreSQL ---------------------------------
 
-M1 = Urls("m1.test", "http")
-M2 = Urls("m2.test", "http")
-
-
 def activity(urls: Urls, n: int, *, target: str, country: str = "EG", date: str = "2026-11-20",
              aliases: tuple[str, ...] = ()) -> dict:
-    text = "\n".join([
-        "---", "type: alert", f"headline: Report {n}", "language: en", f"country: {country}",
-        f"incident_date: {date}", "categories: [detention]",
-        "targets:", f"  - name: {target}", "    kind: individual",
-        *([f"    aliases: [{', '.join(aliases)}]"] if aliases else []),
-        "summary: Something happened.", "---", "Body text.", ""])
-    note = alert_to_note(parse_alert_file(text), urls=urls, username="alerts", alert_id=f"a{n}",
-                         published=datetime(2026, 11, 21, 10, n, tzinfo=UTC))
-    return {"id": urls.activity(f"c{n}"), "type": "Create", "actor": urls.actor("alerts"), "object": note}
-
-
-@pytest.fixture
-async def ch(db_url, tmp_path):
-    config = await make_node_config(db_url, tmp_path, role="clearinghouse")
-    node = await Node(config).open()
-    for urls in (M1, M2):
-        await Member.create(actor_uri=urls.actor("alerts"), handle=f"@alerts@{urls.domain}", state="active",
-                            name=urls.domain)
-    yield node
-    await node.close()
+    return member_activity(urls, n, target=target, country=country, date=date, aliases=list(aliases),
+                           headline=f"Report {n}")
 
 
 async def _case_of(urls: Urls, n: int) -> str:

@@ -12,23 +12,16 @@ import json
 import httpx
 import pytest
 from aiohttp import web
-from conftest import EXAMPLE, listening_sockets, port_of, wait_for
+from conftest import app_client, example_alert, listening_sockets, make_node_config, port_of, wait_for
 from fake_dns import FakeDNS
 from peers import FakePeer, Fediverse, follow, mastodon_post, session_key
 
-from node import service
 from node.activitypub import outbox
-from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.delivery import Deliverer, deliver_once, fanout_once
 from node.activitypub.fetch import FetchError
-from node.alerts import parse_alert_file
-from node.app import create_app
-from node.config import NodeConfig
 from node.ops import blocks, metrics
 from node.ops.runtime import Refresher
-from node.service import Node
 from node.services import blocks as block_list
-from node.storage import db
 from node.storage.models import Delivery, DomainBlock, Follower, InboxItem
 
 MASTODON_CSV = """#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate
@@ -66,10 +59,6 @@ def test_policy_matches_subdomains_ports_and_the_allow_list():
 # --- in process: inbox and fetches against fake peers ----------------------------------------------
 
 
-def _fake_dns(monkeypatch, fediverse: Fediverse) -> None:
-    FakeDNS({host: ["93.184.215.14"] for host in fediverse.peers}).install(monkeypatch)
-
-
 @pytest.fixture
 async def app_env(db_url, tmp_path, monkeypatch):
     mastodon = FakePeer("mastodon.test", "mastodon")
@@ -79,23 +68,10 @@ async def app_env(db_url, tmp_path, monkeypatch):
     other = FakePeer("other.test", "mastodon")
     other.user("olga")
     fediverse = Fediverse(mastodon, friends, other)
-    _fake_dns(monkeypatch, fediverse)
-    keys = iter([session_key(1), session_key(2)])
-    monkeypatch.setattr(service, "generate_private_key", lambda: next(keys))
-    await db.migrate(db_url)
-    await db.init(db_url)
-    await service.create_local_actor("alerts", "Org", "Organization")
-    await service.create_local_actor(INSTANCE_USERNAME, "node.test", "Application")
-    await db.close()
-    config = NodeConfig(domain="node.test", username="alerts", name="Org", database_url=db_url,
-                        insecure_http=False, data_dir=tmp_path / "node")
-    config.save()
-    async with fediverse.client() as http:
-        app = create_app(config, run_workers=0, http=http)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="https://node.test") as client:
-                yield app.state.node, client, fediverse
+    FakeDNS.public(fediverse.peers).install(monkeypatch)
+    config = await make_node_config(db_url, tmp_path, insecure=False, keys=(session_key(1), session_key(2)))
+    async with fediverse.client() as http, app_client(config, http=http) as client:
+        yield client.node, client, fediverse
 
 
 async def _post(client, user, activity) -> httpx.Response:
@@ -146,15 +122,7 @@ async def test_fetches_to_blocked_domains_are_refused(app_env):
 # --- in process: delivery to a blocked host ------------------------------------------------------
 
 
-async def test_deliveries_to_a_blocked_host_fail_without_a_request(db_url, tmp_path):
-    await db.migrate(db_url)
-    await db.init(db_url)
-    await service.create_local_actor("alerts", "Org", "Organization")
-    await service.create_local_actor(INSTANCE_USERNAME, "node.test", "Application")
-    await db.close()
-    config = NodeConfig(domain="node.test", username="alerts", name="Org", database_url=db_url,
-                        insecure_http=True, data_dir=tmp_path)
-    node = await Node(config).open()
+async def test_deliveries_to_a_blocked_host_fail_without_a_request(node):
     got: list[str] = []
 
     async def inbox(request: web.Request) -> web.Response:
@@ -175,10 +143,10 @@ async def test_deliveries_to_a_blocked_host_fail_without_a_request(db_url, tmp_p
         for i, port in enumerate(ports):
             await Follower.create(local_actor=node.org, actor_uri=f"http://127.0.0.1:{port}/u{i}",
                                   inbox=f"http://127.0.0.1:{port}/u{i}/inbox", follow_id=f"f{i}")
-        await block_list.add(f"127.0.0.1:{ports[0]}", own=config.domain)
+        await block_list.add(f"127.0.0.1:{ports[0]}", own=node.config.domain)
         await node.blocks.load()
         before = metrics.DELIVERIES.labels("fail", "blocked")._value.get()
-        await outbox.publish_alert(node.org, node.urls, parse_alert_file(EXAMPLE.read_text()))
+        await outbox.publish_alert(node.org, node.urls, example_alert())
         await fanout_once(node, "w")
         async with Deliverer(node) as deliverer:
             assert await deliver_once(node, deliverer, "w") == 2
@@ -191,7 +159,6 @@ async def test_deliveries_to_a_blocked_host_fail_without_a_request(db_url, tmp_p
     finally:
         for runner in runners:
             await runner.cleanup()
-        await node.close()
 
 
 # --- end to end: two real nodes, the aan block commands, JSON logs --------------------------------

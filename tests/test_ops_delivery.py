@@ -15,15 +15,10 @@ from dataclasses import dataclass, field
 
 import pytest
 from aiohttp import web
-from conftest import EXAMPLE, async_wait_until, listening_sockets, port_of
+from conftest import async_wait_until, example_alert, listening_sockets, port_of
 
 from node.activitypub import outbox
-from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.delivery import Deliverer, deliver_once, fanout_once, interleave_hosts
-from node.alerts import parse_alert_file
-from node.config import NodeConfig
-from node.service import Node, create_local_actor
-from node.storage import db
 from node.storage.models import Activity, Delivery, Follower
 
 
@@ -48,20 +43,6 @@ class Host:
             return web.Response(status=202)
         finally:
             self.active -= 1
-
-
-@pytest.fixture
-async def node(db_url, tmp_path):
-    await db.migrate(db_url)
-    await db.init(db_url)
-    await create_local_actor("alerts", "Org", "Organization")
-    await create_local_actor(INSTANCE_USERNAME, "node.test", "Application")
-    await db.close()
-    config = NodeConfig(domain="node.test", username="alerts", name="Org", database_url=db_url,
-                        insecure_http=True, data_dir=tmp_path)
-    node = await Node(config).open()
-    yield node
-    await node.close()
 
 
 @pytest.fixture
@@ -102,7 +83,7 @@ async def test_a_big_fanout_does_not_hold_back_a_later_small_activity(node, host
     (small_host,) = await hosts(1)
     for host in big_hosts:
         await add_followers(node, host, 250)
-    await outbox.publish_alert(node.org, node.urls, parse_alert_file(EXAMPLE.read_text()))
+    await outbox.publish_alert(node.org, node.urls, example_alert())
     await fanout_once(node, "w")
     # queued after the 1,000-inbox fan-out: an Accept to one inbox (as when someone follows us)
     follow = {"id": f"http://127.0.0.1:{small_host.port}/f1", "type": "Follow",
@@ -127,7 +108,7 @@ async def test_a_slow_host_cannot_hold_the_worker(node, hosts):
     await add_followers(node, slow, 60, prefix="s")
     for host in fast:
         await add_followers(node, host, 6)
-    await outbox.publish_alert(node.org, node.urls, parse_alert_file(EXAMPLE.read_text()))
+    await outbox.publish_alert(node.org, node.urls, example_alert())
     await fanout_once(node, "w")
 
     # the timeout only matters if the test fails: the slow host's requests must not time out meanwhile
@@ -159,7 +140,7 @@ def test_fanout_interleaves_hosts():
 async def test_graceful_stop_sends_nothing_more_and_leaves_rows_to_release(node, hosts):
     (host,) = await hosts(1, gated=True)
     await add_followers(node, host, 30)
-    await outbox.publish_alert(node.org, node.urls, parse_alert_file(EXAMPLE.read_text()))
+    await outbox.publish_alert(node.org, node.urls, example_alert())
     await fanout_once(node, "w")
     async with Deliverer(node, concurrency=4, per_host=4) as deliverer:
         task = asyncio.create_task(deliver_once(node, deliverer, "w", limit=30))

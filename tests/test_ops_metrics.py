@@ -7,15 +7,12 @@ import json
 import logging
 from datetime import timedelta
 
-import httpx
 import pytest
-from conftest import EXAMPLE, make_node_config
+from conftest import app_client, example_alert, make_node_config
 from prometheus_client.parser import text_string_to_metric_families
 
 from node.activitypub import outbox
 from node.activitypub.delivery import fanout_once
-from node.alerts import parse_alert_file
-from node.app import create_app
 from node.ops import logs
 from node.storage import db, jobs
 from node.storage.models import Follower, Host
@@ -23,13 +20,8 @@ from node.storage.models import Follower, Host
 
 @pytest.fixture
 async def client(db_url, tmp_path):
-    config = await make_node_config(db_url, tmp_path)
-    app = create_app(config, run_workers=0)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://node.test") as c:
-            c.node = app.state.node
-            yield c
+    async with app_client(await make_node_config(db_url, tmp_path)) as c:
+        yield c
 
 
 def samples(text: str) -> dict[tuple, float]:
@@ -45,7 +37,7 @@ async def test_metrics_expose_requests_inbox_queues_and_parked_hosts(client):
     for i in range(3):
         await Follower.create(local_actor=node.org, actor_uri=f"http://peer{i}.test/u", follow_id=f"f{i}",
                               inbox=f"http://peer{i}.test/u/inbox")
-    await outbox.publish_alert(node.org, node.urls, parse_alert_file(EXAMPLE.read_text()))
+    await outbox.publish_alert(node.org, node.urls, example_alert())
     await fanout_once(node, "w")
     await Host.create(host="peer0.test", consecutive_failures=5, parked_until=jobs.now() + timedelta(minutes=10))
     assert (await client.get("/healthz")).status_code == 200

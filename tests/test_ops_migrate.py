@@ -15,6 +15,7 @@ from tortoise import Tortoise
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.keys import generate_private_key, private_key_to_pem, public_key_pem
 from node.config import NodeConfig
+from node.ops.privacy import make_private
 from node.storage import db
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -113,6 +114,7 @@ def test_first_schema_upgrades_with_data_intact(db_kind, database_factory, tmp_p
     asyncio.run(make_first_schema(url, tmp_path, keys, node.base))
     NodeConfig(domain=node.domain, username="alerts", name="alerts name", database_url=url, insecure_http=True,
                data_dir=node.data_dir).save()
+    make_private(node.data_dir, url)  # 0600/0700 as `aan init` leaves them: `aan serve` refuses readable secrets
 
     first = aan("migrate", data_dir=node.data_dir).stdout
     shipped = len(list((db.MIGRATIONS / db_kind / "models").glob("[0-9]*_*.py")))

@@ -19,18 +19,13 @@ import sqlite3
 from datetime import UTC, datetime
 
 import httpx
-import pytest
-from conftest import make_node_config, wait_for
+from conftest import M1, alert_text, example_alert, member_activity, wait_for
 from test_clearinghouse import alert_file, network, received  # noqa: F401 - network is a fixture
-from test_clearinghouse_ingest import M1, ch  # noqa: F401 - ch is a fixture
-from test_clearinghouse_ingest import activity as member_activity
 
 from node.activitypub import outbox
-from node.alerts import parse_alert_file
 from node.clearinghouse import cases, ingest
 from node.config import NodeConfig
 from node.media import media_dir
-from node.service import Node
 from node.storage.models import Activity, Case, CaseEvent, Draft, IndexedAlert, Media
 
 AP = {"Accept": "application/activity+json"}
@@ -274,25 +269,14 @@ def test_an_edit_that_replaces_the_name_leaves_only_the_new_text(network, tmp_pa
 
 
 def _alert_text(name: str) -> str:
-    return "\n".join(["---", "type: alert", f"headline: {name} detained", "language: en", "country: TR",
-                      "incident_date: 2026-11-20", "categories: [detention]", "targets:", f"  - name: {name}",
-                      "    kind: individual", f"summary: {name} was taken.", "translations:",
-                      f"  fr: {{headline: {name} détenu, summary: {name} arrêté.}}", "---",
-                      f"{name} was detained.", ""])
+    return alert_text(headline=f"{name} detained", target=name, summary=f"{name} was taken.",
+                      translations={"fr": {"headline": f"{name} détenu", "summary": f"{name} arrêté."}},
+                      body=f"{name} was detained.")
 
 
-@pytest.fixture
-async def member_node(db_url, tmp_path):
-    config = await make_node_config(db_url, tmp_path)
-    node = await Node(config).open()
-    yield node
-    await node.close()
-
-
-async def test_a_member_node_deletes_images_drafts_revisions_and_its_activities_text(member_node, db_url):
-    node = member_node
+async def test_a_member_node_deletes_images_drafts_revisions_and_its_activities_text(node, db_url):
     name, marks = unique_name()
-    row = await outbox.publish_alert(node.org, node.urls, parse_alert_file(_alert_text(name)))
+    row = await outbox.publish_alert(node.org, node.urls, example_alert(_alert_text(name)))
     image = media_dir(node.config.data_dir) / "photo.png"
     image.write_bytes(b"an image")
     await Media.create(id="m1", alert_id=row.id, filename="photo.png", content_type="image/png",
@@ -316,12 +300,11 @@ async def test_a_member_node_deletes_images_drafts_revisions_and_its_activities_
     assert json.loads(create.body)["object"]["type"] == "Tombstone"
 
 
-async def test_a_member_node_edit_replaces_every_copy_of_the_old_text(member_node, db_url):
-    node = member_node
+async def test_a_member_node_edit_replaces_every_copy_of_the_old_text(node, db_url):
     name, marks = unique_name()
-    row = await outbox.publish_alert(node.org, node.urls, parse_alert_file(_alert_text(name)))
+    row = await outbox.publish_alert(node.org, node.urls, example_alert(_alert_text(name)))
     await Draft.create(id="d-first", alert_id=row.id, state="published", data={"alert": {"headline": name}})
-    await outbox.update_alert(node.urls, row.id, parse_alert_file(_alert_text("Vextrilda Ommo")))
+    await outbox.update_alert(node.urls, row.id, example_alert(_alert_text("Vextrilda Ommo")))
     assert await database_hits_async(db_url, marks) == set()
     for activity in await Activity.filter(type__in=["Create", "Update"]):
         assert "Vextrilda Ommo" in json.loads(activity.body)["object"]["content"]

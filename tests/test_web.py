@@ -3,17 +3,14 @@
 import re
 import xml.etree.ElementTree as ET
 
-import httpx
 import pytest
-from conftest import EXAMPLE, make_node_config
+from conftest import EXAMPLE_TEXT, app_client, example_alert, make_node_config
 
 from node.activitypub import outbox
-from node.alerts import parse_alert_file
-from node.app import create_app
 
 AP = {"Accept": "application/activity+json"}
 LD = {"Accept": 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'}
-HOSTILE = EXAMPLE.read_text().replace(
+HOSTILE = EXAMPLE_TEXT.replace(
     "headline: Journalist detained after reporting on protests",
     'headline: "<script>alert(1)</script> Reporter held"',
 ).replace(
@@ -24,19 +21,13 @@ HOSTILE = EXAMPLE.read_text().replace(
 
 @pytest.fixture
 async def site(db_url, tmp_path):
-    config = await make_node_config(db_url, tmp_path)
-    app = create_app(config, run_workers=False)
-    async with app.router.lifespan_context(app):
-        node = app.state.node
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://node.test") as client:
-            client.node = node
-            yield client
+    async with app_client(await make_node_config(db_url, tmp_path)) as client:
+        yield client
 
 
 async def publish(client, text=None):
     node = client.node
-    row = await outbox.publish_alert(node.org, node.urls, parse_alert_file(text or EXAMPLE.read_text()))
+    row = await outbox.publish_alert(node.org, node.urls, example_alert(text or None))
     return node.urls.alert(row.id)
 
 

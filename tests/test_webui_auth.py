@@ -31,13 +31,6 @@ def test_password_hashes_are_salted_scrypt():
     assert not users.verify_password("anything", "md5$abc")
 
 
-@pytest.fixture
-def node_dir(db_url, tmp_path):
-    data = tmp_path / "node"
-    aan("init", "--domain", "alerts.example.org", "--name", "Example Org", "--db", db_url, data_dir=data)
-    return data
-
-
 def test_user_add_with_generated_or_stdin_password(node_dir):
     result = aan("user", "add", "amina", "--role", "admin", data_dir=node_dir)
     lines = result.stdout.splitlines()

@@ -596,7 +596,7 @@ def test_remote_follow_handles(handle, expected):
 
 async def test_remote_follow_redirects_to_the_readers_server(tmp_path):
     import httpx
-    from webui_support import open_site
+    from conftest import app_client, make_node_config
 
     def answer(request: httpx.Request) -> httpx.Response:
         assert request.url.host == "social.example"  # mock transport: nothing leaves the machine
@@ -604,9 +604,8 @@ async def test_remote_follow_redirects_to_the_readers_server(tmp_path):
             {"rel": "http://ostatus.org/schema/1.0/subscribe", "template": "https://social.example/follow?acct={uri}"}]})
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    app, _ = await open_site(f"sqlite://{tmp_path / 'db.sqlite3'}", tmp_path, http=http)
-    async with app.router.lifespan_context(app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as client:
+    config = await make_node_config(f"sqlite://{tmp_path / 'db.sqlite3'}", tmp_path)
+    async with app_client(config, http=http) as client:
         profile = (await client.get("/@alerts")).text
         assert 'action="/remote-follow"' in profile and 'for="follow-handle"' in profile
         r = await client.get("/remote-follow", params={"handle": "@kim@social.example",

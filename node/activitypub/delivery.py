@@ -21,6 +21,7 @@ import logging
 import time
 from collections import OrderedDict
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -36,6 +37,9 @@ from node.ops import logs, metrics
 from node.storage import jobs
 from node.storage.models import Activity, Follower, Host, RemoteActor
 
+if TYPE_CHECKING:
+    from node.service import Node
+
 log = logging.getLogger("aan.delivery")
 FANOUT_CHUNK = 1000
 FANOUT_BATCH = 10_000  # delivery rows committed together by a fan-out
@@ -50,7 +54,7 @@ def host_of(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
-async def fanout_once(node, worker: str, *, limit: int = 10) -> int:
+async def fanout_once(node: Node, worker: str, *, limit: int = 10) -> int:
     rows = await jobs.claim("fanout_jobs", worker, limit=limit)
     for row in rows:
         with logs.activity(node.urls.activity(row["activity_id"])):
@@ -60,7 +64,7 @@ async def fanout_once(node, worker: str, *, limit: int = 10) -> int:
     return len(rows)
 
 
-async def _fanout(node, row: dict) -> None:
+async def _fanout(node: Node, row: dict) -> None:
     activity = await Activity.get(id=row["activity_id"]).prefetch_related("actor")
     inboxes: list[str] = list(_load_json(row["extra_inboxes"]))
     if row["to_followers"]:
@@ -117,7 +121,7 @@ def interleave_hosts(inboxes: list[str]) -> list[str]:
     return out
 
 
-async def _clearinghouse_audiences(node, actor_id: int) -> list[str]:
+async def _clearinghouse_audiences(node: Node, actor_id: int) -> list[str]:
     """Inboxes of servers that know our alerts through a Clearing House boost (method 9.3a).
 
     A Clearing House among our followers advertises ``aanAudience``: the shared
@@ -159,7 +163,7 @@ def _load_json(value):
 class Deliverer:
     """Sends claimed delivery rows with one aiohttp session."""
 
-    def __init__(self, node, *, concurrency: int = 32, per_host: int = 8, timeout: float = 10.0,
+    def __init__(self, node: Node, *, concurrency: int = 32, per_host: int = 8, timeout: float = 10.0,
                  host_backlog: int | None = None, resolve: netguard.Resolve | None = None):
         self.node = node
         self.concurrency = concurrency
@@ -471,7 +475,7 @@ async def claim_deliveries(worker: str, limit: int) -> list[dict]:
     return rows
 
 
-async def deliver_once(node, deliverer: Deliverer, worker: str, *, limit: int = 200) -> int:
+async def deliver_once(node: Node, deliverer: Deliverer, worker: str, *, limit: int = 200) -> int:
     """Claim due deliveries ``limit`` at a time and send them until none are due; return how many."""
     rows = await claim_deliveries(worker, limit)
     if not rows:

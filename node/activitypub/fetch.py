@@ -22,7 +22,6 @@ from node.activitypub.signatures import sign_headers
 
 MAX_DOCUMENT = 1_000_000
 MAX_REDIRECTS = 3
-AP_ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 AP_TYPES = ("application/activity+json", "application/ld+json")
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 

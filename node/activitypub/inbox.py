@@ -16,6 +16,7 @@ import asyncio
 import logging
 import os
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import orjson
@@ -28,6 +29,9 @@ from node.activitypub.remote import get_id
 from node.activitypub.signatures import SignatureError, parse_request
 from node.ops import metrics
 from node.storage import jobs
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 log = logging.getLogger("aan.inbox")
 
@@ -118,7 +122,7 @@ def request_url(request: Request, scheme: str) -> str:
     return f"{url}?{query.decode('latin-1')}" if query else url
 
 
-async def authenticate(node, request: Request, body: bytes, activity: dict) -> str:
+async def authenticate(node: Node, request: Request, body: bytes, activity: dict) -> str:
     """Verify the HTTP signature; return the signing actor's URI (== activity actor)."""
     try:
         signed = parse_request(request.method, request_url(request, node.urls.scheme),
@@ -154,7 +158,7 @@ async def authenticate(node, request: Request, body: bytes, activity: dict) -> s
 class InboxWriter:
     """Group commit: requests waiting to be stored share one transaction."""
 
-    def __init__(self, node, *, max_batch: int = 512):
+    def __init__(self, node: Node, *, max_batch: int = 512):
         self.node = node
         self.max_batch = max_batch
         self._pending: list[tuple[tuple[str, str, str], asyncio.Future]] = []
@@ -198,7 +202,7 @@ class InboxWriter:
                 self.node.poke()
 
 
-def check_domain(node, activity: dict) -> None:
+def check_domain(node: Node, activity: dict) -> None:
     """403 for an actor on a blocked domain, or not on the allow-list (node.ops.blocks)."""
     policy = getattr(node, "blocks", None)
     reason = policy.reason(get_id(activity.get("actor"))) if policy else None

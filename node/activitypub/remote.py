@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from node.activitypub.fetch import Fetcher, FetchError, RefusedAddress, fetch_error
@@ -18,6 +19,9 @@ from node.activitypub.keys import load_public_key
 from node.activitypub.normalize import first_id, text, types
 from node.activitypub.signatures import sign_headers
 from node.storage.models import RemoteActor
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 ACTOR_TYPES = {"Person", "Organization", "Service", "Application", "Group"}
 _MEMORY_LIMIT = 10_000
@@ -55,9 +59,6 @@ class RemoteActors:
         self._keys.move_to_end(key_id)
         while len(self._keys) > _MEMORY_LIMIT:
             self._keys.popitem(last=False)
-
-    def forget(self, key_id: str) -> None:
-        self._keys.pop(key_id, None)
 
     async def key(self, key_id: str, *, refresh: bool = False) -> tuple[str, object]:
         """Return (owner actor URI, public key object) for ``key_id``."""
@@ -133,7 +134,7 @@ class RemoteActors:
         return row
 
 
-async def resolve(node, handle_or_url: str) -> RemoteActor:
+async def resolve(node: Node, handle_or_url: str) -> RemoteActor:
     """An actor from ``@user@host``, ``user@host`` or its URL (WebFinger, then a signed GET)."""
     if handle_or_url.startswith(("http://", "https://")):
         return await node.remotes.actor(handle_or_url, refresh=True)

@@ -39,10 +39,6 @@ class Decision:
     delay: float = 0.0
     reason: str = ""
 
-    @property
-    def host_failure(self) -> bool:
-        """Whether this outcome counts against the host's health."""
-        return self.action == "retry"
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> float:

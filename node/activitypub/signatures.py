@@ -59,14 +59,13 @@ import hashlib
 import hmac
 import re
 import time
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
-import httpx
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -219,48 +218,6 @@ def sign_headers(
         f'headers="(request-target) {" ".join(covered)}",signature="{signature}"'
     )
     return headers
-
-
-class HttpSignatureAuth(httpx.Auth):
-    """httpx auth that signs every request (a fresh Date and signature per attempt).
-
-    ``content_type`` (POST) and ``accept`` (GET) are always set by this auth, since
-    they are covered by the signature; httpx's own defaults would not be.
-    ``clock`` (returning an aware datetime) exists for tests.
-    """
-
-    requires_request_body = True
-
-    def __init__(
-        self,
-        key_id: str,
-        private_key: rsa.RSAPrivateKey | str,
-        *,
-        content_type: str = ACTIVITY_JSON,
-        accept: str = DEFAULT_ACCEPT,
-        clock: Callable[[], datetime] | None = None,
-    ):
-        self.key_id = key_id
-        self.private_key = load_private_key(private_key) if isinstance(private_key, str) else private_key
-        self.content_type = content_type
-        self.accept = accept
-        self.clock = clock or (lambda: datetime.now(UTC))
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        body = None if request.method in ("GET", "HEAD") else request.content
-        request.headers.update(
-            sign_headers(
-                request.method,
-                str(request.url),
-                key_id=self.key_id,
-                private_key=self.private_key,
-                body=body,
-                content_type=self.content_type,
-                accept=self.accept,
-                now=self.clock(),
-            )
-        )
-        yield request
 
 
 # --- verification: common --------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import orjson
 from tortoise.transactions import in_transaction
@@ -43,6 +44,9 @@ from node.storage.models import (
     Member,
 )
 from node.urls import AS_PUBLIC
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 log = logging.getLogger("aan.clearinghouse")
 UPDATE_TYPES = {"update", "victory", "correction", "retraction"}
@@ -110,11 +114,11 @@ def _checked_alert(activity: dict, member: Member | None) -> tuple[Member, dict,
     return member, note, alert
 
 
-async def on_create(node, activity: dict) -> None:
+async def on_create(node: Node, activity: dict) -> None:
     await on_create_batch(node, [activity])
 
 
-async def on_create_batch(node, activities: list[dict]) -> None:
+async def on_create_batch(node: Node, activities: list[dict]) -> None:
     """:func:`on_create` for each activity in order, with the same outcome, in one transaction.
 
     Reads: the active members, which alerts are already indexed, what the case placement needs
@@ -198,14 +202,14 @@ async def on_create_batch(node, activities: list[dict]) -> None:
                                      for row, actor, activity_id, _ in announces])
 
 
-def _boosts(node, row: IndexedAlert, opened: bool) -> bool:
+def _boosts(node: Node, row: IndexedAlert, opened: bool) -> bool:
     """The boost policy: does this alert, just placed in its case, get an Announce?"""
     policy = node.config.boost_policy
     return policy == "all" or opened or (
         policy == "first-and-updates" and (row.alert_type in UPDATE_TYPES or bool(row.follows)))
 
 
-async def _topic_actors(node, rows: list[IndexedAlert]) -> dict[str, LocalActor]:
+async def _topic_actors(node: Node, rows: list[IndexedAlert]) -> dict[str, LocalActor]:
     """The topic actors (with followers) that rows of this batch may be announced by, by username."""
     names = sorted({name for row in rows for name in (row.country.lower(), *row.categories)})
     if not names:
@@ -227,7 +231,7 @@ def _matching(groups: dict[str, LocalActor], row: IndexedAlert) -> list[LocalAct
     return [actor for username, actor in groups.items() if username in names]
 
 
-async def place_and_boost(node, row: IndexedAlert) -> None:
+async def place_and_boost(node: Node, row: IndexedAlert) -> None:
     """Put an approved alert in a case and boost it if the policy says so (inside a transaction)."""
     case, opened = await cases.place(row)
     boost = _boosts(node, row, opened)
@@ -239,7 +243,7 @@ async def place_and_boost(node, row: IndexedAlert) -> None:
     log.info("alert %s %s case %s: %s", row.uri, "opened" if opened else "joined", case.id, row.boost)
 
 
-async def announce(node, row: IndexedAlert) -> None:
+async def announce(node: Node, row: IndexedAlert) -> None:
     """Announce from the Clearing House actor, and from each matching topic actor with followers."""
     member = await row.member
     ch = node.org
@@ -250,7 +254,7 @@ async def announce(node, row: IndexedAlert) -> None:
                            cc=[node.urls.followers(actor.username)])
 
 
-def _announce_doc(node, actor, row: IndexedAlert, *, obj, cc: list[str]) -> tuple[str, dict]:
+def _announce_doc(node: Node, actor, row: IndexedAlert, *, obj, cc: list[str]) -> tuple[str, dict]:
     """A new Announce of ``obj`` by ``actor``: (activity id, activity)."""
     activity_id = outbox.new_id()
     activity = {
@@ -266,7 +270,7 @@ def _announce_doc(node, actor, row: IndexedAlert, *, obj, cc: list[str]) -> tupl
     return activity_id, activity
 
 
-async def _announce_as(node, actor, row: IndexedAlert, *, obj, cc: list[str]) -> None:
+async def _announce_as(node: Node, actor, row: IndexedAlert, *, obj, cc: list[str]) -> None:
     if await Boost.filter(alert=row, announcer=actor).exists():
         return
     activity_id, activity = _announce_doc(node, actor, row, obj=obj, cc=cc)
@@ -274,7 +278,7 @@ async def _announce_as(node, actor, row: IndexedAlert, *, obj, cc: list[str]) ->
     await Boost.create(alert=row, announcer=actor, activity=record)
 
 
-async def on_update(node, activity: dict) -> None:
+async def on_update(node: Node, activity: dict) -> None:
     found = await _member_alert(activity)
     if found is None:
         return
@@ -302,7 +306,7 @@ async def on_update(node, activity: dict) -> None:
         await jobs.purge_received(member.actor_uri, row.uri, keep=activity.get("id"), finished_only=True)
 
 
-async def on_delete(node, activity: dict) -> None:
+async def on_delete(node: Node, activity: dict) -> None:
     actor = get_id(activity.get("actor"))
     targets = ids(activity.get("object"))
     member = await Member.filter(actor_uri=actor).first()
@@ -323,7 +327,7 @@ TOMBSTONE = dict(alert_type="", headline="", summary="", language="", country=""
                  create_activity={})
 
 
-async def retract(node, row: IndexedAlert) -> None:
+async def retract(node: Node, row: IndexedAlert) -> None:
     """A member deleted ``row``: undo its boosts, keep only a tombstone, re-derive its case's title."""
     row.deleted = True
     row.boost = "undone" if row.boost == "boosted" else row.boost
@@ -363,7 +367,7 @@ async def _rewrite_boosts(row: IndexedAlert, note: dict | None) -> None:
 
 
 
-async def undo_boosts(node, row: IndexedAlert) -> None:
+async def undo_boosts(node: Node, row: IndexedAlert) -> None:
     for boost in await Boost.filter(alert=row, undone=False).prefetch_related("announcer", "activity"):
         announce_doc = orjson.loads(boost.activity.body)
         announce_doc.pop("@context", None)

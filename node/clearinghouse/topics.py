@@ -4,8 +4,13 @@ only the matching alerts (FEP-1b12 style, so Lemmy users can follow them too).""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from node import vocab
 from node.storage.models import Follower, LocalActor
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 
 def is_topic(username: str) -> bool:
@@ -20,7 +25,7 @@ def profile(username: str) -> tuple[str, str]:
     return f"Alerts: {name}", f"Action alerts about {name}, boosted by the Clearing House."
 
 
-async def ensure(node, username: str) -> LocalActor | None:
+async def ensure(node: Node, username: str) -> LocalActor | None:
     """The topic actor ``username``, created on demand (Clearing House only)."""
     if node.config.role != "clearinghouse" or not is_topic(username):
         return None
@@ -36,7 +41,7 @@ async def ensure(node, username: str) -> LocalActor | None:
     return actor
 
 
-async def matching_actors(node, row) -> list[LocalActor]:
+async def matching_actors(node: Node, row) -> list[LocalActor]:
     """Topic actors for this alert's country and categories that have followers."""
     names = [row.country.lower(), *row.categories]
     actors = await LocalActor.filter(username__in=names, kind="Group")

@@ -15,13 +15,11 @@ import contextlib
 import os
 import shlex
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 from node.config import CONFIG_FILE, NodeConfig
 from node.errors import ConfigurationError
 
-PRIVATE_UMASK = 0o077
 SECRET_FILES = ("webui-secret", "demo-admin-password", CONFIG_FILE)
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
@@ -30,16 +28,6 @@ class ReadableData(ConfigurationError):
     """The database or a secret file can be read by other users of this machine."""
 
     public = "the node's data is readable by other users"
-
-
-@contextlib.contextmanager
-def private_umask() -> Iterator[None]:
-    """Create files 0600 and directories 0700 inside the block (the umask is per process)."""
-    previous = os.umask(PRIVATE_UMASK)
-    try:
-        yield
-    finally:
-        os.umask(previous)
 
 
 def sqlite_files(database_url: str) -> list[Path]:

@@ -13,15 +13,19 @@ import asyncio
 import contextlib
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from node.ops import blocks, keys
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 log = logging.getLogger("aan.runtime")
 REFRESH = float(os.environ.get("AAN_REFRESH_SECONDS", "5"))
 
 
 class Refresher:
-    def __init__(self, node, interval: float = REFRESH):
+    def __init__(self, node: Node, interval: float = REFRESH):
         self.node = node
         self.interval = interval
         self._actors_version = None

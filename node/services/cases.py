@@ -58,7 +58,7 @@ async def aliases(case_id: str) -> list[str]:
     found: list[str] = []
     frontier = [case_id]
     while frontier:
-        frontier = [c for c in await Case.filter(merged_into__in=frontier).values_list("id", flat=True)
+        frontier = [str(c) for c in await Case.filter(merged_into__in=frontier).values_list("id", flat=True)
                     if c not in found and c != case_id]
         found += frontier
     return found

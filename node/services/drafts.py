@@ -142,7 +142,7 @@ async def publish_draft(node: Node, draft_id: str, *, from_states: tuple[str, ..
         claimed = await Draft.filter(id=draft.id, state__in=from_states).using_db(conn).update(state="published")
         if not claimed:
             raise PublishError("This draft was already published or discarded.")
-        draft = await Draft.get(id=draft.id).using_db(conn)  # what was saved last, not what we read before
+        draft = await Draft.get(id=draft.id, using_db=conn)  # what was saved last, not what we read before
         alert = build_alert(draft.data.get("alert") or {})
         media = await Media.filter(draft_id=draft.id).using_db(conn).order_by("created_at", "id")
         check_media(media)
@@ -156,6 +156,7 @@ async def publish_draft(node: Node, draft_id: str, *, from_states: tuple[str, ..
 
 
 async def _apply_edit(node: Node, draft: Draft) -> AlertRow:
+    assert draft.alert_id is not None  # an edit draft
     alert = build_alert(draft.data.get("alert") or {})
     media = await draft_media(draft.id)
     check_media(media)

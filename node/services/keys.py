@@ -70,7 +70,10 @@ async def rotate(node: Node, username: str, *, delay: float) -> tuple[LocalActor
         await bump_actors_version(conn)
     node.actors.pop(username, None)
     node.keys.pop(username, None)
-    actor = await node.local_actor(username)
+    reloaded = await node.local_actor(username)
+    if reloaded is None:
+        raise errors.NotFound(f"no local actor {username!r}")
+    actor = reloaded
     if username != INSTANCE_USERNAME:
         await outbox.send_actor_update(actor, node.urls, clearinghouse=node.config.role == "clearinghouse")
         latest = await Activity.filter(actor=actor, type="Update").order_by("-created_at", "-id").first()

@@ -61,15 +61,15 @@ def clean_image(raw: bytes, *, max_side: int = MAX_SIDE, force_png: bool = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(raw))
-            source_format = image.format
+            opened = Image.open(io.BytesIO(raw))
+            source_format = opened.format
             if source_format not in FORMATS:
                 raise MediaError("Only JPEG, PNG, WebP and GIF images can be attached.")
-            image.load()
+            opened.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise MediaError("This file is not an image we can read (JPEG, PNG, WebP or GIF).") from None
-    image = ImageOps.exif_transpose(image) or image
+    image: Image.Image = ImageOps.exif_transpose(opened) or opened
     content_type, extension = ("image/png", "png") if force_png else FORMATS[source_format]
     if extension == "jpg":
         image = image.convert("RGB")

@@ -43,6 +43,7 @@ async def add(node: Node, handle_or_url: str) -> Member:
 async def remove(node: Node, handle_or_url: str) -> Member:
     """Unfollow the member (if we follow it) and stop boosting it; its indexed alerts stay."""
     member = await find(handle_or_url)
+    assert node.remotes is not None  # set by Node.open()
     remote = await node.remotes.actor(member.actor_uri)
     if await Following.filter(local_actor=node.org, target_uri=member.actor_uri).exists():
         await outbox.send_undo_follow(node.org, node.urls, remote)

@@ -172,7 +172,7 @@ async def public_profile_file(node: Node, name: str) -> Path | None:
         return None
     data_dir = node.config.data_dir
     for actor in await LocalActor.exclude(icon_url=None):
-        if actor.icon_url.rsplit("/", 1)[-1] == name:
+        if (actor.icon_url or "").rsplit("/", 1)[-1] == name:
             path = media_dir(data_dir) / name
             return path if path.is_file() else None
     for row in await Setting.filter(key__startswith="header:"):

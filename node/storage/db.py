@@ -6,7 +6,6 @@ because aerich writes dialect-specific SQL.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -39,10 +38,6 @@ def normalise_url(url: str) -> str:
     if parts.scheme == "postgresql":
         return urlunsplit(("postgres",) + tuple(parts[1:]))
     return url
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite://{path}"
 
 
 def tortoise_config(url: str, *, pool_max: int = 10, migrations: bool = False) -> dict:
@@ -104,14 +99,6 @@ async def migrate(url: str) -> list[str]:
         return await command.upgrade(run_in_transaction=True)
     finally:
         await Tortoise.close_connections()
-
-
-def default_sqlite_path(data_dir: Path) -> Path:
-    return data_dir / "aan.sqlite3"
-
-
-def env_database_url() -> str | None:
-    return os.environ.get("AAN_DATABASE_URL")
 
 
 async def migrate_locked(url: str) -> list[str]:

@@ -7,6 +7,8 @@ columns used by :mod:`node.storage.jobs`: ``status``, ``attempts``,
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -31,7 +33,7 @@ class LocalActor(Model):
     summary = fields.TextField(default="")
     private_key_pem = fields.TextField()
     public_key_pem = fields.TextField()
-    profile_fields = fields.JSONField(default=list)
+    profile_fields: fields.JSONField[list] = fields.JSONField(default=list)
     icon_url = fields.CharField(max_length=1024, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -52,7 +54,7 @@ class RemoteActor(Model):
     domain = fields.CharField(max_length=255, default="")
     name = fields.CharField(max_length=2048, default="")
     kind = fields.CharField(max_length=32, default="Person")
-    document = fields.JSONField(default=dict)
+    document: fields.JSONField[dict] = fields.JSONField(default=dict)
     fetched_at = fields.DatetimeField()
     gone = fields.BooleanField(default=False)
 
@@ -64,7 +66,7 @@ class Follower(Model):
     """A remote actor following one of our actors."""
 
     id = fields.IntField(primary_key=True)
-    local_actor = fields.ForeignKeyField("models.LocalActor", related_name="followers")
+    local_actor: fields.ForeignKeyRelation[LocalActor] = fields.ForeignKeyField("models.LocalActor", related_name="followers")
     actor_uri = fields.CharField(max_length=1024)
     inbox = fields.CharField(max_length=1024)
     shared_inbox = fields.CharField(max_length=1024, null=True)
@@ -80,7 +82,7 @@ class Following(Model):
     """One of our actors following a remote actor."""
 
     id = fields.IntField(primary_key=True)
-    local_actor = fields.ForeignKeyField("models.LocalActor", related_name="following")
+    local_actor: fields.ForeignKeyRelation[LocalActor] = fields.ForeignKeyField("models.LocalActor", related_name="following")
     target_uri = fields.CharField(max_length=1024)
     follow_id = fields.CharField(max_length=1024)
     state = fields.CharField(max_length=16, default="pending")  # pending | accepted | rejected
@@ -95,8 +97,8 @@ class Alert(Model):
     """An alert published by one of our actors (served as a Note)."""
 
     id = fields.CharField(max_length=32, primary_key=True)
-    local_actor = fields.ForeignKeyField("models.LocalActor", related_name="alerts")
-    data = fields.JSONField()  # node.alerts.Alert.to_dict()
+    local_actor: fields.ForeignKeyRelation[LocalActor] = fields.ForeignKeyField("models.LocalActor", related_name="alerts")
+    data: fields.JSONField[dict] = fields.JSONField()  # node.alerts.Alert.to_dict()
     headline = fields.CharField(max_length=512)
     language = fields.CharField(max_length=16)
     country = fields.CharField(max_length=2, db_index=True)
@@ -117,7 +119,7 @@ class RemoteObject(Model):
     actor_uri = fields.CharField(max_length=1024, db_index=True)
     type = fields.CharField(max_length=32)
     in_reply_to = fields.CharField(max_length=1024, null=True, db_index=True)
-    data = fields.JSONField()
+    data: fields.JSONField[dict] = fields.JSONField()
     received_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(null=True)
     deleted = fields.BooleanField(default=False)
@@ -147,7 +149,7 @@ class Activity(Model):
 
     id = fields.CharField(max_length=64, primary_key=True)
     uri = fields.CharField(max_length=1024, unique=True)
-    actor = fields.ForeignKeyField("models.LocalActor", related_name="activities")
+    actor: fields.ForeignKeyRelation[LocalActor] = fields.ForeignKeyField("models.LocalActor", related_name="activities")
     type = fields.CharField(max_length=32)
     object_uri = fields.CharField(max_length=1024, null=True, db_index=True)
     body = fields.TextField()  # the serialised JSON, exactly as delivered
@@ -174,8 +176,8 @@ class FanoutJob(QueueMixin, Model):
     """Stage one of delivery: expand an activity to one Delivery row per inbox."""
 
     id = fields.BigIntField(primary_key=True)
-    activity = fields.ForeignKeyField("models.Activity", related_name="fanouts")
-    extra_inboxes = fields.JSONField(default=list)  # inboxes beyond the followers (e.g. a Follow target)
+    activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField("models.Activity", related_name="fanouts")
+    extra_inboxes: fields.JSONField[list] = fields.JSONField(default=list)  # inboxes beyond the followers (e.g. a Follow target)
     to_followers = fields.BooleanField(default=True)
 
     class Meta:
@@ -187,7 +189,7 @@ class Delivery(QueueMixin, Model):
     """Stage two: one signed POST of one activity to one inbox."""
 
     id = fields.BigIntField(primary_key=True)
-    activity = fields.ForeignKeyField("models.Activity", related_name="deliveries")
+    activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField("models.Activity", related_name="deliveries")
     inbox = fields.CharField(max_length=1024)
     host = fields.CharField(max_length=255, db_index=True)
     last_status = fields.IntField(null=True)
@@ -250,27 +252,27 @@ class IndexedAlert(Model):
 
     id = fields.IntField(primary_key=True)
     uri = fields.CharField(max_length=1024, unique=True)
-    member = fields.ForeignKeyField("models.Member", related_name="alerts")
-    case = fields.ForeignKeyField("models.Case", null=True, related_name="alerts")
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField("models.Member", related_name="alerts")
+    case: fields.ForeignKeyNullableRelation[Case] = fields.ForeignKeyField("models.Case", null=True, related_name="alerts")
     alert_type = fields.CharField(max_length=16)
     headline = fields.CharField(max_length=512)
     summary = fields.TextField(default="")
     language = fields.CharField(max_length=16)
     country = fields.CharField(max_length=2, db_index=True)
     incident_date = fields.CharField(max_length=10, db_index=True)
-    categories = fields.JSONField(default=list)
-    act_types = fields.JSONField(default=list)
-    target_keys = fields.JSONField(default=list)
+    categories: fields.JSONField[list] = fields.JSONField(default=list)
+    act_types: fields.JSONField[list] = fields.JSONField(default=list)
+    target_keys: fields.JSONField[list] = fields.JSONField(default=list)
     follows = fields.CharField(max_length=1024, null=True, db_index=True)
     search_text = fields.TextField(default="")
-    note = fields.JSONField()
+    note: fields.JSONField[dict] = fields.JSONField()
     published = fields.DatetimeField(db_index=True)
     updated = fields.DatetimeField(null=True)
     deleted = fields.BooleanField(default=False)
     review = fields.CharField(max_length=16, default="approved")  # approved | held | rejected
     boost = fields.CharField(max_length=16, default="pending")  # pending | boosted | attached | undone
     received_at = fields.DatetimeField(auto_now_add=True)
-    create_activity = fields.JSONField(default=dict)  # the member's Create activity as received
+    create_activity: fields.JSONField[dict] = fields.JSONField(default=dict)  # the member's Create activity as received
 
     class Meta:
         table = "indexed_alerts"
@@ -280,9 +282,9 @@ class CaseEvent(Model):
     """The audit trail of a case: every grouping decision, automatic or an editor's."""
 
     id = fields.IntField(primary_key=True)
-    case = fields.ForeignKeyField("models.Case", related_name="events")
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField("models.Case", related_name="events")
     kind = fields.CharField(max_length=16)  # opened | attached | merged | split | moved
-    detail = fields.JSONField(default=dict)
+    detail: fields.JSONField[dict] = fields.JSONField(default=dict)
     by = fields.CharField(max_length=64, default="system")
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -294,9 +296,9 @@ class Boost(Model):
     """An Announce of a member's alert by one of our actors (the Clearing House or a topic)."""
 
     id = fields.IntField(primary_key=True)
-    alert = fields.ForeignKeyField("models.IndexedAlert", related_name="boosts")
-    announcer = fields.ForeignKeyField("models.LocalActor", related_name="boosts")
-    activity = fields.ForeignKeyField("models.Activity", related_name="boosts")
+    alert: fields.ForeignKeyRelation[IndexedAlert] = fields.ForeignKeyField("models.IndexedAlert", related_name="boosts")
+    announcer: fields.ForeignKeyRelation[LocalActor] = fields.ForeignKeyField("models.LocalActor", related_name="boosts")
+    activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField("models.Activity", related_name="boosts")
     undone = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -328,7 +330,7 @@ class WebSession(Model):
     """A signed-in session of the web interface. The cookie carries a random id; only its hash is stored."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="web_sessions", on_delete=fields.CASCADE)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField("models.User", related_name="web_sessions", on_delete=fields.CASCADE)
     key_hash = fields.CharField(max_length=64, unique=True)  # SHA-256 (hex) of the cookie's session id
     created_at = fields.DatetimeField()
     last_used_at = fields.DatetimeField()  # updated at most once a minute
@@ -343,8 +345,8 @@ class Draft(Model):
     """An alert being written, or scheduled (embargoed) for a given time; not public until published."""
 
     id = fields.CharField(max_length=32, primary_key=True)
-    author = fields.ForeignKeyField("models.User", null=True, related_name="drafts")
-    data = fields.JSONField(default=dict)  # the composer's fields, possibly incomplete
+    author: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField("models.User", null=True, related_name="drafts")
+    data: fields.JSONField[dict] = fields.JSONField(default=dict)  # the composer's fields, possibly incomplete
     state = fields.CharField(max_length=16, default="draft", db_index=True)  # draft | scheduled | published
     scheduled_for = fields.DatetimeField(null=True, db_index=True)
     alert_id = fields.CharField(max_length=32, null=True)  # set once published (or when editing an alert)
@@ -377,7 +379,7 @@ class Setting(Model):
     """Node settings editable by admins (profile languages, header image, allow-list mode…)."""
 
     key = fields.CharField(max_length=64, primary_key=True)
-    value = fields.JSONField()
+    value: fields.JSONField[Any] = fields.JSONField()
 
     class Meta:
         table = "settings"
@@ -387,7 +389,7 @@ class FollowerEvent(Model):
     """Follows and unfollows over time, for the dashboard."""
 
     id = fields.IntField(primary_key=True)
-    local_actor = fields.ForeignKeyField("models.LocalActor", related_name="follower_events")
+    local_actor: fields.ForeignKeyRelation[LocalActor] = fields.ForeignKeyField("models.LocalActor", related_name="follower_events")
     actor_uri = fields.CharField(max_length=1024)
     kind = fields.CharField(max_length=16)  # follow | unfollow
     at = fields.DatetimeField(auto_now_add=True, db_index=True)

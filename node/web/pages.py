@@ -28,10 +28,6 @@ PAGE_SIZE = 20
 RTL = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "ku", "sd", "ug"}
 
 
-def _labels(codes, table) -> list[str]:
-    return [vocab.label(table, c) for c in codes or []]
-
-
 # Public pages load nothing from elsewhere and run no script; styles are inline.
 PUBLIC_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "

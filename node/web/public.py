@@ -7,6 +7,7 @@ preview shows the same).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -22,6 +23,9 @@ from node.services.media import public_file
 from node.services.profile import public_profile_file
 from node.storage.models import Alert as AlertRow
 from node.storage.models import RemoteActor, RemoteObject
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 _HOST_RE = re.compile(r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*(:\d{1,5})?$",
                       re.I)
@@ -92,7 +96,7 @@ def parse_handle(handle: str) -> tuple[str | None, str] | None:
     return user, host
 
 
-async def subscribe_url(node, user: str | None, host: str, uri: str) -> str:
+async def subscribe_url(node: Node, user: str | None, host: str, uri: str) -> str:
     """Where the reader's own server lets them follow or interact with ``uri``."""
     from node.activitypub.fetch import check_url
     from node.errors import RemoteFailure
@@ -138,7 +142,7 @@ async def remote_follow_endpoint(request: Request) -> Response:
 
 # --- a page per case -------------------------------------------------------------------------------
 
-async def case_alerts(node, alert_id: str) -> list[AlertRow]:
+async def case_alerts(node: Node, alert_id: str) -> list[AlertRow]:
     """This node's live alerts on the same case as ``alert_id``: same ``case``, or linked by ``follows``."""
     start = await AlertRow.filter(id=alert_id, deleted_at=None).first()
     if start is None:
@@ -191,7 +195,7 @@ async def case_endpoint(request: Request) -> Response:
 
 # --- media -----------------------------------------------------------------------------------------
 
-async def media_response(node, name: str) -> Response | None:
+async def media_response(node: Node, name: str) -> Response | None:
     """An uploaded image of a live alert, or the current avatar or header; None if neither."""
     if "/" in name or name.startswith("."):
         return None

@@ -221,12 +221,6 @@ async def resolve_session(payload: dict | None, *,
     return row.user, row
 
 
-async def session_user(payload: dict | None, *, idle_hours: float = SESSION_IDLE_DEFAULT_HOURS) -> User | None:
-    """The user a session cookie names, if its session is still open."""
-    found = await resolve_session(payload, idle_hours=idle_hours)
-    return found[0] if found else None
-
-
 async def end_session(payload: dict | None) -> None:
     """Log out: the session named by the cookie ends on the server (its cookie opens nothing any more)."""
     sid = payload.get("s") if payload else None

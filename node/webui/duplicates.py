@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise.expressions import Q
 
 from node.clearinghouse import matching
 from node.storage.models import Alert, Following, IndexedAlert, RemoteObject
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 SCAN_LIMIT = 2000
 _ALERT_KEYS = ("alert", "aan:alert", "https://w3id.org/aan/ns#alert")
@@ -52,14 +55,6 @@ def _raw_alert(note: dict) -> dict | None:
     return raw if isinstance(raw, dict) else None
 
 
-def _names(targets: list) -> list[str]:
-    names = []
-    for target in targets or []:
-        if isinstance(target, dict):
-            names += [target.get("name") or ""] + list(target.get("aliases") or [])
-    return [n for n in names if isinstance(n, str) and n.strip()]
-
-
 def dates_near(a: str, b: str) -> bool:
     if not a or not b:
         return False
@@ -88,7 +83,7 @@ def _judge(draft: dict, other: dict, candidate: Candidate) -> Candidate | None:
     return candidate
 
 
-async def find(node, draft: dict[str, Any], *, exclude: set[str] | None = None, limit: int = 5) -> list[Candidate]:
+async def find(node: Node, draft: dict[str, Any], *, exclude: set[str] | None = None, limit: int = 5) -> list[Candidate]:
     """Alerts that look like the incident ``draft`` (raw draft alert data) describes."""
     country = str(draft.get("country") or "").upper()
     if not country:
@@ -158,7 +153,7 @@ def _case_url(value: Any) -> str | None:
     return None
 
 
-async def known_alert(node, url: Any) -> KnownAlert | None:
+async def known_alert(node: Node, url: Any) -> KnownAlert | None:
     """``url`` if it is an alert this node knows, with its case: one of its own live alerts, an alert
     received from a followed actor (or boosted by one), or on a Clearing House an indexed alert."""
     if not isinstance(url, str) or not url.startswith(("https://", "http://")):

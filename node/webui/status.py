@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from node.storage.models import (
     Activity,
@@ -17,6 +18,9 @@ from node.storage.models import (
     RemoteActor,
     RemoteObject,
 )
+
+if TYPE_CHECKING:
+    from node.service import Node
 
 
 @dataclass
@@ -61,7 +65,7 @@ def _short(text: str | None, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-async def alert_status(node, alert: Alert) -> AlertStatus:
+async def alert_status(node: Node, alert: Alert) -> AlertStatus:
     uri = node.urls.alert(alert.id)
     rows = await Activity.filter(object_uri=uri).order_by("created_at")
     hosts = {h.host: h for h in await Host.all()}
@@ -99,7 +103,7 @@ async def alert_status(node, alert: Alert) -> AlertStatus:
     )
 
 
-async def delivery_summary(node, alert_ids: list[str]) -> dict[str, dict[str, int]]:
+async def delivery_summary(node: Node, alert_ids: list[str]) -> dict[str, dict[str, int]]:
     """Per alert: servers its Create reached, still pending, failed (for lists and the dashboard)."""
     result = {a: {"delivered": 0, "pending": 0, "failed": 0} for a in alert_ids}
     if not alert_ids:
@@ -113,7 +117,7 @@ async def delivery_summary(node, alert_ids: list[str]) -> dict[str, dict[str, in
     return result
 
 
-async def interaction_counts(node, alert_ids: list[str]) -> dict[str, dict[str, int]]:
+async def interaction_counts(node: Node, alert_ids: list[str]) -> dict[str, dict[str, int]]:
     result = {a: {"Like": 0, "Announce": 0, "replies": 0} for a in alert_ids}
     uris = {node.urls.alert(a): a for a in alert_ids}
     if not uris:

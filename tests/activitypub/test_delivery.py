@@ -14,18 +14,14 @@ from datetime import timedelta
 import orjson
 import pytest
 from aiohttp import web
-from conftest import EXAMPLE, listening_sockets, port_of
+from conftest import example_alert, listening_sockets, port_of
 from fake_dns import FakeDNS, gai_error
 
 from node.activitypub import outbox
-from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.delivery import Deliverer, deliver_once, fanout_once
 from node.activitypub.keys import load_public_key
 from node.activitypub.signatures import parse_request
-from node.alerts import parse_alert_file
-from node.config import NodeConfig
-from node.service import Node, create_local_actor
-from node.storage import db, jobs
+from node.storage import jobs
 from node.storage.models import Delivery, Follower, Host, RemoteActor
 
 
@@ -51,20 +47,6 @@ class Receiver:
 
 
 @pytest.fixture
-async def node(db_url, tmp_path):
-    await db.migrate(db_url)
-    await db.init(db_url)
-    await create_local_actor("alerts", "Org", "Organization")
-    await create_local_actor(INSTANCE_USERNAME, "node.test", "Application")
-    await db.close()
-    config = NodeConfig(domain="node.test", username="alerts", name="Org", database_url=db_url,
-                        insecure_http=True, data_dir=tmp_path)
-    node = await Node(config).open()
-    yield node
-    await node.close()
-
-
-@pytest.fixture
 async def receivers(node):
     servers, runners = [], []
     for sock in listening_sockets(2):
@@ -87,7 +69,7 @@ async def follower(node, actor_uri: str, inbox: str, shared: str | None = None) 
 
 
 async def publish(node) -> str:
-    row = await outbox.publish_alert(node.org, node.urls, parse_alert_file(EXAMPLE.read_text()))
+    row = await outbox.publish_alert(node.org, node.urls, example_alert())
     return node.urls.alert(row.id)
 
 

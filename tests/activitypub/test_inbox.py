@@ -23,13 +23,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpsig
 import httpx
 import orjson
 import pytest
+from conftest import app_client, example_alert, make_node_config
 from fake_dns import FakeDNS
 from peers import (
     ACTIVITY_JSON,
@@ -52,17 +52,11 @@ from peers import (
 )
 from peers import SIGNERS as PEER_SIGNERS
 
-from node import service
 from node.activitypub import outbox
-from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.delivery import fanout_once
 from node.activitypub.handlers import inbox_once
 from node.activitypub.keys import public_key_pem
 from node.activitypub.signatures import sign_headers
-from node.alerts import parse_alert_file
-from node.app import create_app
-from node.config import NodeConfig
-from node.storage import db
 from node.storage.models import (
     Activity,
     Delivery,
@@ -79,8 +73,6 @@ ORG = f"{BASE}/actors/alerts"
 ORG_INBOX = f"{ORG}/inbox"
 SHARED_INBOX = f"{BASE}/inbox"
 INSTANCE_KEY_ID = f"{BASE}/actor#main-key"
-PUBLIC_IP = "93.184.215.14"
-EXAMPLE = Path(__file__).resolve().parents[2] / "node" / "examples" / "first-alert.md"
 SIGNERS = {**PEER_SIGNERS, "keydoc": mastodon_post}
 
 
@@ -128,25 +120,6 @@ async def inbox_rows() -> int:
     return await InboxItem.all().count()
 
 
-class FediverseDNS(FakeDNS):
-    """Fake DNS for the peers' names, also those added later (evil.test is loopback); anything else
-    resolves for real."""
-
-    def __init__(self, fediverse: Fediverse):
-        super().__init__({})
-        self.fediverse = fediverse
-
-    async def __call__(self, host, port, *args, **kwargs):
-        name = host.decode("idna") if isinstance(host, bytes) else host
-        if name in self.fediverse.peers and name not in self.answers:
-            self.answers[name] = ["127.0.0.1" if name == "evil.test" else PUBLIC_IP]
-        return await super().__call__(host, port, *args, **kwargs)
-
-
-def fake_resolver(monkeypatch, fediverse: Fediverse) -> None:
-    FediverseDNS(fediverse).install(monkeypatch)
-
-
 def build_fediverse() -> Fediverse:
     mastodon = FakePeer("mastodon.test", "mastodon")
     mastodon.user("alice")
@@ -171,32 +144,18 @@ def build_fediverse() -> Fediverse:
 @pytest.fixture
 async def env(db_url, tmp_path, monkeypatch):
     fediverse = build_fediverse()
-    fake_resolver(monkeypatch, fediverse)
+    # fake DNS for the peers' names (evil.test is loopback); anything else resolves for real
+    FakeDNS.public(fediverse.peers, loopback=["evil.test"]).install(monkeypatch)
 
-    # As `aan init`: migrate, the org actor and the instance actor, the config file. Key
-    # generation is the only difference: session keys instead of two fresh RSA keys per test.
-    keys = iter([session_key(1), session_key(2)])
-    monkeypatch.setattr(service, "generate_private_key", lambda: next(keys))
-    await db.migrate(db_url)
-    await db.init(db_url)
-    try:
-        await service.create_local_actor("alerts", "Press Freedom Org", "Organization")
-        await service.create_local_actor(INSTANCE_USERNAME, DOMAIN, "Application")
-    finally:
-        await db.close()
-    config = NodeConfig(domain=DOMAIN, username="alerts", name="Press Freedom Org", database_url=db_url,
-                        insecure_http=False, data_dir=tmp_path / "node")
-    config.save()
+    # As `aan init`, with session keys instead of two fresh RSA keys per test.
+    config = await make_node_config(db_url, tmp_path, domain=DOMAIN, insecure=False, name="Press Freedom Org",
+                                    keys=(session_key(1), session_key(2)))
 
-    async with fediverse.client(guard=False) as http:
-        app = create_app(config, run_workers=False, http=http)
-        async with app.router.lifespan_context(app):
-            node = app.state.node
-            alert = await outbox.publish_alert(node.org, node.urls, parse_alert_file(EXAMPLE.read_text()))
-            await fanout_once(node, "setup")
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
-                yield Env(node, client, fediverse, node.urls.alert(alert.id))
+    async with fediverse.client(guard=False) as http, app_client(config, http=http) as client:
+        node = client.node
+        alert = await outbox.publish_alert(node.org, node.urls, example_alert())
+        await fanout_once(node, "setup")
+        yield Env(node, client, fediverse, node.urls.alert(alert.id))
 
 
 # --- accepted ----------------------------------------------------------------------------

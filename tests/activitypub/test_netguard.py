@@ -186,9 +186,7 @@ def test_which_addresses_pass(ip, production, development):
 
 
 async def test_a_resolver_timeout_is_retried():
-    async def slow(host, port):
-        raise TimeoutError()
-
+    slow = FakeDNS({"slow.test": [TimeoutError()]})
     with pytest.raises(netguard.ResolveFailed) as raised:
         await netguard.resolve_checked("slow.test", 443, insecure=False, resolve=slow)
     assert not raised.value.permanent

@@ -9,31 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE_TEXT
 
 from node import vocab
 from node.activitypub.notes import AAN_CONTEXT, alert_hashtags, alert_to_note, note_to_alert
 from node.alerts import Alert, AlertError, Authority, RecommendedAction, Translation, parse_alert_file
 from node.urls import AS_PUBLIC, Urls
-
-EXAMPLE = """\
----
-type: alert
-headline: Journalist detained after reporting on protests
-language: en
-country: TR
-incident_date: 2026-11-20
-categories: [detention]
-act_types: [arrested_detained]
-targets:
-  - name: Jane Doe
-    kind: individual
-    profession: journalist
-summary: Police detained a reporter in Istanbul after she covered a protest.
-recommended_action:
-  asks: [Release Jane Doe immediately and unconditionally]
----
-Police in **Istanbul** detained reporter Jane Doe on 20 November 2026.
-"""
 
 URLS = Urls("member.example")
 PUBLISHED = dt.datetime(2026, 11, 21, 9, 30, tzinfo=dt.UTC)
@@ -44,7 +25,7 @@ DETENTION_LINK = '<a href="https://member.example/tags/detention" class="mention
 
 
 def example() -> Alert:
-    return parse_alert_file(EXAMPLE)
+    return parse_alert_file(EXAMPLE_TEXT)
 
 
 def note_for(alert: Alert, **kwargs) -> dict:

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import httpsig
-import httpx
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
@@ -23,7 +22,6 @@ from node.activitypub.keys import (
     public_key_pem,
 )
 from node.activitypub.signatures import (
-    HttpSignatureAuth,
     SignatureError,
     body_digest,
     content_digest,
@@ -417,31 +415,3 @@ def test_malformed_signature_header_rejected(value):
     assert (
         reason_of("POST", INBOX, {**post_headers(), "Signature": value}, BODY) == "malformed Signature header"
     )
-
-
-# --- httpx auth ------------------------------------------------------------------------
-
-
-async def test_http_signature_auth_signs_each_request(key):
-    received = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        received.append(request)
-        try:
-            signed = parse_request(request.method, str(request.url), request.headers, request.content)
-        except SignatureError as exc:
-            return httpx.Response(401, text=exc.reason)
-        ok = signed.key_id == KEY_ID and signed.verify(key.public_key())
-        return httpx.Response(200 if ok else 401)
-
-    ticks = iter(datetime.now(UTC) + timedelta(seconds=n) for n in range(10))
-    auth = HttpSignatureAuth(KEY_ID, key, clock=lambda: next(ticks))
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handler), auth=auth) as client:
-        got = await client.get("https://them.example:8443/users/x?page=1")
-        posted = await client.post(INBOX, content=BODY)
-        posted_again = await client.post(INBOX, content=BODY)
-    assert [got.status_code, posted.status_code, posted_again.status_code] == [200, 200, 200]
-    assert received[0].headers["host"] == "them.example:8443"
-    assert received[1].headers["content-type"] == "application/activity+json"
-    assert received[1].headers["date"] != received[2].headers["date"]
-    assert received[1].headers["signature"] != received[2].headers["signature"]
