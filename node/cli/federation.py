@@ -24,12 +24,12 @@ async def cmd_followers(args: argparse.Namespace) -> None:
 
 
 async def cmd_deliveries(args: argparse.Namespace) -> None:
-    from node.storage.models import Delivery, Host
+    from node.storage import jobs
 
     async with open_node(args):
         statuses = ["failed"] if args.failed else ["pending", "running"]
-        rows = await Delivery.filter(status__in=statuses).prefetch_related("activity").order_by("host", "id")
-        hosts = {h.host: h for h in await Host.all()}
+        rows = await jobs.deliveries_in(statuses)
+        hosts = await jobs.hosts()
         by_host: dict[str, list] = {}
         for row in rows:
             by_host.setdefault(row.host, []).append(row)

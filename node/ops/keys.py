@@ -26,7 +26,7 @@ from node.activitypub import outbox
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.keys import generate_private_key, load_private_key, private_key_to_pem, public_key_pem
 from node.storage import jobs
-from node.storage.models import Activity, FanoutJob, Follower, LocalActor, Setting
+from node.storage.models import Activity, Follower, LocalActor, Setting
 
 VERSION_KEY = "actors_version"
 
@@ -74,8 +74,7 @@ async def rotate(node, username: str, *, delay: float) -> tuple[LocalActor, str,
     if username != INSTANCE_USERNAME:
         await outbox.send_actor_update(actor, node.urls, clearinghouse=node.config.role == "clearinghouse")
         latest = await Activity.filter(actor=actor, type="Update").order_by("-created_at", "-id").first()
-        await FanoutJob.filter(activity=latest, status="pending").update(
-            next_try=jobs.now() + timedelta(seconds=delay))
+        await jobs.delay_fanout(latest.id if latest else None, jobs.now() + timedelta(seconds=delay))
         told = await Follower.filter(local_actor=actor).count()
     return actor, old, told
 

@@ -27,7 +27,6 @@ import logging
 import os
 import sys
 import time
-from datetime import UTC, datetime
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -42,7 +41,7 @@ from prometheus_client import (
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from node.storage import db, jobs
+from node.storage import jobs
 
 log = logging.getLogger("aan.metrics")
 
@@ -131,35 +130,18 @@ class MetricsMiddleware:
             HTTP_SECONDS.labels(route).observe(time.perf_counter() - start)
 
 
-def _as_datetime(value) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 async def refresh_database_gauges() -> None:
     """Read queue depths and parked hosts from the database into the gauges."""
     start = time.perf_counter()
-    conn = db.conn()
     now = jobs.now()
     QUEUE_ROWS.clear()
     QUEUE_OLDEST_DUE.clear()
     for table in sorted(jobs.QUEUES):
-        counts = {"pending": 0, "running": 0, "failed": 0}
-        rows = await conn.execute_query_dict(
-            f"SELECT status, COUNT(*) AS n FROM {table} WHERE status IN ('pending', 'running', 'failed') "
-            "GROUP BY status")
-        counts.update({r["status"]: int(r["n"]) for r in rows})
+        counts, due = await jobs.depth(table, now)
         for status, n in counts.items():
             QUEUE_ROWS.labels(table, status).set(n)
-        oldest = await conn.execute_query_dict(
-            jobs._sql(f"SELECT MIN(next_try) AS t FROM {table} WHERE status='pending' AND next_try <= ?"), [now])
-        due = _as_datetime(oldest[0]["t"]) if oldest else None
         QUEUE_OLDEST_DUE.labels(table).set(max(0.0, (now - due).total_seconds()) if due else 0.0)
-    parked = await conn.execute_query_dict(
-        jobs._sql("SELECT COUNT(*) AS n FROM hosts WHERE parked_until IS NOT NULL AND parked_until > ?"), [now])
-    HOSTS_PARKED.set(int(parked[0]["n"]))
+    HOSTS_PARKED.set(await jobs.parked_hosts(now))
     SCRAPE_SECONDS.set(time.perf_counter() - start)
 
 

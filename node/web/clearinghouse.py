@@ -39,7 +39,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
-from tortoise.expressions import Q, RawSQL
+from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from node import vocab
@@ -47,6 +47,7 @@ from node.activitypub.actors import iso
 from node.clearinghouse.cases import resolve
 from node.clearinghouse.ingest import UPDATE_TYPES
 from node.render import is_safe_link
+from node.storage import queries
 from node.storage.models import Case, CaseEvent, IndexedAlert, Member
 from node.web.pages import RTL, _base
 
@@ -103,11 +104,6 @@ def _atom(name: str, request: Request, **context) -> Response:
 
 def _approved():
     return IndexedAlert.filter(review="approved", deleted=False)
-
-
-def _list_column(column: str) -> RawSQL:
-    """A JSON list column as text, so ``LIKE '%"code"%'`` works on SQLite and PostgreSQL."""
-    return RawSQL(f'CAST("{IndexedAlert._meta.db_table}"."{column}" AS TEXT)')
 
 
 def _item(row: IndexedAlert, urls) -> dict:
@@ -171,11 +167,11 @@ async def _filtered(params) -> tuple[object, dict, list[str]]:
     if f["category"]:
         if f["category"] not in vocab.CATEGORIES:
             problems.append("Unknown category.")
-        qs = qs.annotate(_cats=_list_column("categories")).filter(_cats__contains=f'"{f["category"]}"')
+        qs = queries.with_list_item(qs, "categories", f["category"])
     if f["act_type"]:
         if f["act_type"] not in vocab.ACT_TYPES:
             problems.append("Unknown act type.")
-        qs = qs.annotate(_acts=_list_column("act_types")).filter(_acts__contains=f'"{f["act_type"]}"')
+        qs = queries.with_list_item(qs, "act_types", f["act_type"])
     if f["type"]:
         qs = qs.filter(alert_type=f["type"])
     if f["member"]:
@@ -375,7 +371,7 @@ async def category_feed_endpoint(request: Request) -> Response:
     code = request.path_params["code"]
     if code not in vocab.CATEGORIES:
         return _not_found(request, "There is no such category.")
-    qs = _approved().annotate(_cats=_list_column("categories")).filter(_cats__contains=f'"{code}"')
+    qs = queries.with_list_item(_approved(), "categories", code)
     return await _alert_feed(
         request, qs, title=f"Alerts: {_label(vocab.CATEGORIES, code)}",
         self_url=f"{urls.base}/feeds/category/{code}.atom",
