@@ -39,7 +39,7 @@ from tortoise.transactions import in_transaction
 
 from node import errors
 from node.config import CONFIG_FILE, NodeConfig
-from node.storage import db, jobs, queries
+from node.storage import db, jobs, queries, settings
 
 FORMAT = "aan-backup"
 FORMAT_VERSION = 1
@@ -203,6 +203,8 @@ async def _load_tables(tar: tarfile.TarFile, manifest: dict) -> None:
                 batch = []
                 for line in stream:
                     row = orjson.loads(line)
+                    if table == "settings" and "key" in row:  # an archive from before one encoding
+                        row["value"] = settings.upgrade_row(row["key"], row.get("value"))
                     texts = {n: row.pop(n) for n in json_fields & row.keys() if isinstance(row[n], str)}
                     obj = model(**{k: v for k, v in row.items() if k in known})
                     for name, value in texts.items():  # a bare JSON string: tortoise takes str as JSON text

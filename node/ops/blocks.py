@@ -27,11 +27,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import orjson
 from tortoise.transactions import in_transaction
 
 from node import errors
-from node.storage.models import DomainBlock, Setting
+from node.storage.models import DomainBlock
+from node.storage.settings import bump, get_setting, get_settings, set_setting
 
 MODES = ("blocklist", "allowlist")
 MODE_KEY = "federation_mode"
@@ -94,7 +94,7 @@ class DomainPolicy:
 
     async def load(self) -> DomainPolicy:
         rows = await DomainBlock.all().values_list("domain", "kind")
-        settings = dict(await Setting.filter(key__in=[MODE_KEY, VERSION_KEY]).values_list("key", "value"))
+        settings = await get_settings([MODE_KEY, VERSION_KEY])
         self.blocked = {d for d, k in rows if k == "block"}
         self.allowed = {d for d, k in rows if k == "allow"}
         self.mode = settings.get(MODE_KEY) if settings.get(MODE_KEY) in MODES else "blocklist"
@@ -121,20 +121,12 @@ class DomainPolicy:
 
 async def signature() -> tuple:
     """What :meth:`DomainPolicy.load` would see, cheaply: (mode, version, row count)."""
-    settings = dict(await Setting.filter(key__in=[MODE_KEY, VERSION_KEY]).values_list("key", "value"))
+    settings = await get_settings([MODE_KEY, VERSION_KEY])
     return settings.get(MODE_KEY), settings.get(VERSION_KEY), await DomainBlock.all().count()
 
 
-async def put_setting(key: str, value, conn=None) -> None:
-    """Store a setting (any JSON value; a bare string too, which ``Setting.create`` would misread)."""
-    row = await Setting.filter(key=key).using_db(conn).first() or Setting(key=key)
-    row.value = orjson.dumps(value).decode() if isinstance(value, str) else value  # tortoise reads str as JSON text
-    await row.save(using_db=conn)
-
-
 async def _bump(conn) -> None:
-    row = await Setting.filter(key=VERSION_KEY).using_db(conn).first()
-    await put_setting(VERSION_KEY, (row.value if row and isinstance(row.value, int) else 0) + 1, conn)
+    await bump(VERSION_KEY, conn=conn)
 
 
 async def add(domain: str, *, kind: str = "block", reason: str = "", own: str = "") -> DomainBlock:
@@ -163,15 +155,15 @@ async def listing() -> list[DomainBlock]:
 
 
 async def get_mode() -> str:
-    row = await Setting.filter(key=MODE_KEY).first()
-    return row.value if row and row.value in MODES else "blocklist"
+    mode = await get_setting(MODE_KEY)
+    return mode if mode in MODES else "blocklist"
 
 
 async def set_mode(mode: str) -> None:
     if mode not in MODES:
         raise BlockError(f"mode must be one of {', '.join(MODES)}")
     async with in_transaction() as conn:
-        await put_setting(MODE_KEY, mode, conn)
+        await set_setting(MODE_KEY, mode, conn=conn)
         await _bump(conn)
 
 

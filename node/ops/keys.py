@@ -26,7 +26,8 @@ from node.activitypub import outbox
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.keys import generate_private_key, load_private_key, private_key_to_pem, public_key_pem
 from node.storage import jobs
-from node.storage.models import Activity, Follower, LocalActor, Setting
+from node.storage.models import Activity, Follower, LocalActor
+from node.storage.settings import bump, get_setting
 
 VERSION_KEY = "actors_version"
 
@@ -40,15 +41,11 @@ def fingerprint(public_pem: str) -> str:
 
 async def bump_actors_version(conn=None) -> None:
     """Tell every process to reload our actors (profile or key changed)."""
-    from node.ops.blocks import put_setting
-
-    row = await Setting.filter(key=VERSION_KEY).using_db(conn).first()
-    await put_setting(VERSION_KEY, (row.value if row and isinstance(row.value, int) else 0) + 1, conn)
+    await bump(VERSION_KEY, conn=conn)
 
 
 async def actors_version():
-    row = await Setting.filter(key=VERSION_KEY).first()
-    return row.value if row else None
+    return await get_setting(VERSION_KEY)
 
 
 async def rotate(node, username: str, *, delay: float) -> tuple[LocalActor, str, int]:

@@ -11,27 +11,15 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Any
 
 from node import i18n
-from node.storage.models import LocalActor, Setting
+from node.storage.models import LocalActor
+from node.storage.settings import delete_setting, get_setting, set_setting, settings_starting
 from node.webui.media import MediaError, clean_image, media_dir
 
 DEFAULT_LANGUAGES = ["en", "fr", "es", "ar"]
 AVATAR_SIDE = 400
 HEADER_SIDE = 1500
-
-
-async def get_setting(key: str, default: Any = None) -> Any:
-    row = await Setting.filter(key=key).first()
-    if row is None or not isinstance(row.value, dict) or "v" not in row.value:
-        return default
-    return row.value["v"]
-
-
-async def set_setting(key: str, value: Any) -> None:
-    """Values are wrapped (``{"v": value}``): a bare JSON string would not survive the JSON column."""
-    await Setting.update_or_create(defaults={"value": {"v": value}}, key=key)
 
 
 async def languages() -> list[str]:
@@ -73,7 +61,7 @@ async def set_image(data_dir: Path, urls, actor: LocalActor, kind: str, raw: byt
     elif name:
         await set_setting(f"header:{actor.username}", {"filename": name})
     else:
-        await Setting.filter(key=f"header:{actor.username}").delete()
+        await delete_setting(f"header:{actor.username}")
     if old and old != name and old.startswith(f"{actor.username}-{kind}-"):
         (media_dir(data_dir) / old).unlink(missing_ok=True)
 
@@ -86,8 +74,7 @@ async def public_profile_file(data_dir: Path, name: str) -> Path | None:
         if actor.icon_url.rsplit("/", 1)[-1] == name:
             path = media_dir(data_dir) / name
             return path if path.is_file() else None
-    for row in await Setting.filter(key__startswith="header:"):
-        value = row.value.get("v") if isinstance(row.value, dict) else None
+    for value in (await settings_starting("header:")).values():
         if isinstance(value, dict) and value.get("filename") == name:
             path = media_dir(data_dir) / name
             return path if path.is_file() else None
