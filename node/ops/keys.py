@@ -8,7 +8,7 @@ followers' servers at once. Mastodon treats an unchanged keyId as the same key,
 so nobody has to re-follow.
 
 Other processes (``aan serve``, ``aan worker``, on any machine) load the new
-key within :data:`node.ops.runtime.REFRESH` seconds: rotation bumps the setting
+key within ``AAN_REFRESH_SECONDS`` (``node.settings.refresh_seconds``): rotation bumps the setting
 ``actors_version`` and their refresh loop reloads changed actors. The
 ``Update`` is queued to go out only after that, so it is signed with the new key.
 """

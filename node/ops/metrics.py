@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import os
 import sys
 import time
 
@@ -146,7 +145,7 @@ async def refresh_database_gauges() -> None:
 
 
 def _authorised(request: Request) -> bool:
-    token = os.environ.get("AAN_METRICS_TOKEN")
+    token = request.app.state.node.settings.metrics_token
     if not token:
         return True
     return hmac.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}")
@@ -176,15 +175,15 @@ class MetricsListener:
     """``aan serve --metrics-port``: ``/metrics`` on its own address (loopback by default), in the
     web process's event loop (aiohttp), with the same optional bearer token."""
 
-    def __init__(self, port: int, host: str = "127.0.0.1"):
-        self.port, self.host = port, host
+    def __init__(self, port: int, host: str = "127.0.0.1", *, token: str | None = None):
+        self.port, self.host, self.token = port, host, token
         self._runner = None
 
     async def start(self) -> int:
         from aiohttp import web
 
         async def handle(request: web.Request) -> web.Response:
-            token = os.environ.get("AAN_METRICS_TOKEN")
+            token = self.token
             if token and not hmac.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}"):
                 return web.json_response({"error": "metrics need a bearer token"}, status=401)
             return web.Response(body=await exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST})

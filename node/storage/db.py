@@ -6,7 +6,6 @@ because aerich writes dialect-specific SQL.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -108,10 +107,6 @@ async def migrate(url: str) -> list[str]:
 
 def default_sqlite_path(data_dir: Path) -> Path:
     return data_dir / "aan.sqlite3"
-
-
-def env_database_url() -> str | None:
-    return os.environ.get("AAN_DATABASE_URL")
 
 
 async def migrate_locked(url: str) -> list[str]:

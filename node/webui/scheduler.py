@@ -11,7 +11,6 @@ drafts with the reason, for the author to see.
 from __future__ import annotations
 
 import logging
-import os
 from datetime import UTC, datetime
 
 from node.alerts import AlertError
@@ -19,7 +18,6 @@ from node.storage.models import Draft
 from node.webui.publishing import PublishError, publish_draft
 
 log = logging.getLogger("aan.scheduler")
-SCHEDULER_POLL = float(os.environ.get("AAN_SCHEDULER_POLL", "1"))
 
 
 async def publish_due(node, *, now: datetime | None = None) -> int:
