@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from node.activitypub import routes as ap
 from node.activitypub.inbox import InboxWriter, inbox_endpoint
-from node.config import NodeConfig
+from node.config import NodeConfig, Settings
 from node.limits import HeaderLimits
 from node.ops import health, metrics
 from node.ops.runtime import Refresher
@@ -52,17 +52,18 @@ def settle_garbage_collector() -> None:
 
 def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 32,
                http: httpx.AsyncClient | None = None, metrics_port: int | None = None,
-               metrics_host: str = "127.0.0.1") -> Starlette:
+               metrics_host: str = "127.0.0.1", settings: Settings | None = None) -> Starlette:
     """The ASGI app with ``run_workers`` sets of in-process workers (0: web only).
 
     ``http`` replaces the client used for fetches (tests inject a transport).
     ``metrics_port`` serves ``/metrics`` on ``metrics_host:metrics_port`` instead of the
-    app's own port (0: any free port, logged).
+    app's own port (0: any free port, logged). ``settings`` are those the entry point read
+    (default: the environment's, read when the app starts).
     """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        node = Node(config, http=http)
+        node = Node(config, http=http, settings=settings)
         install_roles(node)  # the Clearing House's inbox handlers, topic actors and collections
         try:
             await node.open()
@@ -80,7 +81,7 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
             await worker.start()
         listener = None
         if metrics_port is not None:
-            listener = metrics.MetricsListener(metrics_port, metrics_host)
+            listener = metrics.MetricsListener(metrics_port, metrics_host, token=node.settings.metrics_token)
             await listener.start()
             app.state.metrics_elsewhere = True
         settle_garbage_collector()

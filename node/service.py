@@ -18,15 +18,19 @@ from node.activitypub.fetch import Fetcher
 from node.activitypub.keys import generate_private_key, load_private_key, private_key_to_pem, public_key_pem
 from node.activitypub.registry import Registry
 from node.activitypub.remote import RemoteActors
-from node.config import NodeConfig
+from node.config import NodeConfig, Settings
 from node.ops.blocks import DomainPolicy
-from node.storage import db
+from node.storage import db, jobs
 from node.storage.models import LocalActor
 
 
 class Node:
-    def __init__(self, config: NodeConfig, *, http: httpx.AsyncClient | None = None):
+    def __init__(self, config: NodeConfig, *, http: httpx.AsyncClient | None = None,
+                 settings: Settings | None = None):
         self.config = config
+        # Read once by the entry point and handed down; a node made without them (tests, tools)
+        # reads the environment here, once.
+        self.settings = settings if settings is not None else Settings.from_environ(data_dir=config.data_dir)
         self.urls = config.urls
         self._own_http = http is None
         # Every outgoing httpx request resolves its host once, inside the client, and connects only
@@ -51,6 +55,7 @@ class Node:
         return self.actors[self.config.username]
 
     async def open(self, *, pool_max: int = 10) -> Node:
+        jobs.configure(lease=self.settings.queue_lease)
         await db.init(self.config.database_url, pool_max=pool_max)
         await self.load_actors()
         await self.blocks.load()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from typing import TYPE_CHECKING
 
 from node.activitypub.delivery import Deliverer, deliver_once, fanout_once
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("aan.worker")
 POLL = 0.05
-GRACE = float(os.environ.get("AAN_SHUTDOWN_GRACE", "15"))  # seconds for work in flight at shutdown
 
 
 def install_roles(node) -> None:
@@ -65,7 +63,7 @@ class Workers:
 
     async def _scheduler(self) -> None:
         """Publish scheduled (embargoed) drafts whose time has come; never before it."""
-        from node.webui.scheduler import SCHEDULER_POLL, publish_due
+        from node.services.drafts import publish_due
 
         while not self._stopping.is_set():
             try:
@@ -73,14 +71,14 @@ class Workers:
             except Exception:  # noqa: BLE001 - the next pass tries again
                 log.exception("scheduler pass failed")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), timeout=SCHEDULER_POLL)
+                await asyncio.wait_for(self._stopping.wait(), timeout=self.node.settings.scheduler_poll)
 
     async def _heartbeat(self) -> None:
         """Keep our leases alive while we work; a dead process stops renewing them."""
         while not self._stopping.is_set():
-            await asyncio.sleep(jobs.LEASE / 3)
+            await asyncio.sleep(self.node.settings.queue_lease / 3)
             try:
-                await jobs.renew(self.name)
+                await jobs.renew(self.name, lease=self.node.settings.queue_lease)
             except Exception:  # noqa: BLE001 - the next beat tries again
                 log.exception("renewing leases failed")
 
@@ -119,13 +117,13 @@ class Workers:
         self.deliverer.stopping = True
         self.node.poke()
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + (GRACE if grace is None else grace)
+        deadline = loop.time() + (self.node.settings.shutdown_grace if grace is None else grace)
         pending = {t for t in self._tasks if t.get_name() != "worker-heartbeat"}
         while pending and loop.time() < deadline:
-            _, pending = await asyncio.wait(pending, timeout=min(deadline - loop.time(), jobs.LEASE / 3))
+            _, pending = await asyncio.wait(pending, timeout=min(deadline - loop.time(), self.node.settings.queue_lease / 3))
             if pending:
                 with contextlib.suppress(Exception):
-                    await jobs.renew(self.name)
+                    await jobs.renew(self.name, lease=self.node.settings.queue_lease)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

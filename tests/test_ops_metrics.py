@@ -7,12 +7,15 @@ import json
 import logging
 from datetime import timedelta
 
+import httpx
 import pytest
 from conftest import app_client, example_alert, make_node_config
 from prometheus_client.parser import text_string_to_metric_families
 
 from node.activitypub import outbox
 from node.activitypub.delivery import fanout_once
+from node.app import create_app
+from node.config import Settings
 from node.ops import logs
 from node.storage import db, jobs
 from node.storage.models import Follower, Host
@@ -61,10 +64,15 @@ async def test_metrics_expose_requests_inbox_queues_and_parked_hosts(client):
         assert any(key[0] == name for key in got), name
 
 
-async def test_metrics_token(client, monkeypatch):
-    monkeypatch.setenv("AAN_METRICS_TOKEN", "s3cret")
-    assert (await client.get("/metrics")).status_code == 401
-    assert (await client.get("/metrics", headers={"Authorization": "Bearer s3cret"})).status_code == 200
+async def test_metrics_token(db_url, tmp_path):
+    config = await make_node_config(db_url, tmp_path)
+    settings = Settings.from_environ({"AAN_METRICS_TOKEN": "s3cret"}, data_dir=config.data_dir)  # read at start
+    app = create_app(config, run_workers=0, settings=settings)
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport,
+                                                                    base_url="http://node.test") as client:
+        assert (await client.get("/metrics")).status_code == 401
+        assert (await client.get("/metrics", headers={"Authorization": "Bearer s3cret"})).status_code == 200
 
 
 async def test_readyz_checks_the_database_and_migrations(client):

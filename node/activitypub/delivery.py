@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import orjson
-from tortoise.transactions import in_transaction
 
 from node import errors
 from node.activitypub import netguard, retry
@@ -35,7 +34,7 @@ from node.activitypub.remote import same_origin
 from node.activitypub.signatures import sign_headers
 from node.ops import logs, metrics
 from node.storage import jobs
-from node.storage.models import Activity, Follower, Host, RemoteActor
+from node.storage.models import Activity, Follower, RemoteActor
 
 if TYPE_CHECKING:
     from node.service import Node
@@ -82,20 +81,13 @@ async def _fanout(node: Node, row: dict) -> None:
     own = node.urls.domain.lower()
     inboxes = interleave_hosts([i for i in inboxes if host_of(i) != own])
     now = jobs.now()
-    sql = jobs._sql(
-        "INSERT INTO deliveries (activity_id, inbox, host, status, attempts, next_try, created_at) "
-        "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (activity_id, inbox) DO NOTHING"
-    )
+    targets = [(i, host_of(i)) for i in inboxes]
     # Committed in batches of FANOUT_BATCH rows, so that delivery of a big fan-out starts before all of
     # it is written. A fan-out interrupted half-way runs again and adds only the missing rows.
     for start in range(0, max(1, len(inboxes)), FANOUT_BATCH):
-        async with in_transaction() as conn:
-            for part in range(start, min(start + FANOUT_BATCH, len(inboxes)), FANOUT_CHUNK):
-                chunk = inboxes[part:min(part + FANOUT_CHUNK, start + FANOUT_BATCH)]
-                await conn.execute_many(sql, [[activity.id, i, host_of(i), now, now] for i in chunk])
-            if start + FANOUT_BATCH >= len(inboxes):
-                mark = jobs._sql("UPDATE fanout_jobs SET status='done', lease_until=NULL, locked_by=NULL WHERE id=?")
-                await conn.execute_query(mark, [row["id"]])
+        last = start + FANOUT_BATCH >= len(inboxes)
+        await jobs.add_deliveries(activity.id, targets[start:start + FANOUT_BATCH], at=now, chunk=FANOUT_CHUNK,
+                                  done_job=row["id"] if last else None)
         if start == 0 and len(inboxes) >= FANOUT_ANALYZE:
             await jobs.analyze("deliveries")  # before autovacuum would: claims must use the index from now on
         node.poke()
@@ -432,8 +424,7 @@ async def record(rows: list[dict], results: list) -> dict[str, datetime]:
     if done:
         await jobs.finish("deliveries", done, extra={"delivered_at": now})
     if host_ok:  # one statement for the group (hosts only have a row once they failed)
-        await Host.filter(host__in=sorted(host_ok)).update(consecutive_failures=0, parked_until=None,
-                                                           last_success=now)
+        await jobs.hosts_succeeded(host_ok, now)
     parked = {}
     for host, detail in host_bad.items():
         until = await _host_failed(host, detail, now)
@@ -443,16 +434,11 @@ async def record(rows: list[dict], results: list) -> dict[str, datetime]:
 
 
 async def _host_failed(host: str, detail: str, now: datetime) -> datetime | None:
-    row, _ = await Host.get_or_create(host=host)
-    row.consecutive_failures += 1
-    row.last_error = detail[:2000]
-    park = retry.park_for(row.consecutive_failures)
+    failures, park, until = await jobs.host_failed(host, detail, now, retry.park_for)
     if park:
-        row.parked_until = now + timedelta(seconds=park)
-        log.warning("parking host %s for %.0fs after %d failures", host, park, row.consecutive_failures)
+        log.warning("parking host %s for %.0fs after %d failures", host, park, failures)
         metrics.HOSTS_PARKED_EVENTS.inc()
-    await row.save()
-    return row.parked_until if park else None
+    return until
 
 
 async def _inbox_gone(inbox: str) -> None:

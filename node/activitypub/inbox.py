@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -37,7 +36,6 @@ log = logging.getLogger("aan.inbox")
 
 MAX_BODY = 1_000_000
 MAX_DEPTH = 32
-UPLOAD_DEADLINE = float(os.environ.get("AAN_UPLOAD_DEADLINE", "10"))  # seconds for the whole body
 CONTENT_TYPES = ("application/activity+json", "application/ld+json", "application/json")
 KEY_FETCH_FAILED = "cannot fetch the key"
 _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -74,7 +72,8 @@ def json_depth_ok(body: bytes, limit: int = MAX_DEPTH) -> bool:
     return True
 
 
-async def read_body(request: Request) -> bytes:
+async def read_body(request: Request, deadline: float) -> bytes:
+    """The request body, at most MAX_BODY bytes, all within ``deadline`` seconds (``AAN_UPLOAD_DEADLINE``)."""
     length = request.headers.get("content-length")
     if length is not None:
         if not length.isdigit():
@@ -83,7 +82,7 @@ async def read_body(request: Request) -> bytes:
             raise Rejected(413, "body larger than 1 MB", label="too_large")
     body = bytearray()
     try:
-        async with asyncio.timeout(UPLOAD_DEADLINE):
+        async with asyncio.timeout(deadline):
             async for chunk in request.stream():
                 body += chunk
                 if len(body) > MAX_BODY:
@@ -214,7 +213,7 @@ async def inbox_endpoint(request: Request) -> Response:
     node = request.app.state.node
     activity = None
     try:
-        body = await read_body(request)
+        body = await read_body(request, node.settings.upload_deadline)
         activity = parse_activity(request, body)
         check_domain(node, activity)
         actor = await authenticate(node, request, body, activity)

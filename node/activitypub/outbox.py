@@ -18,7 +18,7 @@ from node import errors
 from node.activitypub.actors import actor_document, iso
 from node.activitypub.notes import AAN_CONTEXT, alert_to_note
 from node.alerts import Alert
-from node.storage import models
+from node.storage import jobs, models
 from node.urls import AS_PUBLIC, Urls
 
 
@@ -47,10 +47,8 @@ async def queue_activity(actor: models.LocalActor, urls: Urls, activity: dict, *
         id=activity_id, uri=activity["id"], actor=actor, type=activity["type"],
         object_uri=object_uri, body=body, using_db=conn,
     )
-    await models.FanoutJob.create(
-        activity=row, to_followers=to_followers, extra_inboxes=extra_inboxes or [],
-        next_try=datetime.now(UTC), using_db=conn,
-    )
+    await jobs.queue_fanout(row.id, to_followers=to_followers, extra_inboxes=extra_inboxes,
+                            at=datetime.now(UTC), conn=conn)
     return row
 
 

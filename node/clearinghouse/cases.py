@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from node.activitypub.outbox import new_id
 from node.clearinghouse.matching import DATE_WINDOW_DAYS, any_match, as_date
 from node.services.cases import resolve
-from node.storage import db, jobs
+from node.storage import queries
 from node.storage.models import Case, CaseEvent, IndexedAlert
 
 
@@ -144,15 +144,8 @@ class Placer:
         windows = _merged_windows(r for r in rows)
         if not windows:
             return
-        # Raw SQL: the same rows as Case.filter(Q(country=…, incident_date__gte=…, …) | …, merged_into=None),
-        # without the ORM's cost of building a query of many OR terms.
-        sql = jobs._sql("SELECT * FROM cases WHERE merged_into IS NULL AND ("
-                        + " OR ".join(["(country = ? AND incident_date >= ? AND incident_date <= ?)"] * len(windows))
-                        + ")")
-        _, found = await db.conn().execute_query(sql, [v for window in windows for v in window])
-        for record in found:
-            case = Case._init_from_db(**dict(record))
-            case = self.cases.get(case.id) or case  # one object per case
+        for found in await queries.current_cases_in(windows):
+            case = self.cases.get(found.id) or found  # one object per case
             self.cases[case.id] = case
             self.keys[case.id] = []
             self.current.setdefault(case.country, []).append(case)

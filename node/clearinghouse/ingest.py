@@ -37,7 +37,6 @@ from node.storage.models import (
     Boost,
     Case,
     CaseEvent,
-    FanoutJob,
     Follower,
     IndexedAlert,
     LocalActor,
@@ -193,9 +192,7 @@ async def on_create_batch(node: Node, activities: list[dict]) -> None:
                 Activity(id=activity_id, uri=activity["id"], actor=actor, type=activity["type"],
                          object_uri=row.uri, body=orjson.dumps(activity).decode())
                 for row, actor, activity_id, activity in announces])
-            await FanoutJob.bulk_create([
-                FanoutJob(activity_id=activity_id, to_followers=True, extra_inboxes=[], next_try=next_try)
-                for _, _, activity_id, _ in announces])
+            await jobs.queue_fanouts([activity_id for _, _, activity_id, _ in announces], at=next_try)
             ids = {rows[0].uri: rows[0].id} if len(rows) == 1 else dict(
                 await IndexedAlert.filter(uri__in=sorted({row.uri for row, *_ in announces})).values_list("uri", "id"))
             await Boost.bulk_create([Boost(alert_id=ids[row.uri], announcer=actor, activity_id=activity_id)

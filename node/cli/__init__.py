@@ -15,6 +15,7 @@ import sys
 from node import errors
 from node.cli import alerts, clearinghouse, federation, lifecycle, operations, users
 from node.cli._base import CliError, common_parser
+from node.config import Settings
 
 __all__ = ["CliError", "build_parser", "main"]
 
@@ -35,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     previous_umask = os.umask(0o077)  # every file the node creates is its user's alone (0600, 0700)
     try:
+        # The environment is read here, once; commands take it from args.settings.
+        args.settings = Settings.from_environ(data_dir=getattr(args, "data_dir", None) or None)
         if getattr(args, "sync", False):
             args.func(args)
         else:

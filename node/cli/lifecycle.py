@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import sys
 from pathlib import Path
 
-from node.cli._base import CliError, data_dir, load_config, open_node
+from node.cli._base import CliError, data_dir, load_config, open_node, settings_of
 from node.config import BOOST_POLICIES, ROLES, NodeConfig
 
 EXAMPLE_ALERT = Path(__file__).resolve().parent.parent / "examples" / "first-alert.md"
@@ -36,7 +35,7 @@ async def cmd_init(args: argparse.Namespace) -> None:
         raise CliError(f"invalid --username {args.username!r} (letters, digits, _ . -)")
     if args.username == INSTANCE_USERNAME:
         raise CliError(f"--username {args.username!r} is reserved")
-    url = args.db or f"sqlite://{(directory / 'aan.sqlite3').resolve()}"
+    url = args.db or settings_of(args).database_url or f"sqlite://{(directory / 'aan.sqlite3').resolve()}"
     try:
         db.dialect(url)
     except ValueError as exc:
@@ -77,10 +76,10 @@ async def cmd_migrate(args: argparse.Namespace) -> None:
 
 # --- serving ------------------------------------------------------------------------------------
 
-def _logging(level: str) -> None:
+def _logging(level: str, fmt: str) -> None:
     from node.ops import logs
 
-    logs.setup(level)  # text, or JSON lines with AAN_LOG_FORMAT=json; the activity id on each line
+    logs.setup(level, fmt)  # text, or JSON lines with AAN_LOG_FORMAT=json; the activity id on each line
 
 
 def _require_private(args: argparse.Namespace, config: NodeConfig) -> None:
@@ -98,15 +97,17 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from node.limits import LimitedHttpToolsProtocol
     from node.storage import db
 
+    settings = settings_of(args)
     config = load_config(args)
     _require_private(args, config)
     sockets = None if getattr(args, "fd", None) is None else [_inherited_socket(args.fd)]
-    _logging(args.log_level)
+    level = args.log_level or settings.log_level
+    _logging(level, settings.log_format)
     workers = max(0, args.workers_in_process)
     app = create_app(config, run_workers=workers,
-                     metrics_port=args.metrics_port, metrics_host=args.metrics_host)
+                     metrics_port=args.metrics_port, metrics_host=args.metrics_host, settings=settings)
     server = uvicorn.Server(uvicorn.Config(
-        app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+        app, host=args.host, port=args.port, log_level=level, access_log=False,
         # httptools with a bound on the request head (uvicorn enforces none): node/limits.py
         loop="uvloop", http=LimitedHttpToolsProtocol, ws="none", limit_concurrency=2048,
         timeout_graceful_shutdown=10, log_config=None,
@@ -142,12 +143,14 @@ async def cmd_worker(args: argparse.Namespace) -> None:
     from node.ops.runtime import Refresher
     from node.workers import Workers
 
+    settings = settings_of(args)
     config = load_config(args)
     _require_private(args, config)
-    _logging(os.environ.get("AAN_LOG_LEVEL", "warning"))
-    async with open_node(config) as node:
-        if args.metrics_port:
-            metrics.serve(args.metrics_port, args.metrics_host)
+    _logging(settings.log_level, settings.log_format)
+    metrics_port = settings.metrics_port if args.metrics_port is None else args.metrics_port
+    async with open_node(config, settings=settings) as node:
+        if metrics_port:
+            metrics.serve(metrics_port, args.metrics_host)
         refresher = Refresher(node)  # domain blocks and key rotations made by other processes
         refresher.start()
         workers = Workers(node, concurrency=args.concurrency)
@@ -252,7 +255,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
                    help="serve on this inherited, already bound socket instead of --host/--port")
     p.add_argument("--workers-in-process", type=int, default=1, metavar="N",
                    help="run the inbox and delivery workers in this process (0: web only)")
-    p.add_argument("--log-level", default=os.environ.get("AAN_LOG_LEVEL", "warning"))
+    p.add_argument("--log-level", default=None)  # default: AAN_LOG_LEVEL, or warning
     p.add_argument("--metrics-port", type=int, default=None,
                    help="serve /metrics on this port instead of --port (0: any free port, logged)")
     p.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port")
@@ -267,8 +270,8 @@ def register(sub, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("worker", parents=[common], help="run only the inbox and delivery workers")
     p.add_argument("--concurrency", type=int, default=32)
-    p.add_argument("--metrics-port", type=int, default=int(os.environ.get("AAN_METRICS_PORT", "0")),
-                   help="expose this worker's Prometheus counters on this port (0: off)")
+    p.add_argument("--metrics-port", type=int, default=None,
+                   help="expose this worker's Prometheus counters on this port (0: off)")  # default: AAN_METRICS_PORT
     p.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port")
     p.add_argument("--allow-readable-data", action="store_true", help=ALLOW_READABLE_HELP)
     p.set_defaults(func=cmd_worker)

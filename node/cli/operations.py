@@ -46,7 +46,6 @@ async def cmd_restore(args: argparse.Namespace) -> None:
 # --- keys ---------------------------------------------------------------------------------------
 
 async def cmd_keys(args: argparse.Namespace) -> None:
-    from node.ops import runtime
     from node.services import keys
 
     async with open_node(args) as node:
@@ -55,13 +54,13 @@ async def cmd_keys(args: argparse.Namespace) -> None:
                 print(f"{key_id}  {fingerprint}")
             return
         username = args.actor or node.config.username
-        actor, old, told = await keys.rotate(node, username, delay=runtime.REFRESH + 2)
+        actor, old, told = await keys.rotate(node, username, delay=node.settings.refresh_seconds + 2)
         from node.ops.privacy import make_private
 
         make_private(node.config.data_dir, node.config.database_url)  # the new key is in the database
         print(f"rotated the key of {node.key_id(username)}: {old} -> {keys.fingerprint(actor.public_key_pem)}")
         if told:
-            print(f"Update(actor) queued to {told} follower(s); it leaves in {runtime.REFRESH + 2:.0f} s, "
+            print(f"Update(actor) queued to {told} follower(s); it leaves in {node.settings.refresh_seconds + 2:.0f} s, "
                   "once running processes have loaded the new key")
 
 

@@ -39,7 +39,7 @@ from tortoise.transactions import in_transaction
 
 from node import errors
 from node.config import CONFIG_FILE, NodeConfig
-from node.storage import db, jobs
+from node.storage import db, jobs, queries, settings
 
 FORMAT = "aan-backup"
 FORMAT_VERSION = 1
@@ -109,10 +109,8 @@ async def backup(config: NodeConfig, path: Path, *, full: bool = False) -> dict:
         tables = Path(tmp)
         counts: dict[str, int] = {}
         async with in_transaction() as conn:
-            if db.is_postgres():
-                await conn.execute_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            applied = [r["version"] for r in await conn.execute_query_dict(
-                "SELECT version FROM aerich WHERE app = 'models' ORDER BY id")]
+            await queries.snapshot(conn)
+            applied = await queries.applied_migrations(conn)
             for model in _models():
                 table = model._meta.db_table
                 with open(tables / f"{table}.jsonl", "wb") as out:
@@ -205,6 +203,8 @@ async def _load_tables(tar: tarfile.TarFile, manifest: dict) -> None:
                 batch = []
                 for line in stream:
                     row = orjson.loads(line)
+                    if table == "settings" and "key" in row:  # an archive from before one encoding
+                        row["value"] = settings.upgrade_row(row["key"], row.get("value"))
                     texts = {n: row.pop(n) for n in json_fields & row.keys() if isinstance(row[n], str)}
                     obj = model(**{k: v for k, v in row.items() if k in known})
                     for name, value in texts.items():  # a bare JSON string: tortoise takes str as JSON text
@@ -229,9 +229,7 @@ async def _reset_sequences(conn) -> None:
         if not getattr(pk, "generated", False):
             continue
         table, column = model._meta.db_table, pk.source_field or model._meta.pk_attr
-        await conn.execute_query(
-            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
-            f"COALESCE((SELECT MAX(\"{column}\") FROM \"{table}\"), 0) + 1, false)")
+        await queries.reset_sequence(conn, table, column)
 
 
 def _version() -> str:

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from node.services.blocks import MODE_KEY, MODES, VERSION_KEY, is_own
-from node.storage.models import DomainBlock, Setting
+from node.storage.models import DomainBlock
+from node.storage.settings import get_settings
 
 
 def _candidates(host: str) -> list[str]:
@@ -55,7 +56,7 @@ class DomainPolicy:
 
     async def load(self) -> DomainPolicy:
         rows = await DomainBlock.all().values_list("domain", "kind")
-        settings = dict(await Setting.filter(key__in=[MODE_KEY, VERSION_KEY]).values_list("key", "value"))
+        settings = await get_settings([MODE_KEY, VERSION_KEY])
         self.blocked = {d for d, k in rows if k == "block"}
         self.allowed = {d for d, k in rows if k == "allow"}
         self.mode = settings.get(MODE_KEY) if settings.get(MODE_KEY) in MODES else "blocklist"
@@ -82,5 +83,5 @@ class DomainPolicy:
 
 async def signature() -> tuple:
     """What :meth:`DomainPolicy.load` would see, cheaply: (mode, version, row count)."""
-    settings = dict(await Setting.filter(key__in=[MODE_KEY, VERSION_KEY]).values_list("key", "value"))
+    settings = await get_settings([MODE_KEY, VERSION_KEY])
     return settings.get(MODE_KEY), settings.get(VERSION_KEY), await DomainBlock.all().count()

@@ -14,7 +14,7 @@ import re
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from node.storage import db
+from node.storage import db, queries
 
 _MIGRATION = re.compile(r"^\d+_.+\.py$")
 
@@ -26,8 +26,7 @@ def shipped_migrations(url: str) -> set[str]:
 
 async def migration_state(url: str) -> tuple[set[str], set[str]]:
     """(shipped but not applied, applied but unknown to this code)."""
-    rows = await db.conn().execute_query_dict("SELECT version FROM aerich WHERE app = 'models'")
-    applied = {r["version"] for r in rows}
+    applied = set(await queries.applied_migrations())
     shipped = shipped_migrations(url)
     return shipped - applied, applied - shipped
 
@@ -36,7 +35,7 @@ async def check(url: str) -> tuple[bool, dict]:
     checks: dict[str, str] = {}
     try:
         async with asyncio.timeout(2):
-            await db.conn().execute_query("SELECT 1")
+            await queries.ping()
             missing, unknown = await migration_state(url)
         checks["database"] = "ok"
     except Exception as exc:  # noqa: BLE001 - reported, not raised

@@ -4,7 +4,7 @@ The rotation itself (a new key pair under the same keyId, announced with
 ``Update(actor)``) is a use case, :func:`node.services.keys.rotate`.
 
 Other processes (``aan serve``, ``aan worker``, on any machine) load the new
-key within :data:`node.ops.runtime.REFRESH` seconds: rotation bumps the setting
+key within ``AAN_REFRESH_SECONDS`` (``node.settings.refresh_seconds``): rotation bumps the setting
 ``actors_version`` and their refresh loop reloads changed actors. The
 ``Update`` is queued to go out only after that, so it is signed with the new key.
 """
@@ -14,12 +14,12 @@ from __future__ import annotations
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.keys import load_private_key
 from node.services.keys import VERSION_KEY, bump_actors_version  # noqa: F401 - bump_actors_version's old home
-from node.storage.models import LocalActor, Setting
+from node.storage.models import LocalActor
+from node.storage.settings import get_setting
 
 
 async def actors_version():
-    row = await Setting.filter(key=VERSION_KEY).first()
-    return row.value if row else None
+    return await get_setting(VERSION_KEY)
 
 
 async def reload_actors(node) -> list[str]:

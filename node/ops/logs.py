@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
-import os
 import sys
 from datetime import UTC, datetime
 
@@ -67,15 +66,12 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry).decode()
 
 
-def log_format() -> str:
-    return "json" if os.environ.get("AAN_LOG_FORMAT", "text").strip().lower() == "json" else "text"
-
-
-def setup(level: str = "warning", fmt: str | None = None) -> None:
-    """Configure the root logger once for this process (replacing earlier handlers)."""
+def setup(level: str = "warning", fmt: str = "text") -> None:
+    """Configure the root logger once for this process (replacing earlier handlers): ``fmt`` is
+    ``text`` or ``json`` (JSON lines; ``AAN_LOG_FORMAT``, read by the entry point)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(ActivityFilter())
-    if (fmt or log_format()) == "json":
+    if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))

@@ -24,10 +24,8 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import os
 import sys
 import time
-from datetime import UTC, datetime
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -42,7 +40,7 @@ from prometheus_client import (
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from node.storage import db, jobs
+from node.storage import jobs
 
 log = logging.getLogger("aan.metrics")
 
@@ -131,40 +129,23 @@ class MetricsMiddleware:
             HTTP_SECONDS.labels(route).observe(time.perf_counter() - start)
 
 
-def _as_datetime(value) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 async def refresh_database_gauges() -> None:
     """Read queue depths and parked hosts from the database into the gauges."""
     start = time.perf_counter()
-    conn = db.conn()
     now = jobs.now()
     QUEUE_ROWS.clear()
     QUEUE_OLDEST_DUE.clear()
     for table in sorted(jobs.QUEUES):
-        counts = {"pending": 0, "running": 0, "failed": 0}
-        rows = await conn.execute_query_dict(
-            f"SELECT status, COUNT(*) AS n FROM {table} WHERE status IN ('pending', 'running', 'failed') "
-            "GROUP BY status")
-        counts.update({r["status"]: int(r["n"]) for r in rows})
+        counts, due = await jobs.depth(table, now)
         for status, n in counts.items():
             QUEUE_ROWS.labels(table, status).set(n)
-        oldest = await conn.execute_query_dict(
-            jobs._sql(f"SELECT MIN(next_try) AS t FROM {table} WHERE status='pending' AND next_try <= ?"), [now])
-        due = _as_datetime(oldest[0]["t"]) if oldest else None
         QUEUE_OLDEST_DUE.labels(table).set(max(0.0, (now - due).total_seconds()) if due else 0.0)
-    parked = await conn.execute_query_dict(
-        jobs._sql("SELECT COUNT(*) AS n FROM hosts WHERE parked_until IS NOT NULL AND parked_until > ?"), [now])
-    HOSTS_PARKED.set(int(parked[0]["n"]))
+    HOSTS_PARKED.set(await jobs.parked_hosts(now))
     SCRAPE_SECONDS.set(time.perf_counter() - start)
 
 
 def _authorised(request: Request) -> bool:
-    token = os.environ.get("AAN_METRICS_TOKEN")
+    token = request.app.state.node.settings.metrics_token
     if not token:
         return True
     return hmac.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}")
@@ -194,15 +175,15 @@ class MetricsListener:
     """``aan serve --metrics-port``: ``/metrics`` on its own address (loopback by default), in the
     web process's event loop (aiohttp), with the same optional bearer token."""
 
-    def __init__(self, port: int, host: str = "127.0.0.1"):
-        self.port, self.host = port, host
+    def __init__(self, port: int, host: str = "127.0.0.1", *, token: str | None = None):
+        self.port, self.host, self.token = port, host, token
         self._runner = None
 
     async def start(self) -> int:
         from aiohttp import web
 
         async def handle(request: web.Request) -> web.Response:
-            token = os.environ.get("AAN_METRICS_TOKEN")
+            token = self.token
             if token and not hmac.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}"):
                 return web.json_response({"error": "metrics need a bearer token"}, status=401)
             return web.Response(body=await exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -3,7 +3,8 @@
 Processes are stateless apart from caches, so several web and worker processes
 (on one machine or many) can share a database. What they cache and must not
 keep stale: the domain policy (``aan block ...``) and our actors' keys and
-profiles (``aan keys rotate``). Every :data:`REFRESH` seconds the loop reads a
+profiles (``aan keys rotate``). Every ``AAN_REFRESH_SECONDS`` (``node.settings.refresh_seconds``,
+default 5) the loop reads a
 few small settings rows and reloads what changed.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from typing import TYPE_CHECKING
 
 from node.ops import blocks, keys
@@ -21,13 +21,12 @@ if TYPE_CHECKING:
     from node.service import Node
 
 log = logging.getLogger("aan.runtime")
-REFRESH = float(os.environ.get("AAN_REFRESH_SECONDS", "5"))
 
 
 class Refresher:
-    def __init__(self, node: Node, interval: float = REFRESH):
+    def __init__(self, node: Node, interval: float | None = None):
         self.node = node
-        self.interval = interval
+        self.interval = node.settings.refresh_seconds if interval is None else interval
         self._actors_version = None
         self._task: asyncio.Task | None = None
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import orjson
 from tortoise.transactions import in_transaction
 
 from node import errors
-from node.storage.models import DomainBlock, Setting
+from node.storage.models import DomainBlock
+from node.storage.settings import bump, get_setting, set_setting
 
 MODES = ("blocklist", "allowlist")
 MODE_KEY = "federation_mode"
@@ -58,16 +58,8 @@ def is_own(host: str, own: str) -> bool:
     return bool(own) and (host == own or (":" not in own and host.rsplit(":", 1)[0] == own))
 
 
-async def put_setting(key: str, value, conn=None) -> None:
-    """Store a setting (any JSON value; a bare string too, which ``Setting.create`` would misread)."""
-    row = await Setting.filter(key=key).using_db(conn).first() or Setting(key=key)
-    row.value = orjson.dumps(value).decode() if isinstance(value, str) else value  # tortoise reads str as JSON text
-    await row.save(using_db=conn)
-
-
 async def _bump(conn) -> None:
-    row = await Setting.filter(key=VERSION_KEY).using_db(conn).first()
-    await put_setting(VERSION_KEY, (row.value if row and isinstance(row.value, int) else 0) + 1, conn)
+    await bump(VERSION_KEY, conn=conn)  # running processes reload the list
 
 
 async def add(domain: str, *, kind: str = "block", reason: str = "", own: str = "") -> DomainBlock:
@@ -96,15 +88,15 @@ async def listing() -> list[DomainBlock]:
 
 
 async def get_mode() -> str:
-    row = await Setting.filter(key=MODE_KEY).first()
-    return row.value if row and row.value in MODES else "blocklist"
+    mode = await get_setting(MODE_KEY)
+    return mode if mode in MODES else "blocklist"
 
 
 async def set_mode(mode: str) -> None:
     if mode not in MODES:
         raise BlockError(f"mode must be one of {', '.join(MODES)}")
     async with in_transaction() as conn:
-        await put_setting(MODE_KEY, mode, conn)
+        await set_setting(MODE_KEY, mode, conn=conn)
         await _bump(conn)
 
 

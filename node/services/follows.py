@@ -9,7 +9,8 @@ from node import errors
 from node.activitypub import outbox
 from node.activitypub.fetch import FetchError
 from node.activitypub.remote import resolve
-from node.storage.models import Delivery, Follower, Following, Host, RemoteActor, RemoteObject
+from node.storage import jobs
+from node.storage.models import Delivery, Follower, Following, RemoteActor, RemoteObject
 
 if TYPE_CHECKING:
     from node.service import Node
@@ -68,8 +69,8 @@ class HostDeliveries:
 async def deliveries(node: Node, *, failed: bool = False) -> list[HostDeliveries]:
     """Pending (or failed) deliveries per host, hosts sorted, with the activity of each prefetched."""
     statuses = ["failed"] if failed else ["pending", "running"]
-    rows = await Delivery.filter(status__in=statuses).prefetch_related("activity").order_by("host", "id")
-    hosts = {h.host: h for h in await Host.all()}
+    rows = await jobs.deliveries_in(statuses)
+    hosts = await jobs.hosts()
     by_host: dict[str, list[Delivery]] = {}
     for row in rows:
         by_host.setdefault(row.host, []).append(row)

@@ -23,9 +23,9 @@ from node import errors
 from node.activitypub import outbox
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.keys import generate_private_key, private_key_to_pem, public_key_pem
-from node.services.blocks import put_setting
 from node.storage import jobs
-from node.storage.models import Activity, FanoutJob, Follower, LocalActor, Setting
+from node.storage.models import Activity, Follower, LocalActor
+from node.storage.settings import bump
 
 if TYPE_CHECKING:
     from node.service import Node
@@ -42,8 +42,7 @@ def fingerprint(public_pem: str) -> str:
 
 async def bump_actors_version(conn=None) -> None:
     """Tell every process to reload our actors (profile or key changed)."""
-    row = await Setting.filter(key=VERSION_KEY).using_db(conn).first()
-    await put_setting(VERSION_KEY, (row.value if row and isinstance(row.value, int) else 0) + 1, conn)
+    await bump(VERSION_KEY, conn=conn)
 
 
 async def show(node: Node) -> list[tuple[str, str]]:
@@ -77,7 +76,6 @@ async def rotate(node: Node, username: str, *, delay: float) -> tuple[LocalActor
     if username != INSTANCE_USERNAME:
         await outbox.send_actor_update(actor, node.urls, clearinghouse=node.config.role == "clearinghouse")
         latest = await Activity.filter(actor=actor, type="Update").order_by("-created_at", "-id").first()
-        await FanoutJob.filter(activity=latest, status="pending").update(
-            next_try=jobs.now() + timedelta(seconds=delay))
+        await jobs.delay_fanout(latest.id if latest else None, jobs.now() + timedelta(seconds=delay))
         told = await Follower.filter(local_actor=actor).count()
     return actor, old, told

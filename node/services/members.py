@@ -13,7 +13,8 @@ from node import errors
 from node.activitypub import outbox
 from node.activitypub.fetch import FetchError
 from node.activitypub.remote import resolve
-from node.storage.models import Delivery, Following, Host, IndexedAlert, Member
+from node.storage import jobs
+from node.storage.models import Following, IndexedAlert, Member
 
 if TYPE_CHECKING:
     from node.service import Node
@@ -67,8 +68,8 @@ async def listing() -> list[dict]:
     rows = []
     for member in await Member.all().order_by("added_at"):
         host = member.actor_uri.split("/")[2]
-        health = await Host.filter(host=host).first()
-        failing = await Delivery.filter(host=host, status="failed").exists()
+        health = await jobs.host(host)
+        failing = await jobs.host_has_failed_deliveries(host)
         state = member.state
         if state in ("active", "pending") and health and (
                 (health.parked_until and health.parked_until > now) or (failing and health.consecutive_failures)):

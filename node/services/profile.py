@@ -26,8 +26,8 @@ from node.activitypub import outbox
 from node.media import header_image, media_dir
 from node.ops.keys import bump_actors_version
 from node.services.media import CleanImage, MediaError, clean_image
-from node.storage.models import LocalActor, Setting
-from node.storage.settings import get_setting, set_setting
+from node.storage.models import LocalActor
+from node.storage.settings import delete_setting, get_setting, set_setting, settings_starting
 
 if TYPE_CHECKING:
     from node.service import Node
@@ -162,7 +162,7 @@ async def _set_image(data_dir: Path, urls, actor: LocalActor, kind: str, image: 
     elif name:
         await set_setting(f"header:{actor.username}", {"filename": name})
     else:
-        await Setting.filter(key=f"header:{actor.username}").delete()
+        await delete_setting(f"header:{actor.username}")
     return [old] if old and old != name and old.startswith(f"{actor.username}-{kind}-") else []
 
 
@@ -175,8 +175,7 @@ async def public_profile_file(node: Node, name: str) -> Path | None:
         if (actor.icon_url or "").rsplit("/", 1)[-1] == name:
             path = media_dir(data_dir) / name
             return path if path.is_file() else None
-    for row in await Setting.filter(key__startswith="header:"):
-        value = row.value.get("v") if isinstance(row.value, dict) else None
+    for value in (await settings_starting("header:")).values():
         if isinstance(value, dict) and value.get("filename") == name:
             path = media_dir(data_dir) / name
             return path if path.is_file() else None

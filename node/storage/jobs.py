@@ -16,16 +16,25 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
 from node.storage import db
+from node.storage.models import Delivery, FanoutJob, Host
 
 QUEUES = {"inbox_items", "fanout_jobs", "deliveries"}
 # How long a claim holds a row. Live workers renew their leases (Workers' heartbeat), so a row
-# held by a process that died is back in the queue within this many seconds.
-LEASE = float(os.environ.get("AAN_QUEUE_LEASE", "30"))
+# held by a process that died is back in the queue within this many seconds. Set at start from
+# the settings (``AAN_QUEUE_LEASE``) by :func:`configure`.
+LEASE = 30.0
+
+
+def configure(*, lease: float) -> None:
+    """Take the queue's settings (called once at start; storage reads no environment)."""
+    global LEASE
+    LEASE = float(lease)
 
 
 def worker_name() -> str:
@@ -159,3 +168,128 @@ async def purge_received(actor: str, uri: str, *, keep: str | None, finished_onl
     if keep:
         query = query.exclude(activity_id=keep)
     await query.update(body="{}")
+
+
+# --- fan-out jobs -------------------------------------------------------------------------------
+
+async def queue_fanout(activity_id: str, *, to_followers: bool = True, extra_inboxes: list[str] | None = None,
+                       at: datetime | None = None, conn=None) -> None:
+    """Queue the fan-out of a stored activity (to its author's followers and/or ``extra_inboxes``)."""
+    await FanoutJob.create(activity_id=activity_id, to_followers=to_followers, extra_inboxes=extra_inboxes or [],
+                           next_try=at or now(), using_db=conn)
+
+
+async def queue_fanouts(activity_ids: list[str], *, at: datetime | None = None) -> None:
+    """Queue the fan-out to followers of each of ``activity_ids`` (one statement)."""
+    due = at or now()
+    await FanoutJob.bulk_create([FanoutJob(activity_id=a, to_followers=True, extra_inboxes=[], next_try=due)
+                                 for a in activity_ids])
+
+
+async def delay_fanout(activity_id: str | None, until: datetime) -> None:
+    """Hold the pending fan-out of ``activity_id`` until ``until``."""
+    await FanoutJob.filter(activity_id=activity_id, status="pending").update(next_try=until)
+
+
+async def fanout_pending(activity_id: str) -> bool:
+    """Whether the fan-out of ``activity_id`` has not finished yet."""
+    return await FanoutJob.filter(activity_id=activity_id).exclude(status="done").exists()
+
+
+# --- deliveries ---------------------------------------------------------------------------------
+
+async def add_deliveries(activity_id: str, targets: list[tuple[str, str]], *, at: datetime,
+                         chunk: int = 1000, done_job: int | None = None) -> None:
+    """Queue one delivery of ``activity_id`` per (inbox, host) of ``targets``, in one transaction of
+    statements of ``chunk`` rows; an inbox already queued for the activity is skipped. With
+    ``done_job``, that fan-out job is marked done in the same transaction."""
+    sql = _sql(
+        "INSERT INTO deliveries (activity_id, inbox, host, status, attempts, next_try, created_at) "
+        "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (activity_id, inbox) DO NOTHING"
+    )
+    async with in_transaction() as conn:
+        for start in range(0, len(targets), chunk):
+            await conn.execute_many(sql, [[activity_id, inbox, host, at, at]
+                                          for inbox, host in targets[start:start + chunk]])
+        if done_job is not None:
+            mark = _sql("UPDATE fanout_jobs SET status='done', lease_until=NULL, locked_by=NULL WHERE id=?")
+            await conn.execute_query(mark, [done_job])
+
+
+async def deliveries_of(activity_id: str) -> list[Delivery]:
+    """The deliveries of one activity, by host."""
+    return await Delivery.filter(activity_id=activity_id).order_by("host")
+
+
+async def delivery_states(activity_ids: list[str]) -> list[dict]:
+    """(activity_id, status) of every delivery of ``activity_ids``."""
+    return await Delivery.filter(activity_id__in=activity_ids).values("activity_id", "status")
+
+
+async def deliveries_in(statuses: list[str]) -> list[Delivery]:
+    """Deliveries in ``statuses`` with their activity, by host then id."""
+    return await Delivery.filter(status__in=statuses).prefetch_related("activity").order_by("host", "id")
+
+
+async def host_has_failed_deliveries(host: str) -> bool:
+    return await Delivery.filter(host=host, status="failed").exists()
+
+
+# --- hosts --------------------------------------------------------------------------------------
+
+async def hosts() -> dict[str, Host]:
+    """The delivery health of every host that ever failed, by name."""
+    return {h.host: h for h in await Host.all()}
+
+
+async def host(name: str) -> Host | None:
+    return await Host.filter(host=name).first()
+
+
+async def hosts_succeeded(names: Iterable[str], at: datetime) -> None:
+    """Hosts that answered: their failures are forgotten (one statement; a host has a row once it failed)."""
+    await Host.filter(host__in=sorted(names)).update(consecutive_failures=0, parked_until=None, last_success=at)
+
+
+async def host_failed(name: str, error: str, at: datetime,
+                      park_for: Callable[[int], float | None]) -> tuple[int, float | None, datetime | None]:
+    """Count a failure of host ``name``; park it for ``park_for(consecutive failures)`` seconds if that
+    says so. Returns (consecutive failures, seconds parked or None, parked until or None)."""
+    row, _ = await Host.get_or_create(host=name)
+    row.consecutive_failures += 1
+    row.last_error = error[:2000]
+    park = park_for(row.consecutive_failures)
+    if park:
+        row.parked_until = at + timedelta(seconds=park)
+    await row.save()
+    return row.consecutive_failures, park or None, row.parked_until if park else None
+
+
+# --- gauges -------------------------------------------------------------------------------------
+
+def _as_datetime(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value))  # SQLite's MIN() of a timestamp is text
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+async def depth(table: str, at: datetime) -> tuple[dict[str, int], datetime | None]:
+    """Rows of a queue pending, running and failed, and the ``next_try`` of the oldest row due at ``at``."""
+    if table not in QUEUES:
+        raise ValueError(f"unknown queue {table!r}")
+    counts = {"pending": 0, "running": 0, "failed": 0}
+    rows = await db.conn().execute_query_dict(
+        f"SELECT status, COUNT(*) AS n FROM {table} WHERE status IN ('pending', 'running', 'failed') "
+        "GROUP BY status")
+    counts.update({r["status"]: int(r["n"]) for r in rows})
+    oldest = await db.conn().execute_query_dict(
+        _sql(f"SELECT MIN(next_try) AS t FROM {table} WHERE status='pending' AND next_try <= ?"), [at])
+    return counts, _as_datetime(oldest[0]["t"]) if oldest else None
+
+
+async def parked_hosts(at: datetime) -> int:
+    """How many hosts are parked at ``at``."""
+    rows = await db.conn().execute_query_dict(
+        _sql("SELECT COUNT(*) AS n FROM hosts WHERE parked_until IS NOT NULL AND parked_until > ?"), [at])
+    return int(rows[0]["n"])

@@ -40,7 +40,7 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
-from tortoise.expressions import Q, RawSQL
+from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from node import i18n, vocab
@@ -48,6 +48,7 @@ from node.activitypub.actors import iso
 from node.clearinghouse.ingest import UPDATE_TYPES
 from node.render import is_safe_link
 from node.services import cases
+from node.storage import queries
 from node.storage.models import Case, CaseEvent, IndexedAlert, Member
 from node.web.pages import _base
 
@@ -137,11 +138,6 @@ def _approved():
     return IndexedAlert.filter(review="approved", deleted=False)
 
 
-def _list_column(column: str) -> RawSQL:
-    """A JSON list column as text, so ``LIKE '%"code"%'`` works on SQLite and PostgreSQL."""
-    return RawSQL(f'CAST("{IndexedAlert._meta.db_table}"."{column}" AS TEXT)')
-
-
 def _item(row: IndexedAlert, urls, t: i18n.Translator, title_langs: dict | None = None) -> dict:
     """A row for a template, labels in ``t``'s language; ``member`` and ``case`` must be fetched."""
     member, case = row.member, row.case
@@ -225,11 +221,11 @@ async def _filtered(params, t: i18n.Translator) -> tuple[object, dict, list[str]
     if f["category"]:
         if f["category"] not in vocab.CATEGORIES:
             problems.append(t("Unknown category."))
-        qs = qs.annotate(_cats=_list_column("categories")).filter(_cats__contains=f'"{f["category"]}"')
+        qs = queries.with_list_item(qs, "categories", f["category"])
     if f["act_type"]:
         if f["act_type"] not in vocab.ACT_TYPES:
             problems.append(t("Unknown act type."))
-        qs = qs.annotate(_acts=_list_column("act_types")).filter(_acts__contains=f'"{f["act_type"]}"')
+        qs = queries.with_list_item(qs, "act_types", f["act_type"])
     if f["type"]:
         qs = qs.filter(alert_type=f["type"])
     if f["member"]:
@@ -434,7 +430,7 @@ async def category_feed_endpoint(request: Request) -> Response:
     t = _ui(request)
     if code not in vocab.CATEGORIES:
         return _not_found(request, "There is no such category.")
-    qs = _approved().annotate(_cats=_list_column("categories")).filter(_cats__contains=f'"{code}"')
+    qs = queries.with_list_item(_approved(), "categories", code)
     return await _alert_feed(
         request, qs, title=t("Alerts: {topic}", topic=_label(vocab.CATEGORIES, code, t)),
         self_url=f"{urls.base}/feeds/category/{code}.atom",

@@ -10,10 +10,6 @@ back to the drafts with the reason, for the author to see.
 
 from __future__ import annotations
 
-import os
-
 from node.services.drafts import publish_due
 
-SCHEDULER_POLL = float(os.environ.get("AAN_SCHEDULER_POLL", "1"))
-
-__all__ = ["SCHEDULER_POLL", "publish_due"]
+__all__ = ["publish_due"]

@@ -6,14 +6,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from node.storage import jobs
 from node.storage.models import (
     Activity,
     Alert,
-    Delivery,
-    FanoutJob,
     Follower,
     FollowerEvent,
-    Host,
     Interaction,
     RemoteActor,
     RemoteObject,
@@ -68,13 +66,13 @@ def _short(text: str | None, limit: int = 200) -> str:
 async def alert_status(node: Node, alert: Alert) -> AlertStatus:
     uri = node.urls.alert(alert.id)
     rows = await Activity.filter(object_uri=uri).order_by("created_at")
-    hosts = {h.host: h for h in await Host.all()}
+    hosts = await jobs.hosts()
     now = datetime.now(UTC)
     activities = []
     for row in rows:
-        preparing = await FanoutJob.filter(activity_id=row.id).exclude(status="done").exists()
+        preparing = await jobs.fanout_pending(row.id)
         servers = []
-        for d in await Delivery.filter(activity_id=row.id).order_by("host"):
+        for d in await jobs.deliveries_of(row.id):
             health = hosts.get(d.host)
             if d.status == "done":
                 state = "delivered"
@@ -111,7 +109,7 @@ async def delivery_summary(node: Node, alert_ids: list[str]) -> dict[str, dict[s
     uris = {node.urls.alert(a): a for a in alert_ids}
     creates = {row.id: uris[row.object_uri]
                for row in await Activity.filter(type="Create", object_uri__in=list(uris))}
-    for d in await Delivery.filter(activity_id__in=list(creates)).values("activity_id", "status"):
+    for d in await jobs.delivery_states(list(creates)):
         key = {"done": "delivered", "failed": "failed"}.get(d["status"], "pending")
         result[creates[d["activity_id"]]][key] += 1
     return result

@@ -114,3 +114,87 @@ async def test_inbox_rows_are_idempotent_on_activity_id(store):
 async def test_unknown_queue_is_refused(store):
     with pytest.raises(ValueError):
         await jobs.claim("local_actors", "w1")
+
+
+async def test_add_deliveries_skips_queued_inboxes_and_finishes_the_job_with_the_rows(store):
+    await jobs.queue_fanout(store.id, extra_inboxes=["https://x.test/inbox"])
+    (job,) = await jobs.claim("fanout_jobs", "w1")
+    targets = [(f"https://h{i % 3}.test/u{i}/inbox", f"h{i % 3}.test") for i in range(7)]
+    await jobs.add_deliveries(store.id, targets[:4], at=jobs.now(), chunk=3)
+    assert await jobs.fanout_pending(store.id)  # no done_job: the fan-out is still running
+    await jobs.add_deliveries(store.id, targets, at=jobs.now(), chunk=3, done_job=job["id"])
+    rows = await jobs.deliveries_of(store.id)
+    assert sorted(r.inbox for r in rows) == sorted(i for i, _ in targets)  # each inbox once
+    assert [r.host for r in rows] == sorted(r.host for r in rows)
+    assert all(r.status == "pending" and r.attempts == 0 for r in rows)
+    assert not await jobs.fanout_pending(store.id)
+    states = await jobs.delivery_states([store.id])
+    assert len(states) == 7 and {s["activity_id"] for s in states} == {store.id}
+
+
+async def test_an_empty_fan_out_still_finishes_its_job(store):
+    await jobs.queue_fanouts([store.id])
+    (job,) = await jobs.claim("fanout_jobs", "w1")
+    assert job["to_followers"] and job["activity_id"] == store.id
+    await jobs.add_deliveries(store.id, [], at=jobs.now(), done_job=job["id"])
+    assert not await jobs.fanout_pending(store.id) and await jobs.deliveries_of(store.id) == []
+
+
+async def test_a_delayed_fan_out_is_not_claimed_before_its_time(store):
+    await jobs.queue_fanout(store.id)
+    await jobs.delay_fanout(store.id, jobs.now() + timedelta(minutes=5))
+    assert await jobs.claim("fanout_jobs", "w1") == []
+    assert len(await jobs.claim("fanout_jobs", "w1", at=jobs.now() + timedelta(minutes=6))) == 1
+
+
+async def test_host_health_parks_after_failures_and_clears_on_success(store):
+    at = jobs.now()
+    park_for = {1: None, 2: None, 3: 60.0}.get
+    assert await jobs.host_failed("h.test", "HTTP 503", at, park_for) == (1, None, None)
+    assert await jobs.host_failed("h.test", "HTTP 503", at, park_for) == (2, None, None)
+    failures, park, until = await jobs.host_failed("h.test", "x" * 3000, at, park_for)
+    assert (failures, park) == (3, 60.0) and until == at + timedelta(seconds=60)
+    row = await jobs.host("h.test")
+    assert row.parked_until == until and len(row.last_error) == 2000
+    assert await jobs.parked_hosts(at) == 1 and await jobs.parked_hosts(until + timedelta(seconds=1)) == 0
+    await jobs.hosts_succeeded({"h.test", "never-failed.test"}, at)
+    hosts = await jobs.hosts()
+    assert list(hosts) == ["h.test"]  # a host that never failed has no row
+    assert hosts["h.test"].consecutive_failures == 0 and hosts["h.test"].parked_until is None
+    assert hosts["h.test"].last_success == at
+    assert await jobs.parked_hosts(at) == 0
+
+
+async def test_failed_deliveries_of_a_host_and_listing_by_status(store):
+    await add_deliveries(store, 2, host="h.test")
+    assert not await jobs.host_has_failed_deliveries("h.test")
+    a, _ = await jobs.claim("deliveries", "w1")
+    await jobs.finish("deliveries", [a["id"]], status="failed")
+    assert await jobs.host_has_failed_deliveries("h.test")
+    assert not await jobs.host_has_failed_deliveries("other.test")
+    failed = await jobs.deliveries_in(["failed"])
+    assert [d.id for d in failed] == [a["id"]] and failed[0].activity.uri == store.uri
+    assert len(await jobs.deliveries_in(["running"])) == 1
+
+
+async def test_depth_counts_open_rows_and_the_oldest_due(store):
+    at = jobs.now()
+    assert await jobs.depth("deliveries", at) == ({"pending": 0, "running": 0, "failed": 0}, None)
+    await add_deliveries(store, 3, due=at - timedelta(seconds=30))
+    await add_deliveries(store, 1, host="later.test", due=at + timedelta(hours=1))
+    (first, *_) = await jobs.claim("deliveries", "w1", limit=1, at=at)
+    await jobs.finish("deliveries", [first["id"]])
+    counts, oldest = await jobs.depth("deliveries", at)
+    assert counts == {"pending": 3, "running": 0, "failed": 0}  # done rows are not counted
+    assert oldest == at - timedelta(seconds=30)
+    with pytest.raises(ValueError):
+        await jobs.depth("local_actors", at)
+
+
+def test_the_lease_is_configured_at_start():
+    before = jobs.LEASE
+    try:
+        jobs.configure(lease=7)
+        assert jobs.LEASE == 7.0
+    finally:
+        jobs.configure(lease=before)
