@@ -23,9 +23,10 @@ from conftest import M1, alert_text, example_alert, member_activity, wait_for
 from test_clearinghouse import alert_file, network, received  # noqa: F401 - network is a fixture
 
 from node.activitypub import outbox
-from node.clearinghouse import cases, ingest
+from node.clearinghouse import ingest
 from node.config import NodeConfig
 from node.media import media_dir
+from node.services import cases as case_service
 from node.storage.models import Activity, Case, CaseEvent, Draft, IndexedAlert, Media
 
 AP = {"Accept": "application/activity+json"}
@@ -347,5 +348,5 @@ async def test_a_case_title_follows_its_first_live_report(ch):  # noqa: F811
     await ingest.on_delete(ch, {"id": M1.activity("d1"), "type": "Delete", "actor": M1.actor("alerts"),
                                 "object": M1.alert("a1")})
     assert (await Case.get()).title == "Second report"
-    await cases.refresh_titles([case.id])
+    await case_service.refresh_titles([case.id])
     assert (await Case.get()).title == "Second report"

@@ -9,6 +9,7 @@ from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from node.ops import blocks, keys
+from node.services import blocks as block_list
 from node.storage import db, settings
 from node.storage.models import Setting
 
@@ -56,12 +57,12 @@ async def test_counters_count_from_zero(store):
 
 
 async def test_blocks_and_keys_use_the_one_encoding(store):
-    await blocks.set_mode("allowlist")
-    await blocks.add("bad.example")
+    await block_list.set_mode("allowlist")
+    await block_list.add("bad.example")
     await keys.bump_actors_version()
     rows = {r.key: r.value for r in await Setting.all()}
     assert rows == {blocks.MODE_KEY: {"v": "allowlist"}, blocks.VERSION_KEY: {"v": 2}, keys.VERSION_KEY: {"v": 1}}
-    assert await blocks.get_mode() == "allowlist"
+    assert await block_list.get_mode() == "allowlist"
     assert await keys.actors_version() == 1
     policy = await blocks.DomainPolicy().load()
     assert policy.mode == "allowlist" and policy.signature == await blocks.signature() == ("allowlist", 2, 1)
@@ -92,7 +93,7 @@ async def test_migration_wraps_the_values_older_releases_kept_bare(db_url, tmp_p
     assert [name.split("_")[0] for name in applied] == ["5"]
     await db.init(db_url)
     try:
-        assert await blocks.get_mode() == "allowlist"
+        assert await block_list.get_mode() == "allowlist"
         assert await settings.get_settings([blocks.VERSION_KEY, keys.VERSION_KEY, "languages"]) == {
             blocks.VERSION_KEY: 4, keys.VERSION_KEY: 2, "languages": ["fr", "en"]}
         assert await db.migrate(db_url) == []
