@@ -168,6 +168,26 @@ async def test_merge_and_split_are_logged(ch):
         await cases.merge(one.id, two.id)  # two is an alias now
 
 
+@pytest.mark.parametrize("policy", ["all", "first-only", "first-and-updates"])
+async def test_an_alert_split_into_a_case_of_its_own_is_boosted_by_the_policy(ch, policy):
+    ch.config.boost_policy = policy
+    await ingest.on_create(ch, activity(M1, 1, target="Yusuf Çelik"))
+    await ingest.on_create(ch, activity(M2, 2, target="Youssef Celik", date="2026-11-22"))
+    first, second = await IndexedAlert.all().order_by("id")
+    assert second.case_id == first.case_id
+    expected = [M1.alert("a1"), M2.alert("a2")] if policy == "all" else [M1.alert("a1")]
+    assert await announces() == expected
+    new = await ingest.split(ch, first.case_id, [M2.alert("a2")])
+    moved = await IndexedAlert.get(uri=M2.alert("a2"))
+    assert moved.case_id == new.id and moved.boost == "boosted"  # it opens a case: every policy boosts that
+    assert await announces() == [M1.alert("a1"), M2.alert("a2")]  # once, also where it was boosted before
+    assert await Boost.filter(alert=moved, announcer__username="alerts").count() == 1
+    assert (await IndexedAlert.get(uri=M1.alert("a1"))).boost == "boosted"
+    with pytest.raises(cases.CaseError):  # a refused split boosts nothing
+        await ingest.split(ch, new.id, [M2.alert("a2")])
+    assert len(await announces()) == 2
+
+
 async def test_the_role_is_installed_once_however_often_an_entry_point_asks(ch):
     """`aan serve` installs the role at start-up and again for its in-process workers: nothing twice."""
     before = (dict(ch.registry.objects), list(ch.registry.follow_answers), list(ch.registry.actor_resolvers))
