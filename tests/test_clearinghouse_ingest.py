@@ -216,3 +216,78 @@ async def test_the_inbox_hands_members_activities_to_the_role(ch):
     await handlers.on_delete(ch, {"id": M1.activity("del"), "type": "Delete", "actor": M1.actor("alerts"),
                                   "object": M1.alert("a1")})
     assert (await IndexedAlert.get()).deleted
+
+
+@pytest.fixture
+async def ch_site(db_url, tmp_path):
+    """A Clearing House web application in process (no workers) and its node."""
+    import httpx
+
+    from node.app import create_app
+
+    config = await make_node_config(db_url, tmp_path, role="clearinghouse")
+    app = create_app(config, run_workers=False)
+    async with app.router.lifespan_context(app), \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://node.test") as client:
+        for urls in (M1, M2):
+            await Member.create(actor_uri=urls.actor("alerts"), handle=f"@alerts@{urls.domain}", state="active",
+                                name=urls.domain)
+        yield app.state.node, client
+
+
+async def outbox_of(client, name: str) -> tuple[int, list[dict]]:
+    """totalItems of an outbox and every item, following its pages."""
+    headers = {"Accept": "application/activity+json"}
+    top = (await client.get(f"/actors/{name}/outbox", headers=headers)).json()
+    items, url = [], top["first"]
+    while url:
+        page = (await client.get(url.removeprefix("http://node.test"), headers=headers)).json()
+        assert page["totalItems"] == top["totalItems"] and page["type"] == "OrderedCollectionPage"
+        items += page["orderedItems"]
+        url = page.get("next")
+    return top["totalItems"], items
+
+
+async def nodeinfo_counts(client) -> tuple[int, int]:
+    doc = (await client.get("/nodeinfo/2.1")).json()
+    return doc["usage"]["localPosts"], doc["metadata"]["announces"]
+
+
+async def test_the_outboxes_list_the_announces_newest_first_and_undone_ones_go(ch_site, monkeypatch):
+    from node.activitypub import routes
+    from node.clearinghouse import topics
+    from node.services import alerts
+
+    node, client = ch_site
+    monkeypatch.setattr(routes, "PAGE_SIZE", 2)  # a few boosts are several pages
+    tr = await topics.ensure(node, "tr")
+    await Follower.create(local_actor=tr, actor_uri="http://r.test/u", inbox="http://r.test/u/inbox",
+                          follow_id="x")
+    assert await outbox_of(client, "alerts") == (0, []) and await nodeinfo_counts(client) == (0, 0)
+    # an alert the Clearing House writes itself, before the boosts: listed after them (older)
+    own = await alerts.publish(node, parse_alert_file("\n".join([
+        "---", "headline: Clearing House statement", "language: en", "country: TR", "incident_date: 2026-11-01",
+        "categories: [detention]", "summary: A statement.", "---", "Text.", ""])))
+    people = ["Ayse Yilmaz", "Mehmet Demir", "Hasan Kaya", "Elif Sahin", "Can Dundar"]
+    for n, person in enumerate(people, 1):  # five cases opened, five boosts by each actor
+        await ingest.on_create(node, activity(M1 if n % 2 else M2, n, target=person))
+    await ingest.on_create(node, activity(M2, 9, target="Hasan Kaya", date="2026-11-22"))  # joins: no boost
+    newest_first = [(M1 if n % 2 else M2).alert(f"a{n}") for n in range(5, 0, -1)]
+    total, items = await outbox_of(client, "alerts")
+    assert total == 6 and [i["type"] for i in items] == ["Announce"] * 5 + ["Create"]
+    assert [i["object"] for i in items[:5]] == newest_first and items[5]["object"]["id"] == node.urls.alert(own.id)
+    assert all(i["actor"] == "http://node.test/actors/alerts" for i in items)
+    total, items = await outbox_of(client, "tr")  # the topic actor announces the Create (FEP-1b12)
+    assert total == 5 and [i["object"]["object"]["id"] for i in items] == newest_first
+    assert await outbox_of(client, "eg") == (0, [])  # a topic actor without boosts
+    assert await nodeinfo_counts(client) == (11, 10)
+    # a member deletes an alert: its boosts are undone and leave both outboxes
+    await ingest.on_delete(node, {"id": M1.activity("d3"), "type": "Delete", "actor": M1.actor("alerts"),
+                                  "object": {"id": M1.alert("a3"), "type": "Tombstone"}})
+    gone = newest_first.copy()
+    gone.remove(M1.alert("a3"))
+    total, items = await outbox_of(client, "alerts")
+    assert total == 5 and [i["object"] for i in items[:4]] == gone and items[4]["type"] == "Create"
+    total, items = await outbox_of(client, "tr")
+    assert total == 4 and [i["object"]["object"]["id"] for i in items] == gone
+    assert await nodeinfo_counts(client) == (9, 8)
