@@ -3,9 +3,10 @@
 from datetime import UTC, datetime
 
 import pytest
-from conftest import M1, M2
+from conftest import M1, M2, make_node_config
 from conftest import member_activity as activity
 
+from node.alerts import parse_alert_file
 from node.clearinghouse import ingest, review
 from node.services import cases
 from node.storage.models import Activity, Boost, Case, CaseEvent, Follower, IndexedAlert, Member
@@ -138,6 +139,26 @@ async def test_merge_and_split_are_logged(ch):
         await cases.merge(one.id, two.id)  # two is an alias now
 
 
+@pytest.mark.parametrize("policy", ["all", "first-only", "first-and-updates"])
+async def test_an_alert_split_into_a_case_of_its_own_is_boosted_by_the_policy(ch, policy):
+    ch.config.boost_policy = policy
+    await ingest.on_create(ch, activity(M1, 1, target="Yusuf Çelik"))
+    await ingest.on_create(ch, activity(M2, 2, target="Youssef Celik", date="2026-11-22"))
+    first, second = await IndexedAlert.all().order_by("id")
+    assert second.case_id == first.case_id
+    expected = [M1.alert("a1"), M2.alert("a2")] if policy == "all" else [M1.alert("a1")]
+    assert await announces() == expected
+    new = await ingest.split(ch, first.case_id, [M2.alert("a2")])
+    moved = await IndexedAlert.get(uri=M2.alert("a2"))
+    assert moved.case_id == new.id and moved.boost == "boosted"  # it opens a case: every policy boosts that
+    assert await announces() == [M1.alert("a1"), M2.alert("a2")]  # once, also where it was boosted before
+    assert await Boost.filter(alert=moved, announcer__username="alerts").count() == 1
+    assert (await IndexedAlert.get(uri=M1.alert("a1"))).boost == "boosted"
+    with pytest.raises(cases.CaseError):  # a refused split boosts nothing
+        await ingest.split(ch, new.id, [M2.alert("a2")])
+    assert len(await announces()) == 2
+
+
 async def test_the_role_is_installed_once_however_often_an_entry_point_asks(ch):
     """`aan serve` installs the role at start-up and again for its in-process workers: nothing twice."""
     before = (dict(ch.registry.objects), list(ch.registry.follow_answers), list(ch.registry.actor_resolvers))
@@ -166,3 +187,78 @@ async def test_the_inbox_hands_members_activities_to_the_role(ch):
     await handlers.on_delete(ch, {"id": M1.activity("del"), "type": "Delete", "actor": M1.actor("alerts"),
                                   "object": M1.alert("a1")})
     assert (await IndexedAlert.get()).deleted
+
+
+@pytest.fixture
+async def ch_site(db_url, tmp_path):
+    """A Clearing House web application in process (no workers) and its node."""
+    import httpx
+
+    from node.app import create_app
+
+    config = await make_node_config(db_url, tmp_path, role="clearinghouse")
+    app = create_app(config, run_workers=False)
+    async with app.router.lifespan_context(app), \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://node.test") as client:
+        for urls in (M1, M2):
+            await Member.create(actor_uri=urls.actor("alerts"), handle=f"@alerts@{urls.domain}", state="active",
+                                name=urls.domain)
+        yield app.state.node, client
+
+
+async def outbox_of(client, name: str) -> tuple[int, list[dict]]:
+    """totalItems of an outbox and every item, following its pages."""
+    headers = {"Accept": "application/activity+json"}
+    top = (await client.get(f"/actors/{name}/outbox", headers=headers)).json()
+    items, url = [], top["first"]
+    while url:
+        page = (await client.get(url.removeprefix("http://node.test"), headers=headers)).json()
+        assert page["totalItems"] == top["totalItems"] and page["type"] == "OrderedCollectionPage"
+        items += page["orderedItems"]
+        url = page.get("next")
+    return top["totalItems"], items
+
+
+async def nodeinfo_counts(client) -> tuple[int, int]:
+    doc = (await client.get("/nodeinfo/2.1")).json()
+    return doc["usage"]["localPosts"], doc["metadata"]["announces"]
+
+
+async def test_the_outboxes_list_the_announces_newest_first_and_undone_ones_go(ch_site, monkeypatch):
+    from node.activitypub import routes
+    from node.clearinghouse import topics
+    from node.services import alerts
+
+    node, client = ch_site
+    monkeypatch.setattr(routes, "PAGE_SIZE", 2)  # a few boosts are several pages
+    tr = await topics.ensure(node, "tr")
+    await Follower.create(local_actor=tr, actor_uri="http://r.test/u", inbox="http://r.test/u/inbox",
+                          follow_id="x")
+    assert await outbox_of(client, "alerts") == (0, []) and await nodeinfo_counts(client) == (0, 0)
+    # an alert the Clearing House writes itself, before the boosts: listed after them (older)
+    own = await alerts.publish(node, parse_alert_file("\n".join([
+        "---", "headline: Clearing House statement", "language: en", "country: TR", "incident_date: 2026-11-01",
+        "categories: [detention]", "summary: A statement.", "---", "Text.", ""])))
+    people = ["Ayse Yilmaz", "Mehmet Demir", "Hasan Kaya", "Elif Sahin", "Can Dundar"]
+    for n, person in enumerate(people, 1):  # five cases opened, five boosts by each actor
+        await ingest.on_create(node, activity(M1 if n % 2 else M2, n, target=person))
+    await ingest.on_create(node, activity(M2, 9, target="Hasan Kaya", date="2026-11-22"))  # joins: no boost
+    newest_first = [(M1 if n % 2 else M2).alert(f"a{n}") for n in range(5, 0, -1)]
+    total, items = await outbox_of(client, "alerts")
+    assert total == 6 and [i["type"] for i in items] == ["Announce"] * 5 + ["Create"]
+    assert [i["object"] for i in items[:5]] == newest_first and items[5]["object"]["id"] == node.urls.alert(own.id)
+    assert all(i["actor"] == "http://node.test/actors/alerts" for i in items)
+    total, items = await outbox_of(client, "tr")  # the topic actor announces the Create (FEP-1b12)
+    assert total == 5 and [i["object"]["object"]["id"] for i in items] == newest_first
+    assert await outbox_of(client, "eg") == (0, [])  # a topic actor without boosts
+    assert await nodeinfo_counts(client) == (11, 10)
+    # a member deletes an alert: its boosts are undone and leave both outboxes
+    await ingest.on_delete(node, {"id": M1.activity("d3"), "type": "Delete", "actor": M1.actor("alerts"),
+                                  "object": {"id": M1.alert("a3"), "type": "Tombstone"}})
+    gone = newest_first.copy()
+    gone.remove(M1.alert("a3"))
+    total, items = await outbox_of(client, "alerts")
+    assert total == 5 and [i["object"] for i in items[:4]] == gone and items[4]["type"] == "Create"
+    total, items = await outbox_of(client, "tr")
+    assert total == 4 and [i["object"]["object"]["id"] for i in items] == gone
+    assert await nodeinfo_counts(client) == (9, 8)

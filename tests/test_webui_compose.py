@@ -139,9 +139,9 @@ async def test_invalid_alerts_are_explained_field_by_field(sqlite_site):
     editor = await sqlite_site.login()
     r = await post_form(editor, "/admin/compose", alert_form(action="publish", country="", categories=None))
     assert r.status_code == 422
-    assert '<a href="#f-country">' in r.text or '<a href="#f-categories">' in r.text
-    draft = re.search(r'action="/admin/drafts/([0-9a-f]+)"', r.text).group(1)
-    assert await Alert.all().count() == 0 and (await Draft.get(id=draft)).state == "draft"
+    assert '<a href="#f-country">' in r.text and '<a href="#f-categories">' in r.text
+    assert await Alert.all().count() == 0 and await Draft.all().count() == 0
+    draft = draft_id_of(await post_form(editor, "/admin/compose", alert_form(action="save")))
     r = await post_form(editor, f"/admin/drafts/{draft}", alert_form(action="publish", **{"target-0-kind": ""}))
     assert r.status_code == 422 and '<a href="#target-0-kind">This field is required: Target 1 — Kind.</a>' in r.text
     r = await post_form(editor, f"/admin/drafts/{draft}", alert_form(action="publish", **{
@@ -151,6 +151,34 @@ async def test_invalid_alerts_are_explained_field_by_field(sqlite_site):
                      r.text)
     r = await post_form(editor, f"/admin/drafts/{draft}", alert_form(action="publish", incident_date="2026-02-30"))
     assert r.status_code == 422 and 'href="#f-incident_date"' in r.text
+
+
+async def test_a_refused_publish_lists_every_problem_in_form_order_and_keeps_no_draft(site):
+    editor = await site.login()
+    r = await post_form(editor, "/admin/compose", alert_form(
+        action="publish", summary="", categories=None, country="", incident_date="", **{
+            "target-0-kind": "", "authority-0-email": "not-an-address", "authority-0-name": "Minister",
+            "source-0-title": "Report", "source-0-url": "not a url"}))
+    assert r.status_code == 422
+    summary = r.text.split('id="errors"', 1)[1].split("</ul>", 1)[0]
+    links = re.findall(r'<a href="#([^"]+)">', summary)
+    assert links == ["f-summary", "f-categories", "f-country", "f-incident_date", "target-0-kind",
+                     "authority-0-email", "source-0-url"]
+    for field in links:  # and each message beside its field
+        assert f'id="{field}-error"' in r.text, field
+    assert 'value="Reporter detained in Istanbul"' in r.text  # what was typed is kept
+    assert 'action="/admin/compose"' in r.text and not re.search(r'action="/admin/drafts/', r.text)
+    assert await Draft.all().count() == 0 and await Alert.all().count() == 0
+    r = await post_form(editor, "/admin/compose", alert_form(action="schedule", headline="", categories=None,
+                                                             scheduled_for="2099-01-01T10:00"))
+    assert r.status_code == 422
+    summary = r.text.split('id="errors"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'<a href="#([^"]+)">', summary) == ["f-headline", "f-categories"]
+    assert await Draft.all().count() == 0
+    # the same form, fixed, publishes (one draft, now published)
+    alert_id = await publish(editor)
+    assert await Alert.filter(id=alert_id).count() == 1
+    assert [d.state for d in await Draft.all()] == ["published"]
 
 
 async def test_drafts_keep_incomplete_work_and_add_rows_without_javascript(sqlite_site):

@@ -141,7 +141,11 @@ def nodeinfo_links(urls: Urls) -> dict:
     ]}
 
 
-def nodeinfo(version: str, *, name: str, role: str, users: int, posts: int) -> dict:
+def nodeinfo(version: str, *, name: str, role: str, users: int, posts: int,
+             counts: dict[str, int] | None = None) -> dict:
+    """``counts``: posts of other kinds (a Clearing House's Announces), in ``localPosts`` and named in metadata."""
+    counts = counts or {}
+    posts += sum(counts.values())
     software = {"name": "aan", "version": __version__}
     return {
         "version": version,
@@ -151,5 +155,6 @@ def nodeinfo(version: str, *, name: str, role: str, users: int, posts: int) -> d
         "openRegistrations": False,
         "usage": {"users": {"total": users, "activeMonth": users, "activeHalfyear": users},
                   "localPosts": posts},
-        "metadata": {"nodeName": name, "nodeDescription": f"Action Alert Network {role} node", "role": role},
+        "metadata": {"nodeName": name, "nodeDescription": f"Action Alert Network {role} node", "role": role,
+                     **counts},
     }

@@ -17,12 +17,16 @@ what was registered, and does its own thing where nothing was:
   together, with the same outcome as one call of the ``Create`` handler each;
 * **answers to our Follow** (``on_follow_answer``): after an ``Accept`` or ``Reject`` was recorded;
 * **actors** (``resolve_actors``): our actors that exist on first lookup (topic actors);
-* **collections** (``collection``): served at ``/actors/{username}/{name}`` for our actors.
+* **collections** (``collection``): served at ``/actors/{username}/{name}`` for our actors;
+* **outbox items** (``outbox_items``): more activities of one of our actors for its outbox (the
+  Clearing House's and its topic actors' Announces), listed newest first beside its own alerts;
+* **post counts** (``count_posts``): added to NodeInfo's ``localPosts`` and named in its metadata.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from node.storage.models import LocalActor
@@ -37,6 +41,11 @@ ActorResolver = Callable[[Any, str], Awaitable[LocalActor | None]]
 """``(node, username)``: one of our actors by a username no stored actor has, or None."""
 CollectionEndpoint = Callable[[Any, LocalActor], Awaitable[Any]]
 """``(request, actor)``: the response for the collection of ``actor`` (a Starlette ``Response``)."""
+OutboxItems = Callable[[Any, LocalActor, int, int], Awaitable[tuple[int, list[tuple[datetime, dict]]]]]
+"""``(node, actor, offset, limit)``: (how many there are, the ``limit`` newest after skipping ``offset``,
+each as (its time, the activity without ``@context``)); ``limit`` 0 asks for the number only."""
+PostCount = Callable[[Any], Awaitable[int]]
+"""``(node)``: how many posts of a kind our actors made (NodeInfo)."""
 
 
 class Registry:
@@ -49,6 +58,8 @@ class Registry:
         self.follow_answers: list[FollowAnswer] = []
         self.actor_resolvers: list[ActorResolver] = []
         self.collections: dict[str, CollectionEndpoint] = {}
+        self.outboxes: list[OutboxItems] = []
+        self.post_counts: dict[str, PostCount] = {}
 
     def handle(self, activity_type: str, handler: Handler) -> None:
         """``handler`` takes over the objects of ``activity_type`` activities (see the module docstring)."""
@@ -65,6 +76,13 @@ class Registry:
 
     def collection(self, name: str, endpoint: CollectionEndpoint) -> None:
         self.collections[name] = endpoint
+
+    def outbox_items(self, source: OutboxItems) -> None:
+        self.outboxes.append(source)
+
+    def count_posts(self, name: str, counter: PostCount) -> None:
+        """NodeInfo adds ``counter``'s number to ``localPosts`` and shows it as ``metadata[name]``."""
+        self.post_counts[name] = counter
 
     async def extra_actor(self, node: Any, username: str) -> LocalActor | None:
         """An actor a role provides for ``username`` (created on first lookup), else None."""

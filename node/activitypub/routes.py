@@ -7,6 +7,7 @@ to the URL it was fetched from; a browser asking for the same URL gets HTML.
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 
 import orjson
 from starlette.requests import Request
@@ -104,8 +105,9 @@ async def nodeinfo_endpoint(request: Request) -> Response:
     posts = await Alert.filter(deleted_at=None).count()
     users = len([u for u in node.actors if u != INSTANCE_USERNAME])
     profile = f'http://nodeinfo.diaspora.software/ns/schema/{version}#'
+    counts = {name: await count(node) for name, count in node.registry.post_counts.items()}
     return JSONResponse(docs.nodeinfo(version, name=node.config.name, role=node.config.role,
-                                      users=users, posts=posts),
+                                      users=users, posts=posts, counts=counts),
                         media_type=f'application/json; profile="{profile}"')
 
 
@@ -158,31 +160,61 @@ def collection(url: str, total: int, page: int | None, items: list, *, has_next:
     return doc
 
 
+async def _own_items(urls, actor, offset: int, limit: int) -> tuple[int, list[tuple]]:
+    """The actor's live alerts as Create activities (with the current note), newest first."""
+    live = Alert.filter(local_actor=actor, deleted_at=None)
+    total = await live.count()
+    if not limit or not total:
+        return total, []
+    rows = await live.order_by("-published", "-id").offset(offset).limit(limit)
+    creates = {a.object_uri: a for a in await Activity.filter(
+        type="Create", object_uri__in=[urls.alert(r.id) for r in rows])}
+    attachments = await note_attachments(urls, [r.id for r in rows])
+    items = []
+    for row in rows:
+        create = creates.get(urls.alert(row.id))
+        if create:
+            activity = orjson.loads(create.body)
+            activity.pop("@context", None)
+            activity["object"] = _note(row, urls, actor.username, attachments[row.id])
+            activity["object"].pop("@context", None)
+            items.append((row.published, activity))
+    return total, items
+
+
 async def outbox_endpoint(request: Request) -> Response:
+    """The actor's alerts (Create), and what a role adds (a Clearing House's Announces), newest first."""
     actor = await _local_actor(request)
     if actor is None:
         return not_found("no such actor")
-    urls = request.app.state.node.urls
-    live = Alert.filter(local_actor=actor, deleted_at=None)
-    total = await live.count()
+    node = request.app.state.node
+    urls = node.urls
+
+    async def own(_node, actor, offset: int, limit: int):
+        return await _own_items(urls, actor, offset, limit)
+
+    sources = [own, *node.registry.outboxes]
+    totals = [(await source(node, actor, 0, 0))[0] for source in sources]
+    total = sum(totals)
     page = _page_number(request)
     items: list = []
     has_next = False
     if page is not None:
-        rows = await live.order_by("-published", "-id").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
-        has_next = len(rows) > PAGE_SIZE
-        creates = {a.object_uri: a for a in await Activity.filter(
-            type="Create", object_uri__in=[urls.alert(r.id) for r in rows[:PAGE_SIZE]])}
-        attachments = await note_attachments(urls, [r.id for r in rows[:PAGE_SIZE]])
-        for row in rows[:PAGE_SIZE]:
-            create = creates.get(urls.alert(row.id))
-            if create:
-                activity = orjson.loads(create.body)
-                activity.pop("@context", None)
-                activity["object"] = _note(row, urls, actor.username, attachments[row.id])
-                activity["object"].pop("@context", None)
-                items.append(activity)
+        offset = (page - 1) * PAGE_SIZE
+        filled = [source for source, count in zip(sources, totals, strict=True) if count]
+        if len(filled) == 1:  # one kind of item: its own page
+            found = (await filled[0](node, actor, offset, PAGE_SIZE + 1))[1]
+        else:  # several: the newest of each up to this page, merged
+            found = [item for source in filled for item in (await source(node, actor, 0, offset + PAGE_SIZE + 1))[1]]
+            found.sort(key=lambda item: _aware(item[0]), reverse=True)
+            found = found[offset:]
+        has_next = len(found) > PAGE_SIZE
+        items = [activity for _, activity in found[:PAGE_SIZE]]
     return APResponse(collection(urls.outbox(actor.username), total, page, items, has_next=has_next))
+
+
+def _aware(moment):
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 async def followers_endpoint(request: Request) -> Response:

@@ -8,7 +8,8 @@ points call it when ``config.role == "clearinghouse"``):
   cases, boosted; consecutive Creates in batches); a member's boosts are not kept;
 * a member's Accept or Reject of our Follow makes it active or rejected (:mod:`members`);
 * topic actors (``@tr``, ``@detention``) exist on first lookup (:mod:`topics`);
-* the Clearing House actor's ``audience`` collection (:mod:`audience`).
+* the Clearing House actor's ``audience`` collection (:mod:`audience`);
+* the Announces of the Clearing House and topic actors in their outboxes and in NodeInfo (:mod:`outbox`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def install(registry) -> None:
     """Register the Clearing House's inbox handlers, actors and collections (once per registry)."""
     if ROLE in registry.roles:
         return
-    from node.clearinghouse import audience, ingest, topics
+    from node.clearinghouse import audience, ingest, outbox, topics
 
     registry.roles.add(ROLE)
     registry.handle("Create", ingest.on_create)
@@ -41,3 +42,5 @@ def install(registry) -> None:
     registry.on_follow_answer(_member_answered)
     registry.resolve_actors(topics.ensure)
     registry.collection("audience", audience.audience_endpoint)
+    registry.outbox_items(outbox.outbox_items)
+    registry.count_posts("announces", outbox.count)

@@ -30,7 +30,8 @@ from node.alerts import AlertError
 from node.clearinghouse import cases, topics
 from node.clearinghouse.matching import target_keys
 from node.ops import logs
-from node.services.cases import refresh_titles
+from node.services.cases import live, refresh_titles
+from node.services.cases import split as split_case
 from node.storage import jobs
 from node.storage.models import (
     Activity,
@@ -238,6 +239,23 @@ async def place_and_boost(node: Node, row: IndexedAlert) -> None:
     await row.save()
     await refresh_titles([case.id])
     log.info("alert %s %s case %s: %s", row.uri, "opened" if opened else "joined", case.id, row.boost)
+
+
+async def split(node: Node, case_id: str, alert_uris: list[str], *, by: str = "editor") -> Case:
+    """:func:`node.services.cases.split`, then the boost policy for the new case's first report.
+
+    The alert that now opens a case of its own is boosted as any first report of a case is (every
+    policy boosts those), unless it already was; the other alerts keep the boost they had.
+    """
+    new = await split_case(case_id, alert_uris, by=by)
+    first = await live(IndexedAlert.filter(case_id=new.id)).order_by("published", "id").first()
+    if first is not None and first.boost != "boosted" and _boosts(node, first, True):
+        async with in_transaction():
+            await announce(node, first)
+            first.boost = "boosted"
+            await first.save(update_fields=["boost"])
+        log.info("alert %s opened case %s (split from %s): boosted", first.uri, new.id, case_id)
+    return new
 
 
 async def announce(node: Node, row: IndexedAlert) -> None:

@@ -48,9 +48,10 @@ async def cmd_review(args: argparse.Namespace) -> None:
 
 
 async def cmd_case(args: argparse.Namespace) -> None:
+    from node.clearinghouse import ingest
     from node.services import cases
 
-    async with open_node(args, role=ROLE):
+    async with open_node(args, role=ROLE) as node:
         if args.case_command == "list":
             for summary in await cases.listing():
                 case = summary.case
@@ -78,7 +79,7 @@ async def cmd_case(args: argparse.Namespace) -> None:
             case = await cases.merge(args.keep, args.other)
             print(f"merged {args.other} into {case.id}")
         elif args.case_command == "split":
-            case = await cases.split(args.id, args.alerts)
+            case = await ingest.split(node, args.id, args.alerts)  # the new case's first report is boosted
             print(f"new case {case.id} with {len(args.alerts)} alert(s)")
 
 

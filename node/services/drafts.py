@@ -19,13 +19,15 @@ to publish scheduled drafts whose time has come; the claim in
 
 from __future__ import annotations
 
+import copy
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tortoise.transactions import in_transaction
 
-from node import errors
+from node import errors, vocab
 from node.activitypub import outbox
 from node.alerts import Alert, AlertError
 from node.media import MAX_ATTACHMENTS, attachment
@@ -98,8 +100,91 @@ def alert_input(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_alert(data: dict[str, Any]) -> Alert:
-    """The valid alert a draft describes; raises :class:`AlertError`."""
-    return Alert.from_dict(alert_input(data))
+    """The valid alert a draft describes.
+
+    Raises :class:`AlertError`: its text is the first problem found, its ``fields`` every
+    problem of the draft at once (field path -> the reader's message, see :func:`field_errors`).
+    """
+    try:
+        return Alert.from_dict(alert_input(data))
+    except AlertError as first:
+        raise AlertError(str(first), fields=field_errors(data)) from None
+
+
+_FIELD_IN_MESSAGE = re.compile(r"field '([^']+)'")
+_CODE_FIELDS = {"category": "categories", "act type": "act_types", "country": "country",
+                "alert type": "type", "perpetrator type": "perpetrator_type", "date precision":
+                "incident_date_precision", "target kind": "targets", "profession": "targets"}
+_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def error_path(message: str) -> str | None:
+    """The field path an :class:`AlertError` message is about (``targets[0].name``), or None."""
+    match = _FIELD_IN_MESSAGE.search(message)
+    if match:
+        return match.group(1)
+    for what, field in _CODE_FIELDS.items():
+        if message.startswith(f"unknown {what} ") or message.startswith(f"invalid {what}"):
+            return field
+    if message.startswith("invalid incident_date"):
+        return "incident_date"
+    return None
+
+
+def _placeholders() -> dict[str, Any]:
+    """Valid stand-ins for a required field found wrong, so that the reader goes on to the next one."""
+    return {"type": "alert", "headline": "-", "summary": "-", "body": "-", "language": "en",
+            "country": next(iter(vocab.COUNTRIES)), "incident_date": "2000",
+            "categories": [next(iter(vocab.CATEGORIES))], "name": "-", "title": "-",
+            "kind": next(iter(vocab.TARGET_KINDS)), "asks": ["-"]}
+
+
+def _set_aside(given: dict[str, Any], path: str) -> bool:
+    """Replace the field at ``path`` by a valid stand-in (required) or drop it; False if it cannot be found."""
+    parts = [int(index) if index else name for index, name in _PATH_PART.findall(path)]
+    if not parts:
+        return False
+    try:
+        parent: Any = given
+        for part in parts[:-1]:
+            parent = parent[part]
+        leaf = parts[-1]
+        if isinstance(leaf, int):
+            parent[leaf] = {**parent[leaf], "name": "-"} if isinstance(parent[leaf], dict) else {"name": "-"}
+        elif leaf in (stand_ins := _placeholders()):
+            parent[leaf] = stand_ins[leaf]
+        elif leaf in parent:
+            del parent[leaf]
+        else:
+            return False
+    except (KeyError, IndexError, TypeError):
+        return False
+    if path == "incident_date":
+        given.pop("incident_date_precision", None)
+    return True
+
+
+def field_errors(data: dict[str, Any]) -> dict[str, str]:
+    """Every problem of the draft ``data``: field path -> the reader's message (empty if it is valid).
+
+    The reader stops at the first problem; each one found is set aside (a valid stand-in or
+    nothing) and the rest read again, so the author learns of every field to fix at once.
+    A problem that names no field is kept under ``""`` and ends the search.
+    """
+    given = copy.deepcopy(alert_input(data))
+    problems: dict[str, str] = {}
+    for _ in range(200):
+        try:
+            Alert.from_dict(given)
+        except AlertError as exc:
+            path = error_path(str(exc))
+            if path is None or path in problems or not _set_aside(given, path):
+                problems.setdefault(path or "", str(exc))
+                break
+            problems[path] = str(exc)
+        else:
+            break
+    return problems
 
 
 

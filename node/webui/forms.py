@@ -24,6 +24,7 @@ from node.services.drafts import (  # the draft data <-> Alert part is the draft
     AUTHORITY_FIELDS,
     TEXT_FIELDS,
     TRANSLATION_FIELDS,
+    error_path,
 )
 
 SOURCE_FIELDS = ("title", "url")
@@ -107,7 +108,6 @@ FIELD_LABELS = {
     "sources": "Sources", "targets": "Who was targeted", "translations": "Translations",
 }
 GROUP_LABELS = {"targets": "Target {n}", "authorities": "Authority {n}", "sources": "Source {n}"}
-_FIELD_IN_MESSAGE = re.compile(r"field '([^']+)'")
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?:missing field|field '[^']+' is empty)"), "This field is required: {field}."),
     (re.compile(r"needs at least one category"), "Choose at least one category."),
@@ -126,21 +126,6 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^invalid language"), "Choose a language from the list: {field}."),
     (re.compile(r"repeats the alert's own language"), "A translation cannot be in the alert's own language."),
 ]
-_CODE_FIELDS = {"category": "categories", "act type": "act_types", "country": "country",
-                "alert type": "type", "perpetrator type": "perpetrator_type", "date precision":
-                "incident_date_precision", "target kind": "targets", "profession": "targets"}
-
-
-def error_path(message: str) -> str | None:
-    match = _FIELD_IN_MESSAGE.search(message)
-    if match:
-        return match.group(1)
-    for what, field in _CODE_FIELDS.items():
-        if message.startswith(f"unknown {what} ") or message.startswith(f"invalid {what}"):
-            return field
-    if message.startswith("invalid incident_date"):
-        return "incident_date"
-    return None
 
 
 def field_id(path: str | None) -> str | None:
@@ -186,3 +171,29 @@ def explain(error: AlertError | str, t) -> tuple[str, str | None]:
         if pattern.search(message):
             return t(msgid, field=label), field_id(path)
     return message, field_id(path)
+
+
+FORM_ORDER = ("type", "language", "headline", "summary", "body", "content_warning", "categories", "act_types",
+              "country", "incident_date", "incident_date_precision", "targets", "perpetrator_type",
+              "recommended_action", "sources", "case", "follows", "translations")
+"""The composer's fields from top to bottom (the order its errors are listed in)."""
+_SUB_ORDER = ("asks", "authorities", "deadline", "name", "kind", "profession", "aliases", "title",
+              "institution", "address", "email", "fax", "url", "headline", "summary", "body", "content_warning")
+_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def _form_position(path: str) -> tuple:
+    parts = _PATH_PART.findall(path)
+    if not parts:
+        return (len(FORM_ORDER),)
+    top = parts[0][1]
+    key: list[int] = [FORM_ORDER.index(top) if top in FORM_ORDER else len(FORM_ORDER)]
+    for index, name in parts[1:]:
+        key.append(int(index) if index else (_SUB_ORDER.index(name) if name in _SUB_ORDER else 0))
+    return tuple(key)
+
+
+def explain_all(error: AlertError, t) -> list[tuple[str, str | None]]:
+    """Every problem of ``error`` (its ``fields``, else its text) as (message, field id), in form order."""
+    problems = error.fields or {error_path(str(error)) or "": str(error)}
+    return [explain(problems[path], t) for path in sorted(problems, key=_form_position)]

@@ -41,7 +41,7 @@ from node.webui import duplicates, forms
 from node.webui.web import TEMPLATES, redirect, render, staff, translator
 
 ROW_GROUPS = ("target", "authority", "source")
-REQUIRED = ("headline", "summary", "body", "country", "incident_date", "categories")
+REQUIRED = ("headline", "summary", "body", "categories", "country", "incident_date")  # in form order
 
 
 # --- context -----------------------------------------------------------------------------------------
@@ -185,6 +185,12 @@ async def compose_endpoint(request: Request) -> Response:
     action = str(form.get("action") or "")
     if action.startswith("link:") and await duplicates.known_alert(node, action.split(":", 1)[1]) is None:
         return await _link_refused(request, t, None, data)  # no draft is created
+    upload = form.get("new_image")
+    if action in ("publish", "schedule") and not (isinstance(upload, UploadFile) and upload.filename):
+        try:
+            publishing.build_alert(data)
+        except AlertError as exc:  # a refused publish leaves no draft behind
+            return await composer(request, t, None, data, status_code=422, errors=forms.explain_all(exc, t))
     draft = await publishing.create(node, request.state.user, data)
     return await _act(request, t, draft, form)
 
@@ -366,8 +372,7 @@ async def _publish_or_schedule(request: Request, t, draft: Draft, form, action: 
     try:
         await publishing.validate(draft)
     except AlertError as exc:
-        message, field = forms.explain(exc, t)
-        return await composer(request, t, draft, data, status_code=422, errors=[(message, field)])
+        return await composer(request, t, draft, data, status_code=422, errors=forms.explain_all(exc, t))
     except publishing.PublishError as exc:
         return await composer(request, t, draft, data, status_code=422, errors=[(t(str(exc)), None)])
     when = None
@@ -389,8 +394,7 @@ async def _publish_or_schedule(request: Request, t, draft: Draft, form, action: 
             return redirect(request, f"/admin/drafts/{draft.id}", "scheduled")
         row = await publishing.publish_draft(node, draft.id, from_states=("draft", "scheduled"))
     except AlertError as exc:
-        message, field = forms.explain(exc, t)
-        return await composer(request, t, draft, data, status_code=422, errors=[(message, field)])
+        return await composer(request, t, draft, data, status_code=422, errors=forms.explain_all(exc, t))
     except publishing.PublishError as exc:
         return await composer(request, t, draft, data, status_code=422, errors=[(t(str(exc)), "f-scheduled_for")])
     except outbox.NotFoundError:
