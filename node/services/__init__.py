@@ -20,4 +20,12 @@ Use cases, by module:
   header, languages, time zone: saves, bumps ``actors_version``, sends ``Update(actor)``).
 * :mod:`~node.services.follows`: ``follow``, ``unfollow``, ``following``, ``followers``,
   ``received``, ``deliveries``.
+* :mod:`~node.services.users`: staff accounts: ``add``, ``set_password``, ``set_role``,
+  ``remove``, ``log_out_everywhere``, sessions.
+* :mod:`~node.services.members`: ``add``, ``remove``, ``find``, ``listing`` (Clearing House).
+* :mod:`~node.services.cases`: ``listing``, ``show``, ``merge``, ``split``, ``refresh_titles``
+  (a case's title is its first live report's headline), ``live``, ``resolve``, ``aliases``.
+* :mod:`~node.services.blocks`: ``add`` (block or allow), ``remove``, ``listing``, ``set_mode``,
+  ``get_mode``, ``import_entries``.
+* :mod:`~node.services.keys`: ``show``, ``rotate``, ``bump_actors_version``.
 """
