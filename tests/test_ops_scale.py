@@ -182,7 +182,7 @@ def _start(pg_node, tmp_path, hosts, per_port, delay=0.0):
 
 def _publish(node, n: int) -> None:
     for _ in range(n):
-        node.cli("alert", "publish", str(EXAMPLE))
+        node.cli("alert", "publish", "--force", str(EXAMPLE))  # the same alert n times, on purpose
 
 
 def test_workers_share_a_fanout_exactly_once_and_a_killed_one_loses_nothing(pg_node, tmp_path):
