@@ -46,8 +46,15 @@ def tortoise_config(url: str, *, pool_max: int = 10, migrations: bool = False) -
         sep = "&" if "?" in url else "?"
         if "maxsize" not in url:
             url = f"{url}{sep}minsize=1&maxsize={pool_max}"
+    connection: str | dict = url
+    if dialect(url) == "sqlite":
+        # tortoise's own client, but transactions take the write lock first (see sqlite_backend)
+        from tortoise.backends.base.config_generator import expand_db_url
+
+        connection = expand_db_url(url)
+        connection["engine"] = "node.storage.sqlite_backend"
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {"models": {"models": MODELS + (["aerich.models"] if migrations else []),
                            "default_connection": "default"}},
         "use_tz": True,
