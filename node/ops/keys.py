@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.keys import load_private_key
-from node.services.keys import VERSION_KEY, bump_actors_version  # noqa: F401 - bump_actors_version's old home
+from node.services.keys import VERSION_KEY
 from node.storage.models import LocalActor
 from node.storage.settings import get_setting
 

@@ -25,7 +25,6 @@ TEMPLATES = Environment(
     autoescape=select_autoescape(["html", "xml"]),
 )
 PAGE_SIZE = 20
-RTL = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "ku", "sd", "ug"}
 
 
 # Public pages load nothing from elsewhere and run no script; styles are inline.
