@@ -353,7 +353,8 @@ async def inbox_once(node, worker: str, *, limit: int = 200) -> int:
             await one(run[0][0])
             return
         try:
-            await node.registry.batches["Create"](node, [activity for _, activity in run])
+            with ingest_log.held():  # what the batch ignored is logged once, by whichever run succeeds
+                await node.registry.batches["Create"](node, [activity for _, activity in run])
         except Exception:  # noqa: BLE001 - rolled back; each row on its own decides
             log.warning("batch of %d Creates failed; processing them one by one", len(run), exc_info=True)
             for row, _ in run:

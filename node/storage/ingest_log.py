@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -37,6 +40,7 @@ KEEP = 1000
 _LIMITS = {"activity_id": 1024, "type": 64, "actor_uri": 1024, "host": 255, "detail": 300, "reason": 64}
 _buffer: deque[dict] = deque(maxlen=KEEP)
 _since_trim = 0
+_held: ContextVar[list[dict] | None] = ContextVar("ingest_log_held", default=None)
 
 
 def configure(*, keep: int) -> None:
@@ -65,7 +69,24 @@ def record(*, status: int, reason: str, activity_id: str | None = None, type: st
         if not isinstance(value, str):
             value = str(value)
         entry[key] = value if len(value) <= limit else value[: limit - 1] + "…"
-    _buffer.append(entry)
+    aside = _held.get()
+    (aside if aside is not None else _buffer).append(entry)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Entries recorded inside (by this task) are buffered only if the block ends without an error.
+
+    For work that is undone and done again on failure (a batch of Creates rolled back, then
+    processed one by one): its entries are not logged twice.
+    """
+    token = _held.set([])
+    try:
+        yield
+        entries = _held.get() or []
+    finally:
+        _held.reset(token)
+    _buffer.extend(entries)
 
 
 def pending() -> int:

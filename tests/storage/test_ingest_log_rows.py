@@ -46,3 +46,15 @@ async def test_the_table_keeps_the_newest_rows(log_store):
     assert [r.activity_id for r in await ingest_log.recent()] == [f"https://x.test/activities/{i}"
                                                                   for i in (24, 23, 22)]
     assert await ingest_log.recent(reason="blocked") == []
+
+
+async def test_entries_of_work_that_failed_are_dropped(log_store):
+    with pytest.raises(RuntimeError), ingest_log.held():
+        add(2)
+        raise RuntimeError("rolled back")
+    assert ingest_log.pending() == 0
+    with ingest_log.held():
+        add(1)
+        assert ingest_log.pending() == 0  # held until the block ends
+    assert ingest_log.pending() == 1
+    await ingest_log.flush()
