@@ -116,6 +116,10 @@ def test_the_clearinghouse_logs_a_non_member_and_a_duplicate_with_their_reasons(
     assert first.split()[2:7] == ["202", "not_a_member", "Create", stranger.actor, entry["activity"]]
     assert lines.index(first) < next(i for i, line in enumerate(lines) if " duplicate " in line)
     assert "Unverified claim" not in ch.cli("ingest", "log", "--json").stdout
+    # /metrics counts them by the same reasons (the web process runs the workers here)
+    metrics = httpx.get(f"{ch.base}/metrics").text
+    assert 'aan_inbox_ignored_total{reason="not_a_member"} 1.0' in metrics
+    assert 'aan_inbox_ignored_total{reason="duplicate"}' in metrics
 
 
 def test_a_member_logs_refused_requests_without_their_text(db_url, nodes):
