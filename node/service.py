@@ -20,7 +20,7 @@ from node.activitypub.registry import Registry
 from node.activitypub.remote import RemoteActors
 from node.config import NodeConfig, Settings
 from node.ops.blocks import DomainPolicy
-from node.storage import db, jobs
+from node.storage import db, ingest_log, jobs
 from node.storage.models import LocalActor
 
 
@@ -56,6 +56,7 @@ class Node:
 
     async def open(self, *, pool_max: int = 10) -> Node:
         jobs.configure(lease=self.settings.queue_lease)
+        ingest_log.configure(keep=self.settings.ingest_log_keep)
         await db.init(self.config.database_url, pool_max=pool_max)
         await self.load_actors()
         await self.blocks.load()
@@ -100,6 +101,8 @@ class Node:
     async def close(self) -> None:
         if self._own_http:
             await self.http.aclose()
+        if ingest_log.pending():
+            await ingest_log.flush()  # what this process ignored last is not lost
         await db.close()
 
 

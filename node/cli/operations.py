@@ -1,4 +1,4 @@
-"""The operator's commands: ``aan backup``, ``aan restore``, ``aan keys``, ``aan block``."""
+"""The operator's commands: ``aan backup``, ``aan restore``, ``aan keys``, ``aan block``, ``aan ingest log``."""
 
 from __future__ import annotations
 
@@ -119,6 +119,25 @@ async def _import(args, config, blocks) -> None:
         print(f"  skipped {line}: {why}")
 
 
+# --- ingest log ---------------------------------------------------------------------------------
+
+async def cmd_ingest_log(args: argparse.Namespace) -> None:
+    """The last activities the inbox refused or ignored, oldest first: one line each (or JSON Lines)."""
+    from node.services import ingest_log
+
+    async with open_node(args) as node:
+        rows = await ingest_log.recent(node, limit=args.limit, reason=args.reason)
+        for row in rows:
+            if args.json:  # JSON Lines: one object per line
+                print(json.dumps(ingest_log.record(row), ensure_ascii=False))
+                continue
+            print(f"{row.at:%Y-%m-%d %H:%M:%S}  {row.status}  {row.reason:16}  {row.type or '-':8}  "
+                  f"{row.actor_uri or row.host or '-'}  {row.activity_id or '-'}")
+        if not args.json:
+            print(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}"
+                  + (f" with reason {args.reason}" if args.reason else ""))
+
+
 # --- parser -------------------------------------------------------------------------------------
 
 def register(sub, common: argparse.ArgumentParser) -> None:
@@ -167,3 +186,11 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("mode", nargs="?", choices=("blocklist", "allowlist"))
     p.set_defaults(func=cmd_block)
 
+    ingest = sub.add_parser("ingest", parents=[common], help="what the inbox refused or ignored")
+    isub = ingest.add_subparsers(dest="ingest_command", required=True, metavar="ACTION")
+    p = isub.add_parser("log", parents=[common],
+                        help="the last refused or ignored activities: time, status, reason, type, actor, id")
+    p.add_argument("--limit", type=int, default=50, help="how many (default 50; the log keeps AAN_INGEST_LOG_KEEP)")
+    p.add_argument("--reason", help="only this reason (the metrics' label: signature, not_a_member, duplicate...)")
+    p.add_argument("--json", action="store_true", help="JSON Lines: one JSON object per line")
+    p.set_defaults(func=cmd_ingest_log)

@@ -28,4 +28,6 @@ Use cases, by module:
 * :mod:`~node.services.blocks`: ``add`` (block or allow), ``remove``, ``listing``, ``set_mode``,
   ``get_mode``, ``import_entries``.
 * :mod:`~node.services.keys`: ``show``, ``rotate``, ``bump_actors_version``.
+* :mod:`~node.services.ingest_log`: ``recent`` (the last activities the inbox refused or
+  ignored, with their reason).
 """

@@ -411,3 +411,26 @@ class DomainBlock(Model):
 
     class Meta:
         table = "domain_blocks"
+
+
+class IngestLogEntry(Model):
+    """An inbound activity refused (401, 403, 400...) or accepted and ignored (202).
+
+    The last few are kept (``node.storage.ingest_log``), for ``aan ingest log``.
+
+    Never the activity's content: an alert can name people at risk, and a retraction purges
+    nothing from here. Only what identifies it (id, type, actor, host) and a short reason.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField()
+    status = fields.SmallIntField()  # the HTTP status answered: 202 (ignored) or the refusal's
+    reason = fields.CharField(max_length=64)  # the metric label (aan_inbox_ignored / aan_inbox_rejected)
+    activity_id = fields.CharField(max_length=1024, default="")
+    type = fields.CharField(max_length=64, default="")
+    actor_uri = fields.CharField(max_length=1024, default="")
+    host = fields.CharField(max_length=255, default="")
+    detail = fields.CharField(max_length=300, default="")
+
+    class Meta:
+        table = "ingest_log"
