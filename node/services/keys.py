@@ -28,6 +28,7 @@ from node import errors
 from node.activitypub import outbox
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.keys import generate_private_key, private_key_to_pem, public_key_pem
+from node.activitypub.proofs import key_id
 from node.service import new_assertion_key
 from node.storage import jobs
 from node.storage.models import Activity, Follower, LocalActor
@@ -54,6 +55,12 @@ async def bump_actors_version(conn=None) -> None:
 async def show(node: Node) -> list[tuple[str, str]]:
     """(keyId, fingerprint) of each of our actors, by username."""
     return [(node.key_id(username), fingerprint(node.actors[username].public_key_pem)) for username in sorted(node.actors)]
+
+
+async def show_assertion_keys(node: Node) -> list[tuple[str, str]]:
+    """(verification method, publicKeyMultibase) of each of our actors' Ed25519 keys, by username."""
+    rows = await LocalActor.filter(ed25519_public_key__isnull=False).order_by("username")
+    return [(key_id(node.urls.actor(row.username)), row.ed25519_public_key or "") for row in rows]
 
 
 async def rotate(node: Node, username: str, *, delay: float) -> tuple[LocalActor, str, int]:
