@@ -461,3 +461,26 @@ def test_we_verify_apsig_proofs(key):
     assert proofs.sign(accept(), key, METHOD, created=datetime(2026, 12, 6, 4, tzinfo=UTC)) == signed
     with pytest.raises(ProofError):
         proofs.verify(_set(signed, ("object", "object"), "https://b.example/joint/2"), key.public_key())
+
+
+def test_the_example_in_docs_vocabulary_verifies():
+    """docs/vocabulary.md section 6 shows a signed Accept, its canonical forms and the bytes signed; keep them true."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "vocabulary.md").read_text(encoding="utf-8")
+    section = doc.split("## 6. Actor keys and integrity proofs", 1)[1]
+    blocks = section.split("```json\n")
+    signed = json.loads(blocks[2].split("```", 1)[0])
+    options_text, document_text = section.split("```text\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert VECTOR_SECRET in section and VECTOR_PUBLIC in blocks[1]
+    assert proofs.verify(signed, proofs.decode_multikey(VECTOR_PUBLIC)) == signed["proof"]
+    options = {k: v for k, v in signed["proof"].items() if k != "proofValue"}
+    unsecured = {k: v for k, v in signed.items() if k != "proof"}
+    assert proofs.canonicalize(options).decode() == options_text
+    assert proofs.canonicalize(unsecured).decode() == document_text
+    hashed = hashlib.sha256(options_text.encode()).hexdigest() + hashlib.sha256(document_text.encode()).hexdigest()
+    assert hashed[:64] in section and hashed[64:] in section
+    created = datetime.fromisoformat(signed["proof"]["created"].replace("Z", "+00:00"))
+    assert proofs.sign(unsecured, vector_key(), signed["proof"]["verificationMethod"], created=created) == signed
