@@ -188,6 +188,8 @@ def assertion_method(document: dict, actor_id: str, verification_method: str) ->
 
 async def _local_assertion_key(node: Node, actor_id: str, verification_method: str):
     """Our own actor's key, without asking ourselves over HTTP; None if ``actor_id`` is not ours."""
+    if actor_id == node.urls.instance_actor:
+        raise proofs.ProofError(proofs.UNKNOWN_KEY, "the instance actor publishes no assertion key")
     prefix = node.urls.actor("")
     if not actor_id.startswith(prefix):
         return None

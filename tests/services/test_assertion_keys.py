@@ -63,7 +63,7 @@ async def test_a_proof_made_with_the_nodes_key_verifies_with_the_published_key(n
     assert proofs.encode_multikey(published) == (await LocalActor.get(username="alerts")).ed25519_public_key
     assert await remote.verify_proof(node, signed) == (node.urls.actor("alerts"), signed["proof"])
     for unknown in (f"{node.urls.actor('alerts')}#main-key", f"{node.urls.actor('nobody')}#ed25519-key",
-                    node.urls.actor("alerts"), "urn:x:y#z"):
+                    node.urls.actor("alerts"), "urn:x:y#z", f"{node.urls.instance_actor}#ed25519-key"):
         with pytest.raises(proofs.ProofError) as caught:
             await remote.assertion_key(node, unknown)
         assert caught.value.kind == proofs.UNKNOWN_KEY
