@@ -46,6 +46,7 @@ async def cmd_restore(args: argparse.Namespace) -> None:
 # --- keys ---------------------------------------------------------------------------------------
 
 async def cmd_keys(args: argparse.Namespace) -> None:
+    from node.activitypub.actors import INSTANCE_USERNAME
     from node.services import keys
 
     async with open_node(args) as node:
@@ -61,7 +62,9 @@ async def cmd_keys(args: argparse.Namespace) -> None:
 
         make_private(node.config.data_dir, node.config.database_url)  # the new key is in the database
         print(f"rotated the key of {node.key_id(username)}: {old} -> {keys.fingerprint(actor.public_key_pem)}")
-        print(f"rotated the integrity-proof key {node.urls.actor(username)}#ed25519-key: {actor.ed25519_public_key}")
+        if username != INSTANCE_USERNAME:  # the instance actor publishes no integrity-proof key
+            print(f"rotated the integrity-proof key {node.urls.actor(username)}#ed25519-key: "
+                  f"{actor.ed25519_public_key}")
         if told:
             print(f"Update(actor) queued to {told} follower(s); it leaves in {node.settings.refresh_seconds + 2:.0f} s, "
                   "once running processes have loaded the new key")

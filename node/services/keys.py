@@ -58,8 +58,10 @@ async def show(node: Node) -> list[tuple[str, str]]:
 
 
 async def show_assertion_keys(node: Node) -> list[tuple[str, str]]:
-    """(verification method, publicKeyMultibase) of each of our actors' Ed25519 keys, by username."""
-    rows = await LocalActor.filter(ed25519_public_key__isnull=False).order_by("username")
+    """(verification method, publicKeyMultibase) of the Ed25519 key each of our actors publishes, by username
+    (the instance actor publishes none)."""
+    rows = await LocalActor.filter(ed25519_public_key__isnull=False).exclude(username=INSTANCE_USERNAME) \
+        .order_by("username")
     return [(key_id(node.urls.actor(row.username)), row.ed25519_public_key or "") for row in rows]
 
 
