@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 
 import httpx
 
-from node.activitypub import netguard
+from node import errors
+from node.activitypub import netguard, proofs
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.fetch import Fetcher
 from node.activitypub.keys import generate_private_key, load_private_key, private_key_to_pem, public_key_pem
@@ -40,6 +41,7 @@ class Node:
                                                  limits=httpx.Limits(max_connections=20))
         self.actors: dict[str, LocalActor] = {}
         self.keys: dict[str, object] = {}
+        self.assertion_keys: dict[str, proofs.Ed25519PrivateKey] = {}  # FEP-521a keys, for integrity proofs
         self._wakers: list[asyncio.Event] = []
         self.fetcher: Fetcher | None = None
         self.remotes: RemoteActors | None = None
@@ -58,6 +60,7 @@ class Node:
         jobs.configure(lease=self.settings.queue_lease)
         ingest_log.configure(keep=self.settings.ingest_log_keep)
         await db.init(self.config.database_url, pool_max=pool_max)
+        await ensure_assertion_keys()
         await self.load_actors()
         await self.blocks.load()
         self.fetcher = Fetcher(self.http, key_id=self.urls.instance_key_id,
@@ -74,6 +77,8 @@ class Node:
         if actor.username not in self.actors:
             self.actors[actor.username] = actor
             self.keys[actor.username] = load_private_key(actor.private_key_pem)
+            if actor.ed25519_private_key_pem:
+                self.assertion_keys[actor.username] = proofs.load_private_key(actor.ed25519_private_key_pem)
 
     async def local_actor(self, username: str) -> LocalActor | None:
         """One of our actors, also when another process created it since we started."""
@@ -83,6 +88,21 @@ class Node:
                 return None
             self.remember_actor(actor)
         return self.actors[username]
+
+    async def assertion_key(self, username: str) -> tuple[str, proofs.Ed25519PrivateKey]:
+        """(verification method, Ed25519 private key) that ``username`` signs integrity proofs with.
+
+        An actor made by an older release gets its key here if the node's start has not given it one.
+        """
+        actor = await self.local_actor(username)
+        if actor is None:
+            raise errors.NotFound(f"no local actor {username!r}")
+        if username not in self.assertion_keys:
+            await ensure_assertion_keys()
+            row = await LocalActor.get(username=username)
+            actor.ed25519_private_key_pem, actor.ed25519_public_key = row.ed25519_private_key_pem, row.ed25519_public_key
+            self.assertion_keys[username] = proofs.load_private_key(row.ed25519_private_key_pem or "")
+        return proofs.key_id(self.urls.actor(username)), self.assertion_keys[username]
 
     def key_id(self, username: str) -> str:
         return self.urls.instance_key_id if username == INSTANCE_USERNAME else self.urls.key_id(username)
@@ -112,10 +132,33 @@ def _version() -> str:
     return __version__
 
 
+def new_assertion_key() -> dict[str, str]:
+    """A fresh Ed25519 key pair as the columns of :class:`LocalActor` hold it."""
+    key = proofs.generate_private_key()
+    return {"ed25519_private_key_pem": proofs.private_key_to_pem(key),
+            "ed25519_public_key": proofs.encode_multikey(key.public_key())}
+
+
 async def create_local_actor(username: str, name: str, kind: str, summary: str = "") -> LocalActor:
     key = generate_private_key()
     return await LocalActor.create(
         username=username, name=name, kind=kind, summary=summary,
         private_key_pem=private_key_to_pem(key), public_key_pem=public_key_pem(key),
-        created_at=datetime.now(UTC),
+        created_at=datetime.now(UTC), **new_assertion_key(),
     )
+
+
+async def ensure_assertion_keys() -> list[str]:
+    """Give every local actor that has none (made by a release before integrity proofs) an Ed25519 key.
+
+    Idempotent, and safe with several processes starting at once: a key is written only where the
+    column is still empty, so the first writer wins and the others keep its key. Returns the
+    usernames that got a key from this call.
+    """
+    given = []
+    for actor in await LocalActor.filter(ed25519_private_key_pem__isnull=True).only("id", "username"):
+        updated = await LocalActor.filter(id=actor.id, ed25519_private_key_pem__isnull=True).update(
+            **new_assertion_key())
+        if updated:
+            given.append(actor.username)
+    return given

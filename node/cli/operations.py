@@ -46,12 +46,15 @@ async def cmd_restore(args: argparse.Namespace) -> None:
 # --- keys ---------------------------------------------------------------------------------------
 
 async def cmd_keys(args: argparse.Namespace) -> None:
+    from node.activitypub.actors import INSTANCE_USERNAME
     from node.services import keys
 
     async with open_node(args) as node:
         if args.keys_command == "show":
             for key_id, fingerprint in await keys.show(node):
                 print(f"{key_id}  {fingerprint}")
+            for method, multibase in await keys.show_assertion_keys(node):
+                print(f"{method}  {multibase}")
             return
         username = args.actor or node.config.username
         actor, old, told = await keys.rotate(node, username, delay=node.settings.refresh_seconds + 2)
@@ -59,6 +62,9 @@ async def cmd_keys(args: argparse.Namespace) -> None:
 
         make_private(node.config.data_dir, node.config.database_url)  # the new key is in the database
         print(f"rotated the key of {node.key_id(username)}: {old} -> {keys.fingerprint(actor.public_key_pem)}")
+        if username != INSTANCE_USERNAME:  # the instance actor publishes no integrity-proof key
+            print(f"rotated the integrity-proof key {node.urls.actor(username)}#ed25519-key: "
+                  f"{actor.ed25519_public_key}")
         if told:
             print(f"Update(actor) queued to {told} follower(s); it leaves in {node.settings.refresh_seconds + 2:.0f} s, "
                   "once running processes have loaded the new key")

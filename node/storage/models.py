@@ -33,6 +33,10 @@ class LocalActor(Model):
     summary = fields.TextField(default="")
     private_key_pem = fields.TextField()
     public_key_pem = fields.TextField()
+    # FEP-521a assertion key (Ed25519) for integrity proofs (node.activitypub.proofs): PKCS#8 PEM and the
+    # publicKeyMultibase ("z6Mk..."). Null only between an upgrade and the node's next start or `aan migrate`.
+    ed25519_private_key_pem = fields.TextField(null=True)
+    ed25519_public_key = fields.CharField(max_length=64, null=True)
     profile_fields: fields.JSONField[list] = fields.JSONField(default=list)
     icon_url = fields.CharField(max_length=1024, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
