@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-
-import httpx
+from typing import TYPE_CHECKING
 
 from node.activitypub import netguard
 from node.activitypub.actors import INSTANCE_USERNAME
@@ -23,6 +22,9 @@ from node.ops.blocks import DomainPolicy
 from node.storage import db, jobs
 from node.storage.models import LocalActor
 
+if TYPE_CHECKING:
+    import httpx
+
 
 class Node:
     def __init__(self, config: NodeConfig, *, http: httpx.AsyncClient | None = None,
@@ -33,11 +35,7 @@ class Node:
         self.settings = settings if settings is not None else Settings.from_environ(data_dir=config.data_dir)
         self.urls = config.urls
         self._own_http = http is None
-        # Every outgoing httpx request resolves its host once, inside the client, and connects only
-        # to an address that passed the check (node.activitypub.netguard).
-        self.http = http or netguard.http_client(insecure=config.insecure_http,
-                                                 headers={"User-Agent": f"aan/{_version()} (+{self.urls.base})"},
-                                                 limits=httpx.Limits(max_connections=20))
+        self._http = http  # made by the first fetch (see http): an idle node does not import httpx
         self.actors: dict[str, LocalActor] = {}
         self.keys: dict[str, object] = {}
         self._wakers: list[asyncio.Event] = []
@@ -45,6 +43,21 @@ class Node:
         self.remotes: RemoteActors | None = None
         self.blocks = DomainPolicy(own=self.urls.domain)  # loaded in open(), kept current by node.ops.runtime
         self.registry = Registry()  # what the node's role plugs into the protocol (node.activitypub.registry)
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The client for fetches (httpx), made on first use.
+
+        Every outgoing httpx request resolves its host once, inside the client, and connects
+        only to an address that passed the check (node.activitypub.netguard).
+        """
+        if self._http is None:
+            import httpx
+
+            self._http = netguard.http_client(insecure=self.config.insecure_http,
+                                              headers={"User-Agent": f"aan/{_version()} (+{self.urls.base})"},
+                                              limits=httpx.Limits(max_connections=20))
+        return self._http
 
     @property
     def insecure(self) -> bool:
@@ -59,7 +72,7 @@ class Node:
         await db.init(self.config.database_url, pool_max=pool_max)
         await self.load_actors()
         await self.blocks.load()
-        self.fetcher = Fetcher(self.http, key_id=self.urls.instance_key_id,
+        self.fetcher = Fetcher(lambda: self.http, key_id=self.urls.instance_key_id,
                                private_key=self.keys[INSTANCE_USERNAME], insecure=self.insecure,
                                blocks=self.blocks)
         self.remotes = RemoteActors(self.fetcher)
@@ -98,8 +111,9 @@ class Node:
             event.set()
 
     async def close(self) -> None:
-        if self._own_http:
-            await self.http.aclose()
+        if self._own_http and self._http is not None:
+            await self._http.aclose()
+            self._http = None
         await db.close()
 
 
