@@ -146,9 +146,9 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         *webui_routes(),  # staff web interface (/login, /admin)
     ]
     if config.role == "clearinghouse":
-        from node.web import clearinghouse as ch_web
+        from node.web import clearinghouse_routes
 
-        routes = ch_web.routes() + routes  # the Clearing House's own index, cases, digest and feeds
+        routes = clearinghouse_routes.routes() + routes  # the Clearing House's own index, cases, digest and feeds
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(HeaderLimits)  # 431 for oversized headers, before any route reads one
     app.add_middleware(metrics.MetricsMiddleware)  # requests by route template and status (/metrics)
