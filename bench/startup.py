@@ -1,6 +1,7 @@
 """Idle memory and start time of ``aan serve`` next to the bare stack, in one run.
 
     python bench/startup.py [--runs 5] [--alerts 3] [--settle 3] [--requests 40] [--no-breakdown]
+                            [--compare DIR]
 
 Two servers are measured the same way, alternately:
 
@@ -24,6 +25,10 @@ Three bytecode-cache cases, each for both servers:
   so every module, the standard library's too, is compiled from source;
 * *as installed*: the environment as it is here (``PYTHONDONTWRITEBYTECODE=1``; the
   site-packages have ``__pycache__``, the editable ``node`` package has none).
+
+``--compare DIR`` adds a third server, the ``aan serve`` of another checkout (for instance the code
+before a change, unpacked with ``git archive``), measured in the same rounds against the same bare
+figures, so that before and after are compared in one run.
 
 Reported: medians, and the node as a ratio to the bare stack of the same run (goals: idle RSS
 at most 1.25 x bare, start at most 2 x bare, warm and cold). RSA-2048 signs/s
@@ -259,6 +264,8 @@ def main() -> int:
     p.add_argument("--requests", type=int, default=40, help="rounds of the light load (one GET per path each)")
     p.add_argument("--cases", default="warm,cold,as installed", help="bytecode-cache cases to measure")
     p.add_argument("--no-breakdown", action="store_true", help="skip the import/memory breakdown")
+    p.add_argument("--compare", metavar="DIR", help="also measure the node of another checkout (e.g. the code "
+                   "before a change, from `git archive`) in the same run, as 'aan serve (DIR)'")
     p.add_argument("--no-wait", action="store_true", help="do not wait for a quiet machine before each start")
     args = p.parse_args()
     C.pin_self(1)
@@ -289,6 +296,11 @@ def main() -> int:
                        ("/nodeinfo/2.1", "application/json"), ("/feed.atom", "*/*"),
                        ("/actors/alerts/outbox", ap), ("/login", html)]),
     }
+    if args.compare:  # -P: the other checkout's node (PYTHONPATH), not the one in the working directory
+        cmd, env, paths = servers["aan serve"]
+        servers[f"aan serve ({args.compare})"] = (
+            [sys.executable, "-P", "-m", "node.cli", *node_args],
+            {**env, "PYTHONPATH": str(Path(args.compare).resolve())}, paths)
     wanted = [c.strip() for c in args.cases.split(",") if c.strip()]
     results: dict[tuple[str, str], list[dict]] = {}
     log = base / "serve.log"
@@ -306,7 +318,8 @@ def main() -> int:
     signs_after = C.speed_probe(0)
 
     print(f"RSA-2048 signs/s on CPU 0 (speed_probe): {signs_before} before, {signs_after} after")
-    print(f"{'case':13} {'server':10} {'start (ms)':>11} {'idle RSS':>9} {'after load':>10} {'peak':>6}   runs (start ms; idle MB)")
+    width = max(len(name) for name in servers)
+    print(f"{'case':13} {'server':{width}} {'start (ms)':>11} {'idle RSS':>9} {'after load':>10} {'peak':>6}   runs (start ms; idle MB)")
     verdicts = []
     for case in wanted:
         med = {}
@@ -314,14 +327,17 @@ def main() -> int:
             rs = results[(case, name)]
             med[name] = {k: C.median([r[k] for r in rs]) for k in ("start", "idle", "loaded", "peak")}
             m = med[name]
-            print(f"{case:13} {name:10} {m['start'] * 1000:11.0f} {m['idle']:8.1f}M {m['loaded']:9.1f}M "
+            print(f"{case:13} {name:{width}} {m['start'] * 1000:11.0f} {m['idle']:8.1f}M {m['loaded']:9.1f}M "
                   f"{max(r['peak'] for r in rs):5.1f}M   {fmt_runs([r['start'] for r in rs], 1000)}; "
                   f"{fmt_runs([r['idle'] for r in rs], digits=1)}")
-        b, n = med["bare"], med["aan serve"]
-        rs_ratio, st_ratio, ld_ratio = n["idle"] / b["idle"], n["start"] / b["start"], n["loaded"] / b["loaded"]
-        print(f"{case:13} ratio node/bare: start {st_ratio:.2f} x (goal <= {GOAL_START:g}), idle RSS {rs_ratio:.2f} x "
-              f"(goal <= {GOAL_RSS:g}), after load {ld_ratio:.2f} x")
-        verdicts.append((case, st_ratio <= GOAL_START, rs_ratio <= GOAL_RSS))
+        b = med["bare"]
+        for name in [n for n in servers if n != "bare"]:
+            n = med[name]
+            rs_ratio, st_ratio, ld_ratio = n["idle"] / b["idle"], n["start"] / b["start"], n["loaded"] / b["loaded"]
+            print(f"{case:13} ratio {name}/bare: start {st_ratio:.2f} x (goal <= {GOAL_START:g}), idle RSS "
+                  f"{rs_ratio:.2f} x (goal <= {GOAL_RSS:g}), after load {ld_ratio:.2f} x")
+            if name == "aan serve":
+                verdicts.append((case, st_ratio <= GOAL_START, rs_ratio <= GOAL_RSS))
     print("conditions: servers pinned to CPU 0, this script on CPU 1" + (", both at nice -20" if boosted else "")
           + f"; SQLite; {args.alerts} alerts published; {args.runs} runs per server and case; RSS "
           f"{args.settle:g} s after the first answer; load {args.requests} rounds; goals: "
