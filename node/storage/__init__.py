@@ -10,17 +10,18 @@ the same scan in :mod:`node.storage.models`. Measured in docs/performance.md.
 """
 
 import inspect as _inspect
+from typing import Any
 
 
 def _import_tortoise() -> None:
     getsource = _inspect.getsource
 
-    def no_source_for_tortoise_classes(obj, *args, **kwargs):
+    def no_source_for_tortoise_classes(obj: Any) -> str:
         if _inspect.isclass(obj) and obj.__module__ == "tortoise.models":
             raise OSError("source not read (node.storage)")
-        return getsource(obj, *args, **kwargs)
+        return getsource(obj)
 
-    _inspect.getsource = no_source_for_tortoise_classes
+    _inspect.getsource = no_source_for_tortoise_classes  # type: ignore[assignment]
     try:
         import tortoise.models  # noqa: F401
     finally:
