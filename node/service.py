@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-
-import httpx
+from typing import TYPE_CHECKING
 
 from node import errors
 from node.activitypub import netguard, proofs
@@ -24,6 +23,9 @@ from node.ops.blocks import DomainPolicy
 from node.storage import db, ingest_log, jobs
 from node.storage.models import LocalActor
 
+if TYPE_CHECKING:
+    import httpx
+
 
 class Node:
     def __init__(self, config: NodeConfig, *, http: httpx.AsyncClient | None = None,
@@ -34,11 +36,7 @@ class Node:
         self.settings = settings if settings is not None else Settings.from_environ(data_dir=config.data_dir)
         self.urls = config.urls
         self._own_http = http is None
-        # Every outgoing httpx request resolves its host once, inside the client, and connects only
-        # to an address that passed the check (node.activitypub.netguard).
-        self.http = http or netguard.http_client(insecure=config.insecure_http,
-                                                 headers={"User-Agent": f"aan/{_version()} (+{self.urls.base})"},
-                                                 limits=httpx.Limits(max_connections=20))
+        self._http = http  # made by the first fetch (see http): an idle node does not import httpx
         self.actors: dict[str, LocalActor] = {}
         self.keys: dict[str, object] = {}
         self.assertion_keys: dict[str, proofs.Ed25519PrivateKey] = {}  # FEP-521a keys, for integrity proofs
@@ -47,6 +45,21 @@ class Node:
         self.remotes: RemoteActors | None = None
         self.blocks = DomainPolicy(own=self.urls.domain)  # loaded in open(), kept current by node.ops.runtime
         self.registry = Registry()  # what the node's role plugs into the protocol (node.activitypub.registry)
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The client for fetches (httpx), made on first use.
+
+        Every outgoing httpx request resolves its host once, inside the client, and connects
+        only to an address that passed the check (node.activitypub.netguard).
+        """
+        if self._http is None:
+            import httpx
+
+            self._http = netguard.http_client(insecure=self.config.insecure_http,
+                                              headers={"User-Agent": f"aan/{_version()} (+{self.urls.base})"},
+                                              limits=httpx.Limits(max_connections=20))
+        return self._http
 
     @property
     def insecure(self) -> bool:
@@ -63,7 +76,7 @@ class Node:
         await ensure_assertion_keys()
         await self.load_actors()
         await self.blocks.load()
-        self.fetcher = Fetcher(self.http, key_id=self.urls.instance_key_id,
+        self.fetcher = Fetcher(lambda: self.http, key_id=self.urls.instance_key_id,
                                private_key=self.keys[INSTANCE_USERNAME], insecure=self.insecure,
                                blocks=self.blocks)
         self.remotes = RemoteActors(self.fetcher)
@@ -119,8 +132,9 @@ class Node:
             event.set()
 
     async def close(self) -> None:
-        if self._own_http:
-            await self.http.aclose()
+        if self._own_http and self._http is not None:
+            await self._http.aclose()
+            self._http = None
         if ingest_log.pending():
             await ingest_log.flush()  # what this process ignored last is not lost
         await db.close()

@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import tortoise.models as _tortoise_models
 from tortoise import fields
 from tortoise.models import Model
+
+# Tortoise's model metaclass reads each class's source (inspect.getsource, which parses the
+# whole module again with ast and keeps its lines in linecache) to find "#:" comments that
+# document fields. These models have none (they use docstrings), so the scan is switched
+# off while the classes below are created: about 70 ms of every start and the module's
+# source held in memory for nothing (docs/performance.md). Restored at the end of the module.
+_get_comments = _tortoise_models._get_comments
+_tortoise_models._get_comments = lambda cls: {}
 
 
 class QueueMixin:
@@ -438,3 +447,6 @@ class IngestLogEntry(Model):
 
     class Meta:
         table = "ingest_log"
+
+
+_tortoise_models._get_comments = _get_comments

@@ -140,10 +140,6 @@ async def media_endpoint(request: Request) -> Response:
     return JSONResponse({"error": "not found"}, status_code=404)
 
 
-async def health_endpoint(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
-
-
 def default_avatar(seed: str, size: int = 96) -> bytes:
     """A plain square PNG in a colour derived from the name (no external assets)."""
     h = zlib.crc32(seed.encode())
