@@ -20,7 +20,7 @@ from node.activitypub.registry import Registry
 from node.activitypub.remote import RemoteActors
 from node.config import NodeConfig, Settings
 from node.ops.blocks import DomainPolicy
-from node.storage import db, jobs
+from node.storage import db, jobs, wake
 from node.storage.models import LocalActor
 
 
@@ -41,6 +41,8 @@ class Node:
         self.actors: dict[str, LocalActor] = {}
         self.keys: dict[str, object] = {}
         self._wakers: list[asyncio.Event] = []
+        # Wake-ups between processes (node.storage.wake): made in open(), for the node's database.
+        self.wake: wake.Wake | None = None
         self.fetcher: Fetcher | None = None
         self.remotes: RemoteActors | None = None
         self.blocks = DomainPolicy(own=self.urls.domain)  # loaded in open(), kept current by node.ops.runtime
@@ -57,6 +59,7 @@ class Node:
     async def open(self, *, pool_max: int = 10) -> Node:
         jobs.configure(lease=self.settings.queue_lease)
         await db.init(self.config.database_url, pool_max=pool_max)
+        self.wake = wake.for_database(self.config.database_url, self.config.data_dir)
         await self.load_actors()
         await self.blocks.load()
         self.fetcher = Fetcher(self.http, key_id=self.urls.instance_key_id,
@@ -93,11 +96,30 @@ class Node:
         return event
 
     def poke(self) -> None:
-        """Wake the in-process workers: new work was queued."""
+        """New work was queued and committed: wake the workers.
+
+        The workers of this process if it runs some (they take what it queues themselves),
+        else those of the other processes (``aan serve``, ``aan worker``) through
+        :mod:`node.storage.wake`.
+        """
+        if self._wakers:
+            self.wake_local()
+        elif self.wake is not None:
+            self.wake.notify()
+
+    def wake_local(self) -> None:
+        """Wake the workers of this process (another process queued work, or we are stopping)."""
         for event in self._wakers:
             event.set()
 
+    async def listen_for_wakes(self) -> None:
+        """Let other processes' wake-ups wake this process's workers (from the first call to close)."""
+        if self.wake is not None:
+            await self.wake.listen(self.wake_local)
+
     async def close(self) -> None:
+        if self.wake is not None:
+            await self.wake.close()  # after the last wake-up asked for is sent
         if self._own_http:
             await self.http.aclose()
         await db.close()
