@@ -96,15 +96,14 @@ class Node:
         return event
 
     def poke(self) -> None:
-        """New work was queued and committed: wake the workers.
+        """New work was queued and committed: wake the workers of this process and of the others.
 
-        The workers of this process if it runs some (they take what it queues themselves),
-        else those of the other processes (``aan serve``, ``aan worker``) through
-        :mod:`node.storage.wake`.
+        Those of this process through their events, those of every other ``aan serve`` and
+        ``aan worker`` of this node through :mod:`node.storage.wake` (several pokes in a short
+        time make one wake-up there).
         """
-        if self._wakers:
-            self.wake_local()
-        elif self.wake is not None:
+        self.wake_local()
+        if self.wake is not None:
             self.wake.notify()
 
     def wake_local(self) -> None:

@@ -1,21 +1,26 @@
-"""Cross-process wake-ups: a process that queued work tells the worker processes to look now.
+r"""Cross-process wake-ups: a process that queued work tells the worker processes to look now.
 
 A worker sleeps while its queues are empty. Work queued in its own process wakes it through
 an ``asyncio.Event`` (:meth:`node.service.Node.poke`); work queued by another process
-(``aan alert publish``, the web interface of an ``aan serve`` that runs no workers, its inbox)
-wakes it through this module, after the work's transaction committed, so a woken worker's
-claim sees the rows. A wake-up carries nothing: it only says "look at the queues now". A lost
-one costs latency, never work: every worker still polls its queues (``AAN_QUEUE_POLL``).
+(``aan alert publish``, the web interface or the inbox of an ``aan serve --workers-in-process 0``,
+another ``aan worker`` whose fan-out made deliveries others can share) wakes it through this
+module, after the work's transaction committed, so a woken worker's claim sees the rows. A
+wake-up carries nothing: it only says "look at the queues now". A lost one costs latency, never
+work: every worker still polls its queues (``AAN_QUEUE_POLL``).
 
 * **SQLite** (every process on one machine, one data directory): each listening process binds a
   Unix datagram socket ``<data dir>/wake/<pid>-<random>.sock`` (directory 0700, like the rest of
-  the data directory). A sender sends one empty datagram to every socket in that directory,
+  the data directory). A sender sends one empty datagram to every other socket in that directory,
   without blocking; a socket nobody listens on any more (a process that was killed) answers
   ``ECONNREFUSED`` and is removed; a full receive buffer means a wake-up is already waiting.
 * **PostgreSQL** (workers may run on other machines): each listening process holds one dedicated
-  connection that ``LISTEN``\\s on :data:`CHANNEL`, and reconnects when it is lost (and then looks
+  connection that ``LISTEN``\s on :data:`CHANNEL`, and reconnects when it is lost (and then looks
   at the queues once, for what it may have missed); a sender runs ``SELECT pg_notify(...)`` on
-  the pool. Several wake-ups asked for while one is being sent are sent as one.
+  the pool, with its own token as the payload so that it does not wake itself.
+
+The first wake-up is sent at once; further ones within :attr:`Wake.MIN_GAP` seconds are sent as
+one at the end of that gap, so a busy process sends at most 1 / MIN_GAP a second however often
+it queues work (the workers it wakes find the rows of all of them).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,25 +56,50 @@ def for_database(database_url: str, data_dir: Path | str) -> Wake:
 
 
 class Wake:
-    """Send wake-ups to the listening processes, and listen for them."""
+    """Send wake-ups to the other listening processes, and listen for them."""
+
+    MIN_GAP = 0.02  # seconds: wake-ups asked for sooner after the last one sent go as one, at its end
+
+    def __init__(self) -> None:
+        self._last = float("-inf")
+        self._later: asyncio.TimerHandle | None = None
 
     def notify(self) -> None:
-        """Wake every listening process (call it after the work's transaction committed)."""
+        """Wake every other listening process (call it after the work's transaction committed)."""
+        if self._later is not None:
+            return  # one is due at the end of the gap; it covers this one
+        wait = self._last + self.MIN_GAP - time.monotonic()
+        if wait > 0:
+            self._later = asyncio.get_running_loop().call_later(wait, self._fire)
+            return
+        self._fire()
+
+    def _fire(self) -> None:
+        self._later = None
+        self._last = time.monotonic()
+        self._send()
+
+    def _send(self) -> None:
         raise NotImplementedError
 
     async def flush(self) -> None:
-        """Wait until the wake-ups asked for so far are sent (before the process closes its database)."""
+        """Send what is asked for now and wait until it is sent (before closing the database)."""
+        if self._later is not None:
+            self._later.cancel()
+            self._fire()
 
     async def listen(self, on_wake: Callable[[], None]) -> None:
         """Call ``on_wake()`` (in the event loop) whenever another process sends a wake-up."""
         raise NotImplementedError
 
     async def close(self) -> None:
-        """Stop listening and sending; idempotent."""
+        """Send what is asked for, stop listening and sending; idempotent."""
+        await self.flush()
 
 
 class SocketWake(Wake):
     def __init__(self, directory: Path):
+        super().__init__()
         self.directory = directory
         self._dirfd: int | None = None
         self._sender: socket.socket | None = None
@@ -83,7 +114,7 @@ class SocketWake(Wake):
             self._dirfd = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         return f"/proc/self/fd/{self._dirfd}/{name}"
 
-    def notify(self) -> None:
+    def _send(self) -> None:
         try:
             names = [e.name for e in os.scandir(self.directory) if e.name.endswith(SUFFIX)]
         except FileNotFoundError:
@@ -142,6 +173,7 @@ class SocketWake(Wake):
         asyncio.get_running_loop().add_reader(sock.fileno(), readable)
 
     async def close(self) -> None:
+        await self.flush()
         if self._listener is not None:
             with contextlib.suppress(Exception):
                 asyncio.get_running_loop().remove_reader(self._listener.fileno())
@@ -165,24 +197,26 @@ class PostgresWake(Wake):
     CHECK = 30.0
 
     def __init__(self, database_url: str):
+        super().__init__()
         self.dsn = db.asyncpg_dsn(database_url)
+        self.token = secrets.token_hex(8)  # the payload of our NOTIFYs: our own listener ignores them
         self._sending: asyncio.Task | None = None
         self._again = False
         self._listening: asyncio.Task | None = None
         self._conn = None
         self.connected = asyncio.Event()  # set while the LISTEN connection is up (tests wait on it)
 
-    def notify(self) -> None:
+    def _send(self) -> None:
         if self._sending is not None and not self._sending.done():
             self._again = True  # sent once more when the current one is through
             return
         self._again = False
-        self._sending = asyncio.get_running_loop().create_task(self._send(), name="wake-notify")
+        self._sending = asyncio.get_running_loop().create_task(self._notify(), name="wake-notify")
 
-    async def _send(self) -> None:
+    async def _notify(self) -> None:
         while True:
             try:
-                await db.conn().execute_query("SELECT pg_notify($1, '')", [CHANNEL])
+                await db.conn().execute_query("SELECT pg_notify($1, $2)", [CHANNEL, self.token])
             except Exception as exc:  # noqa: BLE001 - a lost wake-up only waits for the poll
                 log.warning("sending a wake-up failed: %s", exc)
             if not self._again:
@@ -190,6 +224,7 @@ class PostgresWake(Wake):
             self._again = False
 
     async def flush(self) -> None:
+        await super().flush()
         if self._sending is not None:
             with contextlib.suppress(Exception):
                 await self._sending
@@ -215,7 +250,7 @@ class PostgresWake(Wake):
             self._conn = conn
             try:
                 conn.add_termination_listener(lambda _conn, lost=lost: lost.set())
-                await conn.add_listener(CHANNEL, lambda *_args: on_wake())
+                await conn.add_listener(CHANNEL, self._on_notify(on_wake))
                 if attempt:
                     log.warning("listening for wake-ups again")
                 attempt = 0
@@ -241,6 +276,13 @@ class PostgresWake(Wake):
             log.warning("lost the wake-up connection; reconnecting")
             await asyncio.sleep(self.RETRY[0])
             attempt = 1
+
+    def _on_notify(self, on_wake: Callable[[], None]):
+        def received(_conn, _pid, _channel, payload: str) -> None:
+            if payload != self.token:  # not our own
+                on_wake()
+
+        return received
 
     async def listener_pid(self) -> int | None:
         """The server process of the LISTEN connection (None while there is none)."""
