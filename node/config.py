@@ -128,6 +128,8 @@ class Settings:
     scheduler_poll: float = 1.0  # AAN_SCHEDULER_POLL: seconds between looks for due scheduled drafts
     shutdown_grace: float = 15.0  # AAN_SHUTDOWN_GRACE: seconds for work in flight at shutdown
     queue_lease: float = 30.0  # AAN_QUEUE_LEASE: seconds a worker's claim on a queue row holds
+    queue_poll: float = 2.0  # AAN_QUEUE_POLL: seconds an idle worker waits before it looks at its queues
+    #                          again without being woken (node.storage.wake wakes it at once)
     metrics_token: str | None = None  # AAN_METRICS_TOKEN: bearer token /metrics asks for
     metrics_port: int = 0  # AAN_METRICS_PORT: aan worker's default --metrics-port (0: off)
     ingest_log_keep: int = 1000  # AAN_INGEST_LOG_KEEP: refused or ignored activities kept for aan ingest log
@@ -153,7 +155,8 @@ class Settings:
                                             ("AAN_REFRESH_SECONDS", "refresh_seconds", 0, True),
                                             ("AAN_SCHEDULER_POLL", "scheduler_poll", 0, True),
                                             ("AAN_SHUTDOWN_GRACE", "shutdown_grace", 0, False),
-                                            ("AAN_QUEUE_LEASE", "queue_lease", 0, True)):
+                                            ("AAN_QUEUE_LEASE", "queue_lease", 0, True),
+                                            ("AAN_QUEUE_POLL", "queue_poll", 0, True)):
             if (raw := get(name)) is not None:
                 values[attr] = _number(name, raw, minimum=minimum, strict=strict)
         if (raw := get("AAN_LOG_FORMAT")) is not None:

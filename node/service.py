@@ -20,7 +20,7 @@ from node.activitypub.registry import Registry
 from node.activitypub.remote import RemoteActors
 from node.config import NodeConfig, Settings
 from node.ops.blocks import DomainPolicy
-from node.storage import db, ingest_log, jobs
+from node.storage import db, ingest_log, jobs, wake
 from node.storage.models import LocalActor
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ class Node:
         self.keys: dict[str, object] = {}
         self.assertion_keys: dict[str, proofs.Ed25519PrivateKey] = {}  # FEP-521a keys, for integrity proofs
         self._wakers: list[asyncio.Event] = []
+        # Wake-ups between processes (node.storage.wake): made in open(), for the node's database.
+        self.wake: wake.Wake | None = None
         self.fetcher: Fetcher | None = None
         self.remotes: RemoteActors | None = None
         self.blocks = DomainPolicy(own=self.urls.domain)  # loaded in open(), kept current by node.ops.runtime
@@ -74,6 +76,7 @@ class Node:
         ingest_log.configure(keep=self.settings.ingest_log_keep)
         await db.init(self.config.database_url, pool_max=pool_max)
         await ensure_assertion_keys()
+        self.wake = wake.for_database(self.config.database_url, self.config.data_dir)
         await self.load_actors()
         await self.blocks.load()
         self.fetcher = Fetcher(lambda: self.http, key_id=self.urls.instance_key_id,
@@ -127,11 +130,29 @@ class Node:
         return event
 
     def poke(self) -> None:
-        """Wake the in-process workers: new work was queued."""
+        """New work was queued and committed: wake the workers of this process and of the others.
+
+        Those of this process through their events, those of every other ``aan serve`` and
+        ``aan worker`` of this node through :mod:`node.storage.wake` (several pokes in a short
+        time make one wake-up there).
+        """
+        self.wake_local()
+        if self.wake is not None:
+            self.wake.notify()
+
+    def wake_local(self) -> None:
+        """Wake the workers of this process (another process queued work, or we are stopping)."""
         for event in self._wakers:
             event.set()
 
+    async def listen_for_wakes(self) -> None:
+        """Let other processes' wake-ups wake this process's workers (from the first call to close)."""
+        if self.wake is not None:
+            await self.wake.listen(self.wake_local)
+
     async def close(self) -> None:
+        if self.wake is not None:
+            await self.wake.close()  # after the last wake-up asked for is sent
         if self._own_http and self._http is not None:
             await self._http.aclose()
             self._http = None

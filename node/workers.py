@@ -2,7 +2,10 @@
 
 Run in the ``aan serve`` process by default, or alone with ``aan worker``
 (several may run against one PostgreSQL database). Each loop sleeps when idle
-until woken by new local work or a short poll (work queued by another process).
+until woken: by work queued in this process (``Node.poke``), by a wake-up from
+another process that queued work (:mod:`node.storage.wake`: a Unix datagram socket
+on SQLite, LISTEN/NOTIFY on PostgreSQL), or by the fallback poll
+(``AAN_QUEUE_POLL``, 2 s: retries that come due, leases of dead workers, a lost wake-up).
 On stop, rows this worker holds are released for others.
 """
 
@@ -21,7 +24,6 @@ if TYPE_CHECKING:
     from node.service import Node
 
 log = logging.getLogger("aan.worker")
-POLL = 0.05
 
 
 def install_roles(node) -> None:
@@ -38,11 +40,11 @@ def install_roles(node) -> None:
 
 
 class Workers:
-    def __init__(self, node: Node, *, concurrency: int = 32, poll: float = POLL):
+    def __init__(self, node: Node, *, concurrency: int = 32, poll: float | None = None):
         install_roles(node)  # the inbox worker calls the role's handlers
         self.node = node
         self.name = jobs.worker_name()
-        self.poll = poll
+        self.poll = node.settings.queue_poll if poll is None else poll
         self.deliverer = Deliverer(node, concurrency=concurrency)
         self._tasks: list[asyncio.Task] = []
         self._stopping = asyncio.Event()
@@ -56,6 +58,7 @@ class Workers:
 
     async def start(self) -> None:
         await self.deliverer.__aenter__()
+        await self.node.listen_for_wakes()  # work queued by other processes wakes our loops at once
         for name, step in (("inbox", self._inbox), ("fanout", self._fanout), ("delivery", self._deliver)):
             self._tasks.append(asyncio.create_task(self._loop(name, step), name=f"worker-{name}"))
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="worker-heartbeat"))
@@ -115,7 +118,7 @@ class Workers:
         """
         self._stopping.set()
         self.deliverer.stopping = True
-        self.node.poke()
+        self.node.wake_local()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + (self.node.settings.shutdown_grace if grace is None else grace)
         pending = {t for t in self._tasks if t.get_name() != "worker-heartbeat"}

@@ -40,6 +40,11 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def asyncpg_dsn(url: str) -> str:
+    """A PostgreSQL URL as asyncpg's own connections take it (without tortoise's pool options)."""
+    return normalise_url(url).split("?", 1)[0].replace("postgres://", "postgresql://", 1)
+
+
 def tortoise_config(url: str, *, pool_max: int = 10, migrations: bool = False) -> dict:
     url = normalise_url(url)
     if dialect(url) == "postgres":
@@ -114,8 +119,7 @@ async def migrate_locked(url: str) -> list[str]:
 
     if dialect(url) != "postgres":
         return await migrate(url)
-    dsn = normalise_url(url).split("?", 1)[0].replace("postgres://", "postgresql://", 1)
-    conn = await asyncpg.connect(dsn, timeout=10)
+    conn = await asyncpg.connect(asyncpg_dsn(url), timeout=10)
     try:
         await conn.execute("SELECT pg_advisory_lock(7305419)")  # any fixed number, ours
         return await migrate(url)
