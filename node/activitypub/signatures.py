@@ -62,7 +62,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime, formatdate, parsedate_to_datetime
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
@@ -151,9 +151,17 @@ def content_digest(body: bytes) -> str:
 # --- signing ---------------------------------------------------------------------------
 
 
+_DATE_NOW: list = [0, ""]  # (whole second, its IMF-fixdate): the current Date of every request signed in it
+
+
 def http_date(now: datetime | None = None) -> str:
     """An RFC 7231 IMF-fixdate (``Sun, 06 Nov 1994 08:49:37 GMT``); naive datetimes are UTC."""
-    now = datetime.now(UTC) if now is None else now
+    if now is None:
+        second = int(time.time())
+        if _DATE_NOW[0] != second:
+            _DATE_NOW[1] = formatdate(second, usegmt=True)
+            _DATE_NOW[0] = second
+        return _DATE_NOW[1]
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     return format_datetime(now.astimezone(UTC), usegmt=True)
@@ -191,12 +199,14 @@ def sign_headers(
     content_type: str = ACTIVITY_JSON,
     accept: str = DEFAULT_ACCEPT,
     now: datetime | None = None,
+    digest: str | None = None,
 ) -> dict[str, str]:
     """The headers to send with a signed request (Host, Date, Digest/Content-Type or Accept, Signature).
 
     POST (or any request given a ``body``) signs ``(request-target) host date digest
     content-type``; anything else signs ``(request-target) host date accept``.
-    ``private_key`` may be a key object or our own PEM (loaded through the cache).
+    ``private_key`` may be a key object or our own PEM (loaded through the cache); ``digest`` is
+    ``body_digest(body)`` when the caller already has it (a fan-out signs one body for many inboxes).
     """
     if '"' in key_id or "\\" in key_id:
         raise ValueError("key_id must not contain quotes or backslashes")
@@ -205,7 +215,7 @@ def sign_headers(
     parts = urlsplit(url)
     headers = {"Host": _host_header(parts), "Date": http_date(now)}
     if method.upper() == "POST" or body is not None:
-        headers["Digest"] = body_digest(body or b"")
+        headers["Digest"] = digest or body_digest(body or b"")
         headers["Content-Type"] = content_type
         covered = ("host", "date", "digest", "content-type")
     else:
