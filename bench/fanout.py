@@ -28,133 +28,12 @@ import shutil
 import signal
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import _common as C
 
-# --- receiver (runs as its own process) -------------------------------------------------------------
-
-RESPONSE = b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
-STALL = 0.005  # an inter-arrival gap longer than this counts as a stall of the sender
-
-
-def receiver_main(ports: list[int], control_port: int, pem_file: str, verify_every: int) -> None:
-    import signal
-
-    import httptools
-    import orjson
-    from aiohttp import web
-
-    from node.activitypub.keys import load_public_key
-    from node.activitypub.signatures import SignatureError, parse_request
-
-    public_key = load_public_key(Path(pem_file).read_text())
-    stats = {"total": 0, "verified_ok": 0, "verified_bad": 0, "bad_requests": 0, "activities": {}}
-
-    def handle(port: int, url: bytes, headers: list, body: bytes) -> None:
-        now = time.monotonic()
-        stats["total"] += 1
-        try:
-            activity_id = orjson.loads(body)["id"]
-        except Exception:  # noqa: BLE001
-            stats["bad_requests"] += 1
-            return
-        entry = stats["activities"].get(activity_id)
-        if entry is None:
-            entry = stats["activities"][activity_id] = {"count": 0, "first": now, "last": now, "inboxes": set(),
-                                                        "stalls": 0, "stalled": 0.0}
-        gap = now - entry["last"]
-        if gap > STALL:
-            entry["stalls"] += 1
-            entry["stalled"] += gap
-        entry["count"] += 1
-        entry["last"] = now
-        entry["inboxes"].add((port, url))
-        if verify_every and stats["total"] % verify_every == 0:
-            try:
-                signed = parse_request("POST", f"http://127.0.0.1:{port}{url.decode()}", headers, body)
-                good = signed.verify(public_key)
-            except SignatureError:
-                good = False
-            stats["verified_ok" if good else "verified_bad"] += 1
-
-    class Inbox(asyncio.Protocol):
-        def __init__(self, port: int):
-            self.port = port
-            self.transport = None
-            self.parser = httptools.HttpRequestParser(self)
-            self.url = b""
-            self.headers: list = []
-            self.body: list = []
-
-        def connection_made(self, transport):
-            self.transport = transport
-
-        def data_received(self, data):
-            try:
-                self.parser.feed_data(data)
-            except httptools.HttpParserError:
-                stats["bad_requests"] += 1
-                self.transport.close()
-
-        def on_message_begin(self):
-            self.url, self.headers, self.body = b"", [], []
-
-        def on_url(self, url):
-            self.url += url
-
-        def on_header(self, name, value):
-            self.headers.append((name, value))
-
-        def on_body(self, body):
-            self.body.append(body)
-
-        def on_message_complete(self):
-            handle(self.port, self.url, self.headers, b"".join(self.body))
-            self.transport.write(RESPONSE)
-            if not self.parser.should_keep_alive():
-                self.transport.close()
-
-    async def stats_view(request):
-        out = {k: v for k, v in stats.items() if k != "activities"}
-        out["activities"] = {a: {"count": e["count"], "first": e["first"], "last": e["last"],
-                                 "inboxes": len(e["inboxes"]), "stalls": e["stalls"], "stalled": e["stalled"]}
-                             for a, e in stats["activities"].items()}
-        return web.json_response(out)
-
-    async def main():
-        loop = asyncio.get_running_loop()
-        servers = [await loop.create_server(lambda p=p: Inbox(p), "127.0.0.1", p, backlog=1024) for p in ports]
-        app = web.Application()
-        app.router.add_get("/stats", stats_view)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", control_port).start()
-        stop = asyncio.Event()
-        loop.add_signal_handler(signal.SIGTERM, stop.set)
-        print("ready", flush=True)
-        try:
-            await stop.wait()
-        finally:
-            for s in servers:
-                s.close()
-            await runner.cleanup()
-
-    _run_loop(main())
-
-
-def _run_loop(coro):
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(coro)
-    return uvloop.run(coro)
-
-
-def receiver_stats(control_port: int) -> dict:
-    with urllib.request.urlopen(f"http://127.0.0.1:{control_port}/stats", timeout=5) as resp:
-        return json.loads(resp.read())
+STALL = C.STALL  # an inter-arrival gap longer than this counts as a stall of the sender
+receiver_stats = C.receiver_stats
 
 
 # --- client side measurement (runs as its own process, pinned to CPU 0) -----------------------------
@@ -331,14 +210,9 @@ def main() -> int:
     p.add_argument("--max-retries", type=int, default=6, help="disturbed alerts discarded at most")
     p.add_argument("--profile", metavar="FILE", help="py-spy the worker during the alerts (collapsed stacks)")
     p.add_argument("--idle", action="store_true", help="with --profile: include idle samples")
-    # internal entry points (child processes)
-    p.add_argument("--receiver", nargs=4, metavar=("PORTS", "CONTROL", "PEM", "VERIFY"), help=argparse.SUPPRESS)
+    # internal entry point (child process)
     p.add_argument("--client", nargs=8, help=argparse.SUPPRESS)
     args = p.parse_args()
-    if args.receiver:
-        ports, control, pem, verify = args.receiver
-        receiver_main([int(x) for x in ports.split(",")], int(control), pem, int(verify))
-        return 0
     if args.client:
         kind, loop, concurrency, seconds, inboxes, pem, key_id, body = args.client
         client_main(kind, loop, int(concurrency), float(seconds), inboxes, pem, key_id, body)
@@ -368,14 +242,8 @@ def orchestrate(args) -> int:
     (base / "public.pem").write_text(public_pem)
     env = {"AAN_DATA_DIR": str(data_dir)}
 
-    receiver = C.spawn(["taskset", "-c", "1", sys.executable, __file__, "--receiver", ",".join(map(str, ports)),
-                        str(control_port), str(base / "public.pem"), str(args.verify_every)],
-                       log=base / "receiver.log")
-    deadline = time.monotonic() + 20
-    while C.http_status(control_port, "/stats") != 200:
-        if receiver.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"receiver did not start: {(base / 'receiver.log').read_text()[-2000:]}")
-        time.sleep(0.05)
+    receiver = C.start_receiver(ports, control_port, log=base / "receiver.log", pem_file=str(base / "public.pem"),
+                                verify_every=args.verify_every, clock="monotonic", cpu=1)
 
     worker_cmd = ["worker", "--concurrency", str(args.concurrency)]
     if not args.worker_variant:
@@ -462,6 +330,12 @@ def orchestrate(args) -> int:
     ok = (counts.get("done", 0) == total and sum(counts.values()) == total and stats["verified_bad"] == 0
           and stats["bad_requests"] == 0 and all(r["inboxes"] == args.followers for r in runs))
     db_name = "PostgreSQL" if args.db else "SQLite (WAL, synchronous=FULL)"
+    probe_after = C.speed_probe(0)
+    ceiling = (probe + probe_after) / 2
+    print(f"{C.signing_line(round(ceiling), C.median(rates), 'fan-out, signed deliveries per worker')} "
+          f"(probes {probe:,} before, {probe_after:,} after; worker CPU "
+          f"{C.median([r['worker_cpu_us_per_delivery'] for r in runs]):.0f} µs/delivery against "
+          f"{1e6 / ceiling:.0f} µs per signature)", flush=True)
     print(f"fan-out: median {C.median(rates):,.0f} deliveries/s (runs {', '.join(f'{r:,.0f}' for r in rates)}); "
           f"{args.followers} inboxes on {args.hosts} hosts; aan worker --concurrency {args.concurrency} on CPU 0"
           f"{' (variant ' + args.worker_variant + ')' if args.worker_variant else ''}, "
