@@ -18,6 +18,7 @@ signed POSTs per second than one httpx client at the same concurrency
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import OrderedDict
@@ -50,7 +51,48 @@ HOST_BACKLOG = 32  # x per_host: claimed rows of one host a worker holds; more g
 HOST_BUSY_DELAY = 5.0  # seconds before rows put back for a busy host are due again
 FLUSH_AFTER = 0.2  # seconds: an answered delivery is recorded at most this long after its answer
 FLUSH_GROUP = 256  # outcomes recorded together (one transaction) when they come faster than FLUSH_AFTER
+INBOX_BACKLOG = 20  # inbox rows handled in one pass from which the inbox counts as busy (a burst, not a trickle)
+GIVE_WAY_HOLD = 1.0  # seconds deliveries wait at most for a busy inbox ...
+GIVE_WAY_SLICE = 0.1  # ... before they send for at least this long (no starvation under a sustained burst)
 CHECKED_URLS = 20_000  # inbox URLs whose scheme and address passed check_url, remembered (then forgotten at once)
+
+
+class GiveWay:
+    """Deliveries give way to received work: while the inbox worker has a backlog (a burst of
+    received activities, e.g. member alerts at a Clearing House), sends wait, so the CPU goes to
+    verifying, storing and indexing what came in first. A wait lasts at most ``GIVE_WAY_HOLD``
+    seconds; then sends go out for at least ``GIVE_WAY_SLICE`` seconds whatever the inbox does,
+    so a sustained burst slows deliveries down (to about a tenth) but never stops them. A trickle
+    (fewer than ``INBOX_BACKLOG`` rows per pass) holds nothing: a single alert's boost goes at once.
+    """
+
+    def __init__(self) -> None:
+        self.open = asyncio.Event()
+        self.open.set()
+        self.closed_at = 0.0
+        self.opened_at = 0.0
+
+    def inbox_pass(self, handled: int) -> None:
+        """Called after each pass of the inbox worker with the number of rows it handled."""
+        now = time.monotonic()
+        if handled < INBOX_BACKLOG:
+            if not self.open.is_set():
+                self.open.set()
+                self.opened_at = now
+        elif self.open.is_set() and now - self.opened_at >= GIVE_WAY_SLICE:
+            self.open.clear()
+            self.closed_at = now
+
+    async def wait(self) -> None:
+        if self.open.is_set():
+            return
+        remaining = self.closed_at + GIVE_WAY_HOLD - time.monotonic()
+        if remaining > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.open.wait(), remaining)
+        if not self.open.is_set():  # held long enough: a slice of sending
+            self.open.set()
+            self.opened_at = time.monotonic()
 
 
 def host_of(url: str) -> str:
@@ -218,6 +260,7 @@ class Deliverer:
         self._parked: dict[str, datetime] = {}  # hosts parked while we held their rows
         self.host_backlog = host_backlog or HOST_BACKLOG * per_host
         self.stopping = False  # set by Workers.stop: send nothing more, finish what is in flight
+        self.give_way = GiveWay()  # the inbox worker reports its passes (Workers); sends wait while it is busy
 
     async def __aenter__(self) -> Deliverer:
         # Names are resolved once, by the guarded resolver, and the connector connects only to
@@ -377,6 +420,8 @@ class Deliverer:
                     return None
                 ready += 1
                 try:
+                    if not self.stopping:
+                        await self.give_way.wait()
                     await sem.acquire()
                 finally:
                     ready -= 1

@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import re
@@ -184,6 +185,13 @@ def _request_target(method: str, parts: SplitResult, *, with_query: bool = True)
     return f"(request-target): {method.lower()} {target}"
 
 
+@functools.lru_cache(maxsize=4096)
+def _signing_parts(method: str, url: str) -> tuple[str, str]:
+    """(Host header, ``(request-target)`` line) of a request (a fan-out signs for the same inboxes again and again)."""
+    parts = urlsplit(url)
+    return _host_header(parts), _request_target(method, parts)
+
+
 def _rsa_sign(private_key: rsa.RSAPrivateKey, data: bytes) -> str:
     signature = private_key.sign(data, padding.PKCS1v15(), hashes.SHA256())
     return base64.b64encode(signature).decode("ascii")
@@ -212,8 +220,8 @@ def sign_headers(
         raise ValueError("key_id must not contain quotes or backslashes")
     if isinstance(private_key, str):
         private_key = load_private_key(private_key)
-    parts = urlsplit(url)
-    headers = {"Host": _host_header(parts), "Date": http_date(now)}
+    host, target = _signing_parts(method, url)
+    headers = {"Host": host, "Date": http_date(now)}
     if method.upper() == "POST" or body is not None:
         headers["Digest"] = digest or body_digest(body or b"")
         headers["Content-Type"] = content_type
@@ -221,7 +229,7 @@ def sign_headers(
     else:
         headers["Accept"] = accept
         covered = ("host", "date", "accept")
-    lines = [_request_target(method, parts)] + [f"{name}: {headers[name.title()]}" for name in covered]
+    lines = [target] + [f"{name}: {headers[name.title()]}" for name in covered]
     signature = _rsa_sign(private_key, "\n".join(lines).encode("ascii"))
     headers["Signature"] = (
         f'keyId="{key_id}",algorithm="rsa-sha256",'

@@ -249,3 +249,28 @@ async def test_small_fanouts_of_one_pass_are_written_together_and_once(node, rec
     got = [(path, activity["object"]["id"]) for path, activity, verified in a.got + b.got if verified]
     assert len(got) == len(set(got)) == 12
     assert {note for _, note in got} == set(notes)
+
+
+async def test_deliveries_give_way_to_a_busy_inbox_but_are_never_starved(monkeypatch):
+    """While the inbox worker reports a backlog, sends wait; when it is done they go on; and under
+    a backlog that never ends they still go, after a bounded wait."""
+    import asyncio
+
+    from node.activitypub import delivery
+
+    monkeypatch.setattr(delivery, "GIVE_WAY_HOLD", 0.2)
+    gate = delivery.GiveWay()
+    gate.inbox_pass(1)  # a trickle holds nothing
+    await asyncio.wait_for(gate.wait(), 5)
+    gate.inbox_pass(delivery.INBOX_BACKLOG)  # a burst
+    waiting = asyncio.ensure_future(gate.wait())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    gate.inbox_pass(0)  # the inbox caught up: sends go on
+    await asyncio.wait_for(waiting, 5)
+
+    monkeypatch.setattr(delivery, "GIVE_WAY_SLICE", 0.0)
+    gate.inbox_pass(delivery.INBOX_BACKLOG)
+    assert not gate.open.is_set()
+    await asyncio.wait_for(gate.wait(), 5)  # the backlog never ends: the wait is bounded
+    assert gate.open.is_set()
