@@ -38,6 +38,9 @@ receiver_stats = C.receiver_stats
 
 # --- client side measurement (runs as its own process, pinned to CPU 0) -----------------------------
 
+body_of = [b""]  # the activity body, for _raw_client
+
+
 def client_main(kind: str, loop: str, concurrency: int, seconds: float, inboxes_file: str, pem_file: str,
                 key_id: str, body_file: str) -> None:
     import resource
@@ -48,6 +51,7 @@ def client_main(kind: str, loop: str, concurrency: int, seconds: float, inboxes_
     inboxes = json.loads(Path(inboxes_file).read_text())
     key = load_private_key(Path(pem_file).read_text())
     body = Path(body_file).read_bytes()
+    body_of[0] = body
     state = {"ok": 0, "other": 0, "i": 0}
 
     async def run():
@@ -61,6 +65,8 @@ def client_main(kind: str, loop: str, concurrency: int, seconds: float, inboxes_
                 return resp.status_code
 
             close = client.aclose
+        elif kind == "raw":
+            post, close = _raw_client()
         else:
             import aiohttp
 
@@ -109,8 +115,68 @@ def client_main(kind: str, loop: str, concurrency: int, seconds: float, inboxes_
         asyncio.run(run())  # plain asyncio, like `aan worker`
 
 
-CLIENT_CASES = [("aiohttp", "asyncio", 32), ("httpx", "asyncio", 32), ("httpx", "asyncio", 4),
-                ("aiohttp", "uvloop", 32), ("httpx", "uvloop", 32)]
+CLIENT_CASES = [("aiohttp", "asyncio", 32), ("aiohttp", "uvloop", 32), ("raw", "uvloop", 32),
+                ("httpx", "asyncio", 32), ("httpx", "uvloop", 32)]
+
+
+def _raw_client():
+    """Experiment only (not the node's code): the least an HTTP/1.1 keep-alive POST can cost in
+    Python, an asyncio protocol with httptools' response parser and one pool of connections per
+    host:port; no TLS, no redirects, no timeouts. What aiohttp costs on top of this is what stands
+    between the delivery worker and the signing rate (docs/performance.md, fan-out)."""
+    import asyncio
+    from urllib.parse import urlsplit
+
+    import httptools
+
+    class Conn(asyncio.Protocol):
+        def __init__(self):
+            self.parser = httptools.HttpResponseParser(self)
+            self.transport = None
+            self.waiter = None
+
+        def connection_made(self, transport):
+            self.transport = transport
+
+        def data_received(self, data):
+            self.parser.feed_data(data)
+
+        def on_message_complete(self):
+            waiter, self.waiter = self.waiter, None
+            if waiter is not None and not waiter.done():
+                waiter.set_result(self.parser.get_status_code())
+
+        def connection_lost(self, exc):
+            if self.waiter is not None and not self.waiter.done():
+                self.waiter.set_exception(ConnectionError("connection lost"))
+
+    pools: dict[tuple[str, int], list[Conn]] = {}
+
+    async def post(url, headers):
+        parts = urlsplit(url)
+        key = (parts.hostname, parts.port or 80)
+        pool = pools.setdefault(key, [])
+        loop = asyncio.get_running_loop()
+        while pool and pool[-1].transport.is_closing():
+            pool.pop()
+        conn = pool.pop() if pool else (await loop.create_connection(Conn, *key))[1]
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        conn.waiter = loop.create_future()
+        conn.transport.write(f"POST {parts.path} HTTP/1.1\r\n{head}Content-Length: {len(body_of[0])}\r\n\r\n"
+                             .encode() + body_of[0])
+        status = await conn.waiter
+        if conn.parser.should_keep_alive():
+            pool.append(conn)
+        else:
+            conn.transport.close()
+        return status
+
+    async def close():
+        for pool in pools.values():
+            for conn in pool:
+                conn.transport.close()
+
+    return post, close
 
 
 # --- orchestration ----------------------------------------------------------------------------------
@@ -153,7 +219,7 @@ async def _activity_body(db_url: str) -> str:
         await db.close()
 
 
-def run_clients(args, base, receiver_pid, inboxes, private_pem, key_id, body) -> list[dict]:
+def run_clients(args, base, receiver_pid, inboxes, private_pem, key_id, body, ceiling: float) -> list[dict]:
     (base / "inboxes.json").write_text(json.dumps(inboxes))
     (base / "private.pem").write_text(private_pem)
     (base / "body.json").write_bytes(body.encode())
@@ -175,7 +241,8 @@ def run_clients(args, base, receiver_pid, inboxes, private_pem, key_id, body) ->
                         "non_202": sum(o["other"] for o in out)})
         print(f"  client {kind:7} ({loop:7}) one client, {concurrency:2} in flight: median {C.median(rates):,.0f} "
               f"signed POSTs/s (runs {', '.join(f'{r:,.0f}' for r in rates)}); {mid['cpu_us_per_req']:.0f} µs "
-              f"CPU/request, client CPU {mid['cpu_pct']:.0f}%", flush=True)
+              f"CPU/request, client CPU {mid['cpu_pct']:.0f}%; = {C.median(rates) / ceiling:.2f} x the signing rate",
+              flush=True)
     return results
 
 
@@ -330,12 +397,13 @@ def orchestrate(args) -> int:
     ok = (counts.get("done", 0) == total and sum(counts.values()) == total and stats["verified_bad"] == 0
           and stats["bad_requests"] == 0 and all(r["inboxes"] == args.followers for r in runs))
     db_name = "PostgreSQL" if args.db else "SQLite (WAL, synchronous=FULL)"
-    probe_after = C.speed_probe(0)
+    probe_after, probe_cpu = C.speed_probe(0, per_cpu_second=True)
     ceiling = (probe + probe_after) / 2
+    per_delivery = C.median([r["worker_cpu_us_per_delivery"] for r in runs])
     print(f"{C.signing_line(round(ceiling), C.median(rates), 'fan-out, signed deliveries per worker')} "
-          f"(probes {probe:,} before, {probe_after:,} after; worker CPU "
-          f"{C.median([r['worker_cpu_us_per_delivery'] for r in runs]):.0f} µs/delivery against "
-          f"{1e6 / ceiling:.0f} µs per signature)", flush=True)
+          f"(probes {probe:,} before, {probe_after:,} after); in CPU time: the worker spends {per_delivery:.0f} µs "
+          f"per delivery, a signature costs {1e6 / probe_cpu:.0f} µs ({probe_cpu:,} signs per CPU second): "
+          f"{1e6 / probe_cpu / per_delivery:.2f} x", flush=True)
     print(f"fan-out: median {C.median(rates):,.0f} deliveries/s (runs {', '.join(f'{r:,.0f}' for r in rates)}); "
           f"{args.followers} inboxes on {args.hosts} hosts; aan worker --concurrency {args.concurrency} on CPU 0"
           f"{' (variant ' + args.worker_variant + ')' if args.worker_variant else ''}, "
@@ -348,7 +416,7 @@ def orchestrate(args) -> int:
     if not args.no_clients:
         body = asyncio.run(_activity_body(db_url))
         key_id = f"http://127.0.0.1:{node_port}/actors/{username}#main-key"
-        clients = run_clients(args, base, receiver.pid, [i for _, i in followers], private_pem, key_id, body)
+        clients = run_clients(args, base, receiver.pid, [i for _, i in followers], private_pem, key_id, body, ceiling)
     C.stop_process(receiver)
     print(f"CPU 0 speed probe: {probe:,} RSA-2048 signs/s (reference 4,222/s); wall time {time.monotonic() - started:.0f} s")
     if args.json:
