@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("aan.delivery")
 FANOUT_CHUNK = 1000
 FANOUT_BATCH = 10_000  # delivery rows committed together by a fan-out
+ANALYZE_EVERY = 5.0  # seconds: small fan-outs refresh the queue's statistics at most this often
 FANOUT_JOBS = 100  # fan-out jobs claimed (and, when small, written in one transaction) per pass
 FANOUT_ANALYZE = 5_000  # a fan-out at least this big refreshes the planner's statistics (PostgreSQL)
 USER_AGENT = "aan"
@@ -135,9 +136,19 @@ async def fanout_once(node: Node, worker: str, *, limit: int = FANOUT_JOBS) -> i
     if small:
         now = jobs.now()
         await jobs.add_fanouts([(row["id"], targets) for row, targets in small], at=now, chunk=FANOUT_CHUNK)
-        metrics.FANOUT_ROWS.inc(sum(len(t) for _, targets in small for _, t in targets))
+        added = sum(len(t) for _, targets in small for _, t in targets)
+        metrics.FANOUT_ROWS.inc(added)
+        _unanalyzed[0] += added
+        # many small fan-outs add up to a big queue too (boosts at a Clearing House): refresh the
+        # statistics as a big fan-out does, at most every ANALYZE_EVERY seconds
+        if _unanalyzed[0] >= FANOUT_ANALYZE and time.monotonic() - _unanalyzed[1] >= ANALYZE_EVERY:
+            _unanalyzed[:] = [0, time.monotonic()]
+            await jobs.analyze("deliveries")
     node.poke()
     return len(rows)
+
+
+_unanalyzed: list = [0, 0.0]  # delivery rows added by small fan-outs since the last ANALYZE, and its time
 
 
 def _job_activities(row: dict) -> list[str]:
@@ -252,7 +263,7 @@ class Deliverer:
         self.per_host = per_host
         self.timeout = aiohttp.ClientTimeout(total=timeout, connect=5.0)
         self.session: aiohttp.ClientSession | None = None
-        self._bodies: OrderedDict[str, tuple[bytes, str, str]] = OrderedDict()  # body, author, Digest
+        self._bodies: OrderedDict[str, asyncio.Future] = OrderedDict()  # activity -> (body, author, Digest)
         self._checked: set[str] = set()  # inbox URLs that passed check_url (it depends on the URL alone)
         self.group = max(concurrency, FLUSH_GROUP)
         self.resolve = resolve  # replaces the system resolver (tests); its answers are still checked
@@ -277,17 +288,27 @@ class Deliverer:
             await self.session.close()
 
     async def _activity(self, activity_id: str) -> tuple[bytes, str, str]:
-        """The body to send (serialised once per activity), its author and its ``Digest``."""
+        """The body to send (serialised once per activity), its author and its ``Digest``.
+
+        Read once per activity however many of its rows are sent at the same time: the first
+        send reads it, the others wait for that read (rows of one activity are claimed together)."""
         hit = self._bodies.get(activity_id)
-        if hit:
-            return hit
+        if hit is None:
+            hit = self._bodies[activity_id] = asyncio.ensure_future(self._read_activity(activity_id))
+            while len(self._bodies) > 256:
+                self._bodies.popitem(last=False)
+        try:
+            return await asyncio.shield(hit)
+        except Exception:
+            if self._bodies.get(activity_id) is hit:
+                del self._bodies[activity_id]  # the next send reads it again
+            raise
+
+    @staticmethod
+    async def _read_activity(activity_id: str) -> tuple[bytes, str, str]:
         row = await Activity.get(id=activity_id).prefetch_related("actor")
         body = row.body.encode()
-        value = (body, row.actor.username, body_digest(body))
-        self._bodies[activity_id] = value
-        while len(self._bodies) > 256:
-            self._bodies.popitem(last=False)
-        return value
+        return body, row.actor.username, body_digest(body)
 
     def resolver(self) -> netguard.GuardedResolver:
         return netguard.GuardedResolver(insecure=self.node.insecure, resolve=self.resolve)
