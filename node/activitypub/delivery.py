@@ -263,7 +263,7 @@ class Deliverer:
         self.per_host = per_host
         self.timeout = aiohttp.ClientTimeout(total=timeout, connect=5.0)
         self.session: aiohttp.ClientSession | None = None
-        self._bodies: OrderedDict[str, asyncio.Future] = OrderedDict()  # activity -> (body, author, Digest)
+        self._bodies: OrderedDict[str, tuple[bytes, str, str]] = OrderedDict()  # body, author, Digest
         self._checked: set[str] = set()  # inbox URLs that passed check_url (it depends on the URL alone)
         self.group = max(concurrency, FLUSH_GROUP)
         self.resolve = resolve  # replaces the system resolver (tests); its answers are still checked
@@ -288,27 +288,17 @@ class Deliverer:
             await self.session.close()
 
     async def _activity(self, activity_id: str) -> tuple[bytes, str, str]:
-        """The body to send (serialised once per activity), its author and its ``Digest``.
-
-        Read once per activity however many of its rows are sent at the same time: the first
-        send reads it, the others wait for that read (rows of one activity are claimed together)."""
+        """The body to send (serialised once per activity), its author and its ``Digest``."""
         hit = self._bodies.get(activity_id)
-        if hit is None:
-            hit = self._bodies[activity_id] = asyncio.ensure_future(self._read_activity(activity_id))
-            while len(self._bodies) > 256:
-                self._bodies.popitem(last=False)
-        try:
-            return await asyncio.shield(hit)
-        except Exception:
-            if self._bodies.get(activity_id) is hit:
-                del self._bodies[activity_id]  # the next send reads it again
-            raise
-
-    @staticmethod
-    async def _read_activity(activity_id: str) -> tuple[bytes, str, str]:
+        if hit:
+            return hit
         row = await Activity.get(id=activity_id).prefetch_related("actor")
         body = row.body.encode()
-        return body, row.actor.username, body_digest(body)
+        value = (body, row.actor.username, body_digest(body))
+        self._bodies[activity_id] = value
+        while len(self._bodies) > 256:
+            self._bodies.popitem(last=False)
+        return value
 
     def resolver(self) -> netguard.GuardedResolver:
         return netguard.GuardedResolver(insecure=self.node.insecure, resolve=self.resolve)
