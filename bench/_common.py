@@ -250,19 +250,22 @@ import time
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 k = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-n, t0 = 0, time.perf_counter()
+n, t0, c0 = 0, time.perf_counter(), time.process_time()
 while time.perf_counter() - t0 < 1.0:
     k.sign(b"x" * 200, padding.PKCS1v15(), hashes.SHA256()); n += 1
-print(round(n / (time.perf_counter() - t0)))
+print(round(n / (time.perf_counter() - t0)), round(n / max(1e-9, time.process_time() - c0)))
 """
 
 
-def speed_probe(cpu: int = 0) -> int:
+def speed_probe(cpu: int = 0, *, per_cpu_second: bool = False):
     """RSA-2048 signs per second on ``cpu`` right now (the shared VM's speed varies by +-30 %;
-    /work/shared/docs/performance.md measured 4,222/s)."""
+    /work/shared/docs/performance.md measured 4,222/s). With ``per_cpu_second``, (signs per second
+    of wall time, signs per second of the probe's own CPU time): the second is what a signature
+    costs even when other processes share the CPU."""
     out = subprocess.run(["taskset", "-c", str(cpu), sys.executable, "-c", _PROBE], capture_output=True,
                          text=True, timeout=60, check=True)
-    return int(out.stdout.strip())
+    wall, own = (int(x) for x in out.stdout.split())
+    return (wall, own) if per_cpu_second else wall
 
 
 # --- other processes on this machine ----------------------------------------------------------------
@@ -349,3 +352,288 @@ def boost_priority() -> bool:
 def _boost_group(pid: int) -> None:
     with contextlib.suppress(OSError), open(f"/proc/{pid}/autogroup", "w") as fh:
         fh.write("-20")
+
+
+def run_loop(coro):
+    """Run ``coro`` on uvloop when it is installed (receivers, load generators), else asyncio."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
+
+# --- the machine's and PostgreSQL's CPU (the Clearing House scripts) ------------------------------------
+
+def busy_cpu_seconds() -> float:
+    """CPU seconds the whole machine has been busy since boot (all CPUs, /proc/stat)."""
+    return system_busy_seconds()
+
+
+def postgres_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL server's processes (backends that exited are lost)."""
+    total = 0.0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/comm") as fh:
+                if fh.read().strip() != "postgres":
+                    continue
+            total += cpu_seconds(int(pid))
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def own_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def machine_busy(seconds: float = 1.0) -> float:
+    """Fraction of the machine's CPU time that was busy over ``seconds`` (/proc/stat, all CPUs)."""
+    def snap() -> tuple[int, int]:
+        with open("/proc/stat") as fh:
+            values = [int(x) for x in fh.readline().split()[1:]]
+        return values[3] + values[4], sum(values)  # idle + iowait, total
+
+    idle0, total0 = snap()
+    time.sleep(seconds)
+    idle1, total1 = snap()
+    return 1 - (idle1 - idle0) / max(1, total1 - total0)
+
+
+def wait_machine_quiet(threshold: float, max_wait: float) -> tuple[float, float]:
+    """Wait (at most ``max_wait`` s) until the whole machine is at most ``threshold`` busy.
+    Returns (busy fraction last seen, seconds waited)."""
+    started = time.monotonic()
+    while True:
+        busy = machine_busy()
+        if busy <= threshold or time.monotonic() - started >= max_wait:
+            return busy, time.monotonic() - started
+
+
+async def pg_connect(db_url: str):
+    import asyncpg
+
+    return await asyncpg.connect(db_url.replace("postgres://", "postgresql://", 1), timeout=5)
+
+
+def signing_line(probe: int, figure: float, what: str) -> str:
+    """``figure`` next to the RSA-2048 signing rate measured in the same run, as a ratio."""
+    return (f"{what}: {figure:,.0f}/s = {figure / probe:.2f} x the RSA-2048 signing rate of this run "
+            f"({probe:,} signs/s on CPU 0)")
+
+
+# --- fake remote actors (documents served over loopback) ---------------------------------------------
+
+def actor_doc(actor_id: str, public_pem: str, *, kind: str = "Person", name: str = "", username: str = "",
+              shared_inbox: str | None = None) -> dict:
+    """An ActivityPub actor document with its RSA key (``#main-key``)."""
+    doc = {
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        "id": actor_id, "type": kind, "preferredUsername": username or actor_id.rsplit("/", 1)[1],
+        "name": name or actor_id, "inbox": f"{actor_id}/inbox", "outbox": f"{actor_id}/outbox",
+        "followers": f"{actor_id}/followers",
+        "publicKey": {"id": f"{actor_id}#main-key", "owner": actor_id, "publicKeyPem": public_pem},
+    }
+    if shared_inbox:
+        doc["endpoints"] = {"sharedInbox": shared_inbox}
+    return doc
+
+
+async def start_actor_server(port: int, lookup, stats: dict | None = None):
+    """Serve actor documents on 127.0.0.1:``port`` in this event loop: ``lookup(path)`` returns the
+    document for a request path (or None: 404). Counts fetches in ``stats["fetches"]``. Returns the
+    aiohttp runner (``await runner.cleanup()`` to stop)."""
+    import json
+
+    from aiohttp import web
+
+    async def actor(request):
+        if stats is not None:
+            stats["fetches"] = stats.get("fetches", 0) + 1
+        doc = lookup(request.path)
+        if doc is None:
+            return web.Response(status=404)
+        return web.Response(body=json.dumps(doc).encode(), content_type="application/activity+json")
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", actor)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner
+
+
+# --- followers' inboxes: one receiver process for every script ------------------------------------------
+
+RESPONSE = b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
+STALL = 0.005  # an inter-arrival gap (per activity) longer than this counts as a stall of the sender
+
+
+def receiver_main(ports: list[int], control_port: int, *, pem_file: str | None = None, actor_url: str | None = None,
+                  verify_every: int = 20, clock: str = "monotonic") -> None:
+    """Plays followers' inboxes on ``ports`` (raw asyncio + httptools): answers 202 at once, records
+    every POST per activity (count, first and last arrival by ``clock``, distinct inboxes, stalls)
+    and verifies every ``verify_every``-th HTTP signature, with the key in ``pem_file`` or the one
+    of ``actor_url`` (fetched once per port). ``GET http://127.0.0.1:<control_port>/stats`` returns
+    the figures (:func:`receiver_stats`). Prints ``ready`` once listening; stops on SIGTERM."""
+    import httptools
+    import orjson
+    from aiohttp import ClientSession, web
+
+    from node.activitypub.keys import load_public_key
+    from node.activitypub.signatures import SignatureError, parse_request
+
+    now_of = time.monotonic if clock == "monotonic" else time.time
+    fixed = load_public_key(Path(pem_file).read_text()) if pem_file else None
+    keys: dict[int, object] = {}  # port -> the sender's key (actor_url), fetched once per host
+    session: list = []
+    stats = {"total": 0, "verified_ok": 0, "verified_bad": 0, "bad_requests": 0, "key_fetches": 0,
+             "announces": 0, "first": None, "last": None, "activities": {}}
+
+    async def fetch_key(port: int) -> None:
+        keys[port] = None
+        async with session[0].get(actor_url, headers={"Accept": "application/activity+json"}) as resp:
+            document = await resp.json(content_type=None)
+        keys[port] = load_public_key(document["publicKey"]["publicKeyPem"])
+        stats["key_fetches"] += 1
+
+    def handle(port: int, url: bytes, headers: list, body: bytes) -> None:
+        now = now_of()
+        stats["total"] += 1
+        stats["first"] = stats["first"] or now
+        stats["last"] = now
+        try:
+            activity = orjson.loads(body)
+            activity_id = activity["id"]
+        except Exception:  # noqa: BLE001 - counted
+            stats["bad_requests"] += 1
+            return
+        if activity.get("type") == "Announce":
+            stats["announces"] += 1
+        entry = stats["activities"].get(activity_id)
+        if entry is None:
+            entry = stats["activities"][activity_id] = {"count": 0, "first": now, "last": now, "inboxes": set(),
+                                                        "stalls": 0, "stalled": 0.0}
+        gap = now - entry["last"]
+        if gap > STALL:
+            entry["stalls"] += 1
+            entry["stalled"] += gap
+        entry["count"] += 1
+        entry["last"] = now
+        entry["inboxes"].add((port, url))
+        key = fixed
+        if key is None and actor_url:
+            if port not in keys:
+                asyncio.get_running_loop().create_task(fetch_key(port))
+            key = keys.get(port)
+        if verify_every and key is not None and stats["total"] % verify_every == 0:
+            try:
+                good = parse_request("POST", f"http://127.0.0.1:{port}{url.decode()}", headers, body).verify(key)
+            except SignatureError:
+                good = False
+            stats["verified_ok" if good else "verified_bad"] += 1
+
+    class Inbox(asyncio.Protocol):
+        def __init__(self, port: int):
+            self.port, self.transport = port, None
+            self.parser = httptools.HttpRequestParser(self)
+            self.url, self.headers, self.body = b"", [], []
+
+        def connection_made(self, transport):
+            self.transport = transport
+
+        def data_received(self, data):
+            try:
+                self.parser.feed_data(data)
+            except httptools.HttpParserError:
+                stats["bad_requests"] += 1
+                self.transport.close()
+
+        def on_message_begin(self):
+            self.url, self.headers, self.body = b"", [], []
+
+        def on_url(self, url):
+            self.url += url
+
+        def on_header(self, name, value):
+            self.headers.append((name, value))
+
+        def on_body(self, body):
+            self.body.append(body)
+
+        def on_message_complete(self):
+            handle(self.port, self.url, self.headers, b"".join(self.body))
+            self.transport.write(RESPONSE)
+            if not self.parser.should_keep_alive():
+                self.transport.close()
+
+    async def stats_view(_request):
+        out = {k: v for k, v in stats.items() if k != "activities"}
+        out["activities"] = {a: {"count": e["count"], "first": e["first"], "last": e["last"],
+                                 "inboxes": len(e["inboxes"]), "stalls": e["stalls"], "stalled": e["stalled"]}
+                             for a, e in stats["activities"].items()}
+        out["distinct"] = sum(len(e["inboxes"]) for e in stats["activities"].values())  # (activity, inbox) pairs
+        out["bad"] = out["bad_requests"]
+        return web.json_response(out)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        session.append(ClientSession())
+        servers = [await loop.create_server(lambda p=p: Inbox(p), "127.0.0.1", p, backlog=1024) for p in ports]
+        app = web.Application()
+        app.router.add_get("/stats", stats_view)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", control_port).start()
+        stop = asyncio.Event()
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        print("ready", flush=True)
+        try:
+            await stop.wait()
+        finally:
+            for server in servers:
+                server.close()
+            await session[0].close()
+            await runner.cleanup()
+
+    run_loop(main())
+
+
+def start_receiver(ports: list[int], control_port: int, *, log: Path, pem_file: str | None = None,
+                   actor_url: str | None = None, verify_every: int = 20, clock: str = "monotonic",
+                   cpu: int | None = 1, timeout: float = 20) -> subprocess.Popen:
+    """Start :func:`receiver_main` as a child process (pinned to ``cpu``); return once it listens."""
+    import json
+
+    spec = json.dumps({"ports": ports, "control_port": control_port, "pem_file": pem_file, "actor_url": actor_url,
+                       "verify_every": verify_every, "clock": clock})
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--receiver", spec]
+    proc = spawn(["taskset", "-c", str(cpu), *cmd] if cpu is not None else cmd, log=log)
+    deadline = time.monotonic() + timeout
+    while http_status(control_port, "/stats") != 200:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"receiver did not start: {log.read_text()[-2000:]}")
+        time.sleep(0.05)
+    return proc
+
+
+def receiver_stats(control_port: int) -> dict:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{control_port}/stats", timeout=30) as resp:
+        return json.loads(resp.read())
+
+
+if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--receiver":
+    import json
+
+    sys.path.insert(0, str(ROOT))  # this checkout's node package, whatever the editable install points at
+    _spec = json.loads(sys.argv[2])
+    receiver_main(_spec.pop("ports"), _spec.pop("control_port"), **_spec)

@@ -77,13 +77,10 @@ if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[1] == "--serve-with
 import argparse
 import asyncio
 import json
-import os
 import random
 import resource
 import shutil
-import subprocess
 import time
-import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 
@@ -252,176 +249,17 @@ def prebuild(specs, pems, inbox_url, bases, members) -> tuple[list, list]:
     return built, likes
 
 
-# --- the followers' inboxes (receiver process) ------------------------------------------------------
+# --- shared helpers (bench/_common.py) ----------------------------------------------------------------
 
-RESPONSE = b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
-
-
-def receiver_main(ports: list[int], control_port: int, pem_file: str, verify_every: int) -> None:
-    import signal
-
-    import httptools
-    import orjson
-    from aiohttp import web
-
-    from node.activitypub.keys import load_public_key
-    from node.activitypub.signatures import SignatureError, parse_request
-
-    with open(pem_file) as fh:
-        key = load_public_key(fh.read())
-    stats = {"total": 0, "announces": 0, "first": None, "last": None, "verified_ok": 0, "verified_bad": 0,
-             "bad": 0, "pairs": set()}
-
-    def handle(port: int, url: bytes, headers: list, body: bytes) -> None:
-        now = time.time()
-        stats["total"] += 1
-        stats["first"] = stats["first"] or now
-        stats["last"] = now
-        try:
-            activity = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            stats["bad"] += 1
-            return
-        if activity.get("type") == "Announce":
-            stats["announces"] += 1
-            stats["pairs"].add((port, activity.get("id")))
-        if verify_every and stats["total"] % verify_every == 0:
-            try:
-                good = parse_request("POST", f"http://127.0.0.1:{port}{url.decode()}", headers, body).verify(key)
-            except SignatureError:
-                good = False
-            stats["verified_ok" if good else "verified_bad"] += 1
-
-    class Inbox(asyncio.Protocol):
-        def __init__(self, port: int):
-            self.port = port
-            self.parser = httptools.HttpRequestParser(self)
-            self.transport = None
-            self.url, self.headers, self.body = b"", [], []
-
-        def connection_made(self, transport):
-            self.transport = transport
-
-        def data_received(self, data):
-            try:
-                self.parser.feed_data(data)
-            except httptools.HttpParserError:
-                stats["bad"] += 1
-                self.transport.close()
-
-        def on_message_begin(self):
-            self.url, self.headers, self.body = b"", [], []
-
-        def on_url(self, url):
-            self.url += url
-
-        def on_header(self, name, value):
-            self.headers.append((name, value))
-
-        def on_body(self, body):
-            self.body.append(body)
-
-        def on_message_complete(self):
-            handle(self.port, self.url, self.headers, b"".join(self.body))
-            self.transport.write(RESPONSE)
-            if not self.parser.should_keep_alive():
-                self.transport.close()
-
-    async def stats_view(_request):
-        out = {k: v for k, v in stats.items() if k != "pairs"}
-        out["distinct"] = len(stats["pairs"])
-        return web.json_response(out)
-
-    async def main():
-        loop = asyncio.get_running_loop()
-        servers = [await loop.create_server(lambda p=p: Inbox(p), "127.0.0.1", p, backlog=1024) for p in ports]
-        app = web.Application()
-        app.router.add_get("/stats", stats_view)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", control_port).start()
-        stop = asyncio.Event()
-        loop.add_signal_handler(signal.SIGTERM, stop.set)
-        print("ready", flush=True)
-        try:
-            await stop.wait()
-        finally:
-            for s in servers:
-                s.close()
-            await runner.cleanup()
-
-    _run_loop(main())
-
-
-def receiver_stats(control_port: int) -> dict:
-    with urllib.request.urlopen(f"http://127.0.0.1:{control_port}/stats", timeout=5) as resp:
-        return json.loads(resp.read())
-
-
-def _run_loop(coro):
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(coro)
-    return uvloop.run(coro)
-
-
-def busy_cpu_seconds() -> float:
-    """CPU seconds the whole machine has been busy since boot (all CPUs, /proc/stat)."""
-    with open("/proc/stat") as fh:
-        values = [int(x) for x in fh.readline().split()[1:9]]
-    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
-
-
-def postgres_cpu() -> float:
-    """CPU seconds used so far by the PostgreSQL server's processes (backends that exited are lost)."""
-    total = 0.0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/comm") as fh:
-                if fh.read().strip() != "postgres":
-                    continue
-            total += C.cpu_seconds(int(pid))
-        except (OSError, ValueError, IndexError):
-            continue
-    return total
-
-
-def own_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-def machine_busy(seconds: float = 1.0) -> float:
-    """Fraction of the machine's CPU time that was busy over ``seconds`` (/proc/stat, all CPUs)."""
-    def snap() -> tuple[int, int]:
-        with open("/proc/stat") as fh:
-            values = [int(x) for x in fh.readline().split()[1:]]
-        return values[3] + values[4], sum(values)  # idle + iowait, total
-
-    idle0, total0 = snap()
-    time.sleep(seconds)
-    idle1, total1 = snap()
-    return 1 - (idle1 - idle0) / max(1, total1 - total0)
-
-
-def wait_quiet(threshold: float, max_wait: float) -> tuple[float, float]:
-    """The VM is shared: wait (at most ``max_wait`` s) until other work uses <= ``threshold`` of it.
-    Returns (busy fraction last seen, seconds waited)."""
-    started = time.monotonic()
-    while True:
-        busy = machine_busy()
-        if busy <= threshold or time.monotonic() - started >= max_wait:
-            return busy, time.monotonic() - started
+receiver_stats = C.receiver_stats
+_run_loop = C.run_loop
+busy_cpu_seconds, postgres_cpu, own_cpu = C.busy_cpu_seconds, C.postgres_cpu, C.own_cpu
+wait_quiet = C.wait_machine_quiet
 
 
 # --- database helpers -------------------------------------------------------------------------------
 
-async def _pg(db_url: str):
-    import asyncpg
-
-    return await asyncpg.connect(db_url.replace("postgres://", "postgresql://", 1), timeout=5)
+_pg = C.pg_connect
 
 
 async def seed(db_url: str, members: list[str], followers: list[tuple[str, str]]) -> str:
@@ -460,29 +298,14 @@ async def progress(conn) -> dict:
 async def blast(args, built, likes, ch_port, member_ports, pems_public, ch_db, ch_pid, control_port,
                 receiver_pid) -> dict:
     import aiohttp
-    from aiohttp import web
 
     # the members' actor documents
     runners = []
     for i, port in enumerate(member_ports):
         base = f"http://127.0.0.1:{port}"
-        doc = {"@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-               "id": f"{base}/actors/alerts", "type": "Organization", "preferredUsername": "alerts",
-               "name": f"Member {i}", "inbox": f"{base}/actors/alerts/inbox", "outbox": f"{base}/actors/alerts/outbox",
-               "followers": f"{base}/actors/alerts/followers", "endpoints": {"sharedInbox": f"{base}/inbox"},
-               "publicKey": {"id": f"{base}/actors/alerts#main-key", "owner": f"{base}/actors/alerts",
-                             "publicKeyPem": pems_public[i]}}
-        body = json.dumps(doc).encode()
-
-        async def actor(_request, body=body):
-            return web.Response(body=body, content_type="application/activity+json")
-
-        app = web.Application()
-        app.router.add_get("/actors/alerts", actor)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        runners.append(runner)
+        doc = C.actor_doc(f"{base}/actors/alerts", pems_public[i], kind="Organization", name=f"Member {i}",
+                          shared_inbox=f"{base}/inbox")
+        runners.append(await C.start_actor_server(port, lambda path, doc=doc: doc if path == "/actors/alerts" else None))
 
     url = f"http://127.0.0.1:{ch_port}/inbox"
     connector = aiohttp.TCPConnector(limit=args.concurrency, limit_per_host=args.concurrency)
@@ -621,13 +444,8 @@ def one_run(args, built, likes, ch_port, member_ports, pems_public, follower_por
         pem_file = base / "ch.pem"
         pem_file.write_text(ch_pem)
         control_port = C.free_port()
-        receiver = subprocess.Popen(
-            ["taskset", "-c", "1", sys.executable, str(C.ROOT / "bench" / "ch_ingest.py"), "--receiver",
-             ",".join(map(str, follower_ports)), str(control_port), str(pem_file), str(args.verify_every)],
-            stdout=subprocess.PIPE, cwd=C.ROOT, start_new_session=True)
-        C._children.append(receiver)
-        if receiver.stdout.readline().strip() != b"ready":
-            raise RuntimeError("receiver did not start")
+        receiver = C.start_receiver(follower_ports, control_port, log=base / "receiver.log", pem_file=str(pem_file),
+                                    verify_every=args.verify_every, clock="time", cpu=1)
         log = base / "ch.log"
         serve = ["serve", "--port", str(ch_port)]
         cmd = (["taskset", "-c", "0", sys.executable, str(C.ROOT / "bench" / "ch_ingest.py"), "--serve-with-modules",
@@ -737,8 +555,13 @@ def main() -> int:
     dl = [r["rx"]["total"] / (r["rx"]["last"] - r["rx"]["first"]) for r in results
           if r["rx"]["first"] and r["rx"]["last"] > r["rx"]["first"]]
     done = [r["delivered_s"] for r in results if r["delivered_s"]]
-    print(f"delivery: median {med(dl):,.0f} signed Announce POSTs/s; every boost at all {args.followers} followers "
+    probe_after = C.speed_probe(0)
+    print(f"delivery: median {med(dl):,.0f} signed Announce POSTs/s = {med(dl) / ((probe + probe_after) / 2):.2f} x "
+          f"the RSA-2048 signing rate of this run; every boost at all {args.followers} followers "
           f"{med(done):.2f} s after the first POST (median)")
+    print(f"RSA-2048 signing rate, CPU 0, this run: {probe:,}/s before, {probe_after:,}/s after; ingest median "
+          f"{med(ingest):,.0f} alerts/s = {med(ingest) / ((probe + probe_after) / 2):.3f} x that rate "
+          f"({1e6 / max(1, med(ingest)):.0f} µs per alert against {2e6 / (probe + probe_after):.0f} µs per signature)")
     print(f"conditions: Clearing House = one `aan serve` (in-process workers) on PostgreSQL (fresh database per run), "
           f"pinned to CPU 0; load generator + fake members + {args.followers} follower inboxes on CPU 1; PostgreSQL "
           f"server unpinned; {args.alerts} alerts from {args.members} members, {args.concurrency} POSTs in flight; "
@@ -751,7 +574,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--receiver":
-        receiver_main([int(x) for x in sys.argv[2].split(",") if x], int(sys.argv[3]), sys.argv[4], int(sys.argv[5]))
-        sys.exit(0)
     sys.exit(main())

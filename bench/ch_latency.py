@@ -133,6 +133,7 @@ import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import resource  # noqa: E402
+import socket  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
 from datetime import date, timedelta  # noqa: E402
@@ -161,55 +162,10 @@ def alert_text(i: int) -> str:
         "---", f"Police detained **{name}**, a reporter, on {when:%d %B %Y}. Colleagues ask for support.", ""])
 
 
-def machine_busy(seconds: float = 1.0) -> float:
-    """Fraction of the machine's CPU time that was busy over ``seconds`` (/proc/stat, all CPUs)."""
-    def snap() -> tuple[int, int]:
-        with open("/proc/stat") as fh:
-            values = [int(x) for x in fh.readline().split()[1:]]
-        return values[3] + values[4], sum(values)  # idle + iowait, total
+# the machine's and PostgreSQL's CPU: bench/_common.py
+machine_busy, busy_cpu_seconds, postgres_cpu, own_cpu = C.machine_busy, C.busy_cpu_seconds, C.postgres_cpu, C.own_cpu
+wait_quiet = C.wait_machine_quiet
 
-    idle0, total0 = snap()
-    time.sleep(seconds)
-    idle1, total1 = snap()
-    return 1 - (idle1 - idle0) / max(1, total1 - total0)
-
-
-def wait_quiet(threshold: float, max_wait: float) -> tuple[float, float]:
-    """The VM is shared: wait (at most ``max_wait`` s) until other work uses <= ``threshold`` of it.
-    Returns (busy fraction last seen, seconds waited)."""
-    started = time.monotonic()
-    while True:
-        busy = machine_busy()
-        if busy <= threshold or time.monotonic() - started >= max_wait:
-            return busy, time.monotonic() - started
-
-
-def busy_cpu_seconds() -> float:
-    """CPU seconds the whole machine has been busy since boot (all CPUs, /proc/stat)."""
-    with open("/proc/stat") as fh:
-        values = [int(x) for x in fh.readline().split()[1:9]]
-    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
-
-
-def postgres_cpu() -> float:
-    """CPU seconds used so far by the PostgreSQL server's processes (backends that exited are lost)."""
-    total = 0.0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/comm") as fh:
-                if fh.read().strip() != "postgres":
-                    continue
-            total += C.cpu_seconds(int(pid))
-        except (OSError, ValueError, IndexError):
-            continue
-    return total
-
-
-def own_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 # --- PostgreSQL / SQLite helpers --------------------------------------------------------------------
 

@@ -28,136 +28,18 @@ import shutil
 import signal
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import _common as C
 
-# --- receiver (runs as its own process) -------------------------------------------------------------
-
-RESPONSE = b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
-STALL = 0.005  # an inter-arrival gap longer than this counts as a stall of the sender
-
-
-def receiver_main(ports: list[int], control_port: int, pem_file: str, verify_every: int) -> None:
-    import signal
-
-    import httptools
-    import orjson
-    from aiohttp import web
-
-    from node.activitypub.keys import load_public_key
-    from node.activitypub.signatures import SignatureError, parse_request
-
-    public_key = load_public_key(Path(pem_file).read_text())
-    stats = {"total": 0, "verified_ok": 0, "verified_bad": 0, "bad_requests": 0, "activities": {}}
-
-    def handle(port: int, url: bytes, headers: list, body: bytes) -> None:
-        now = time.monotonic()
-        stats["total"] += 1
-        try:
-            activity_id = orjson.loads(body)["id"]
-        except Exception:  # noqa: BLE001
-            stats["bad_requests"] += 1
-            return
-        entry = stats["activities"].get(activity_id)
-        if entry is None:
-            entry = stats["activities"][activity_id] = {"count": 0, "first": now, "last": now, "inboxes": set(),
-                                                        "stalls": 0, "stalled": 0.0}
-        gap = now - entry["last"]
-        if gap > STALL:
-            entry["stalls"] += 1
-            entry["stalled"] += gap
-        entry["count"] += 1
-        entry["last"] = now
-        entry["inboxes"].add((port, url))
-        if verify_every and stats["total"] % verify_every == 0:
-            try:
-                signed = parse_request("POST", f"http://127.0.0.1:{port}{url.decode()}", headers, body)
-                good = signed.verify(public_key)
-            except SignatureError:
-                good = False
-            stats["verified_ok" if good else "verified_bad"] += 1
-
-    class Inbox(asyncio.Protocol):
-        def __init__(self, port: int):
-            self.port = port
-            self.transport = None
-            self.parser = httptools.HttpRequestParser(self)
-            self.url = b""
-            self.headers: list = []
-            self.body: list = []
-
-        def connection_made(self, transport):
-            self.transport = transport
-
-        def data_received(self, data):
-            try:
-                self.parser.feed_data(data)
-            except httptools.HttpParserError:
-                stats["bad_requests"] += 1
-                self.transport.close()
-
-        def on_message_begin(self):
-            self.url, self.headers, self.body = b"", [], []
-
-        def on_url(self, url):
-            self.url += url
-
-        def on_header(self, name, value):
-            self.headers.append((name, value))
-
-        def on_body(self, body):
-            self.body.append(body)
-
-        def on_message_complete(self):
-            handle(self.port, self.url, self.headers, b"".join(self.body))
-            self.transport.write(RESPONSE)
-            if not self.parser.should_keep_alive():
-                self.transport.close()
-
-    async def stats_view(request):
-        out = {k: v for k, v in stats.items() if k != "activities"}
-        out["activities"] = {a: {"count": e["count"], "first": e["first"], "last": e["last"],
-                                 "inboxes": len(e["inboxes"]), "stalls": e["stalls"], "stalled": e["stalled"]}
-                             for a, e in stats["activities"].items()}
-        return web.json_response(out)
-
-    async def main():
-        loop = asyncio.get_running_loop()
-        servers = [await loop.create_server(lambda p=p: Inbox(p), "127.0.0.1", p, backlog=1024) for p in ports]
-        app = web.Application()
-        app.router.add_get("/stats", stats_view)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", control_port).start()
-        stop = asyncio.Event()
-        loop.add_signal_handler(signal.SIGTERM, stop.set)
-        print("ready", flush=True)
-        try:
-            await stop.wait()
-        finally:
-            for s in servers:
-                s.close()
-            await runner.cleanup()
-
-    _run_loop(main())
-
-
-def _run_loop(coro):
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(coro)
-    return uvloop.run(coro)
-
-
-def receiver_stats(control_port: int) -> dict:
-    with urllib.request.urlopen(f"http://127.0.0.1:{control_port}/stats", timeout=5) as resp:
-        return json.loads(resp.read())
+STALL = C.STALL  # an inter-arrival gap longer than this counts as a stall of the sender
+receiver_stats = C.receiver_stats
 
 
 # --- client side measurement (runs as its own process, pinned to CPU 0) -----------------------------
+
+body_of = [b""]  # the activity body, for _raw_client
+
 
 def client_main(kind: str, loop: str, concurrency: int, seconds: float, inboxes_file: str, pem_file: str,
                 key_id: str, body_file: str) -> None:
@@ -169,6 +51,7 @@ def client_main(kind: str, loop: str, concurrency: int, seconds: float, inboxes_
     inboxes = json.loads(Path(inboxes_file).read_text())
     key = load_private_key(Path(pem_file).read_text())
     body = Path(body_file).read_bytes()
+    body_of[0] = body
     state = {"ok": 0, "other": 0, "i": 0}
 
     async def run():
@@ -182,6 +65,8 @@ def client_main(kind: str, loop: str, concurrency: int, seconds: float, inboxes_
                 return resp.status_code
 
             close = client.aclose
+        elif kind == "raw":
+            post, close = _raw_client()
         else:
             import aiohttp
 
@@ -230,8 +115,68 @@ def client_main(kind: str, loop: str, concurrency: int, seconds: float, inboxes_
         asyncio.run(run())  # plain asyncio, like `aan worker`
 
 
-CLIENT_CASES = [("aiohttp", "asyncio", 32), ("httpx", "asyncio", 32), ("httpx", "asyncio", 4),
-                ("aiohttp", "uvloop", 32), ("httpx", "uvloop", 32)]
+CLIENT_CASES = [("aiohttp", "asyncio", 32), ("aiohttp", "uvloop", 32), ("raw", "uvloop", 32),
+                ("httpx", "asyncio", 32), ("httpx", "uvloop", 32)]
+
+
+def _raw_client():
+    """Experiment only (not the node's code): the least an HTTP/1.1 keep-alive POST can cost in
+    Python, an asyncio protocol with httptools' response parser and one pool of connections per
+    host:port; no TLS, no redirects, no timeouts. What aiohttp costs on top of this is what stands
+    between the delivery worker and the signing rate (docs/performance.md, fan-out)."""
+    import asyncio
+    from urllib.parse import urlsplit
+
+    import httptools
+
+    class Conn(asyncio.Protocol):
+        def __init__(self):
+            self.parser = httptools.HttpResponseParser(self)
+            self.transport = None
+            self.waiter = None
+
+        def connection_made(self, transport):
+            self.transport = transport
+
+        def data_received(self, data):
+            self.parser.feed_data(data)
+
+        def on_message_complete(self):
+            waiter, self.waiter = self.waiter, None
+            if waiter is not None and not waiter.done():
+                waiter.set_result(self.parser.get_status_code())
+
+        def connection_lost(self, exc):
+            if self.waiter is not None and not self.waiter.done():
+                self.waiter.set_exception(ConnectionError("connection lost"))
+
+    pools: dict[tuple[str, int], list[Conn]] = {}
+
+    async def post(url, headers):
+        parts = urlsplit(url)
+        key = (parts.hostname, parts.port or 80)
+        pool = pools.setdefault(key, [])
+        loop = asyncio.get_running_loop()
+        while pool and pool[-1].transport.is_closing():
+            pool.pop()
+        conn = pool.pop() if pool else (await loop.create_connection(Conn, *key))[1]
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        conn.waiter = loop.create_future()
+        conn.transport.write(f"POST {parts.path} HTTP/1.1\r\n{head}Content-Length: {len(body_of[0])}\r\n\r\n"
+                             .encode() + body_of[0])
+        status = await conn.waiter
+        if conn.parser.should_keep_alive():
+            pool.append(conn)
+        else:
+            conn.transport.close()
+        return status
+
+    async def close():
+        for pool in pools.values():
+            for conn in pool:
+                conn.transport.close()
+
+    return post, close
 
 
 # --- orchestration ----------------------------------------------------------------------------------
@@ -274,7 +219,7 @@ async def _activity_body(db_url: str) -> str:
         await db.close()
 
 
-def run_clients(args, base, receiver_pid, inboxes, private_pem, key_id, body) -> list[dict]:
+def run_clients(args, base, receiver_pid, inboxes, private_pem, key_id, body, ceiling: float) -> list[dict]:
     (base / "inboxes.json").write_text(json.dumps(inboxes))
     (base / "private.pem").write_text(private_pem)
     (base / "body.json").write_bytes(body.encode())
@@ -296,7 +241,8 @@ def run_clients(args, base, receiver_pid, inboxes, private_pem, key_id, body) ->
                         "non_202": sum(o["other"] for o in out)})
         print(f"  client {kind:7} ({loop:7}) one client, {concurrency:2} in flight: median {C.median(rates):,.0f} "
               f"signed POSTs/s (runs {', '.join(f'{r:,.0f}' for r in rates)}); {mid['cpu_us_per_req']:.0f} µs "
-              f"CPU/request, client CPU {mid['cpu_pct']:.0f}%", flush=True)
+              f"CPU/request, client CPU {mid['cpu_pct']:.0f}%; = {C.median(rates) / ceiling:.2f} x the signing rate",
+              flush=True)
     return results
 
 
@@ -331,14 +277,9 @@ def main() -> int:
     p.add_argument("--max-retries", type=int, default=6, help="disturbed alerts discarded at most")
     p.add_argument("--profile", metavar="FILE", help="py-spy the worker during the alerts (collapsed stacks)")
     p.add_argument("--idle", action="store_true", help="with --profile: include idle samples")
-    # internal entry points (child processes)
-    p.add_argument("--receiver", nargs=4, metavar=("PORTS", "CONTROL", "PEM", "VERIFY"), help=argparse.SUPPRESS)
+    # internal entry point (child process)
     p.add_argument("--client", nargs=8, help=argparse.SUPPRESS)
     args = p.parse_args()
-    if args.receiver:
-        ports, control, pem, verify = args.receiver
-        receiver_main([int(x) for x in ports.split(",")], int(control), pem, int(verify))
-        return 0
     if args.client:
         kind, loop, concurrency, seconds, inboxes, pem, key_id, body = args.client
         client_main(kind, loop, int(concurrency), float(seconds), inboxes, pem, key_id, body)
@@ -368,14 +309,8 @@ def orchestrate(args) -> int:
     (base / "public.pem").write_text(public_pem)
     env = {"AAN_DATA_DIR": str(data_dir)}
 
-    receiver = C.spawn(["taskset", "-c", "1", sys.executable, __file__, "--receiver", ",".join(map(str, ports)),
-                        str(control_port), str(base / "public.pem"), str(args.verify_every)],
-                       log=base / "receiver.log")
-    deadline = time.monotonic() + 20
-    while C.http_status(control_port, "/stats") != 200:
-        if receiver.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"receiver did not start: {(base / 'receiver.log').read_text()[-2000:]}")
-        time.sleep(0.05)
+    receiver = C.start_receiver(ports, control_port, log=base / "receiver.log", pem_file=str(base / "public.pem"),
+                                verify_every=args.verify_every, clock="monotonic", cpu=1)
 
     worker_cmd = ["worker", "--concurrency", str(args.concurrency)]
     if not args.worker_variant:
@@ -462,6 +397,13 @@ def orchestrate(args) -> int:
     ok = (counts.get("done", 0) == total and sum(counts.values()) == total and stats["verified_bad"] == 0
           and stats["bad_requests"] == 0 and all(r["inboxes"] == args.followers for r in runs))
     db_name = "PostgreSQL" if args.db else "SQLite (WAL, synchronous=FULL)"
+    probe_after, probe_cpu = C.speed_probe(0, per_cpu_second=True)
+    ceiling = (probe + probe_after) / 2
+    per_delivery = C.median([r["worker_cpu_us_per_delivery"] for r in runs])
+    print(f"{C.signing_line(round(ceiling), C.median(rates), 'fan-out, signed deliveries per worker')} "
+          f"(probes {probe:,} before, {probe_after:,} after); in CPU time: the worker spends {per_delivery:.0f} µs "
+          f"per delivery, a signature costs {1e6 / probe_cpu:.0f} µs ({probe_cpu:,} signs per CPU second): "
+          f"{1e6 / probe_cpu / per_delivery:.2f} x", flush=True)
     print(f"fan-out: median {C.median(rates):,.0f} deliveries/s (runs {', '.join(f'{r:,.0f}' for r in rates)}); "
           f"{args.followers} inboxes on {args.hosts} hosts; aan worker --concurrency {args.concurrency} on CPU 0"
           f"{' (variant ' + args.worker_variant + ')' if args.worker_variant else ''}, "
@@ -474,7 +416,7 @@ def orchestrate(args) -> int:
     if not args.no_clients:
         body = asyncio.run(_activity_body(db_url))
         key_id = f"http://127.0.0.1:{node_port}/actors/{username}#main-key"
-        clients = run_clients(args, base, receiver.pid, [i for _, i in followers], private_pem, key_id, body)
+        clients = run_clients(args, base, receiver.pid, [i for _, i in followers], private_pem, key_id, body, ceiling)
     C.stop_process(receiver)
     print(f"CPU 0 speed probe: {probe:,} RSA-2048 signs/s (reference 4,222/s); wall time {time.monotonic() - started:.0f} s")
     if args.json:

@@ -40,121 +40,21 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import _common as C
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "node" / "examples" / "first-alert.md"
-RESPONSE = b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
-CLK = os.sysconf("SC_CLK_TCK")
-
-
-# --- receiver (its own process) ---------------------------------------------------------------------
-
-def receiver_main(first_port: int, hosts: int, control_port: int, actor_url: str, verify_every: int) -> None:
-    import httptools
-    import orjson
-    from aiohttp import ClientSession, web
-
-    from node.activitypub.keys import load_public_key
-    from node.activitypub.signatures import SignatureError, parse_request
-
-    stats = {"total": 0, "verified_ok": 0, "verified_bad": 0, "bad": 0, "key_fetches": 0, "activities": {}}
-    keys: dict[int, object] = {}  # port -> the sender's key, fetched once per host
-    session: list = []
-
-    async def fetch_key(port: int) -> None:
-        keys[port] = None
-        async with session[0].get(actor_url, headers={"Accept": "application/activity+json"}) as resp:
-            document = await resp.json(content_type=None)
-        keys[port] = load_public_key(document["publicKey"]["publicKeyPem"])
-        stats["key_fetches"] += 1
-
-    def handle(port: int, url: bytes, headers: list, body: bytes) -> None:
-        now = time.time()
-        stats["total"] += 1
-        try:
-            activity_id = orjson.loads(body)["id"]
-        except Exception:  # noqa: BLE001
-            stats["bad"] += 1
-            return
-        entry = stats["activities"].get(activity_id)
-        if entry is None:
-            entry = stats["activities"][activity_id] = {"count": 0, "first": now, "last": now, "inboxes": set()}
-        entry["count"] += 1
-        entry["last"] = now
-        entry["inboxes"].add((port, url))
-        if port not in keys:
-            asyncio.get_running_loop().create_task(fetch_key(port))
-        elif verify_every and keys[port] is not None and stats["total"] % verify_every == 0:
-            try:
-                good = parse_request("POST", f"http://127.0.0.1:{port}{url.decode()}", headers, body).verify(keys[port])
-            except SignatureError:
-                good = False
-            stats["verified_ok" if good else "verified_bad"] += 1
-
-    class Inbox(asyncio.Protocol):
-        def __init__(self, port: int):
-            self.port, self.transport = port, None
-            self.parser = httptools.HttpRequestParser(self)
-            self.url, self.headers, self.body = b"", [], []
-
-        def connection_made(self, transport):
-            self.transport = transport
-
-        def data_received(self, data):
-            try:
-                self.parser.feed_data(data)
-            except httptools.HttpParserError:
-                stats["bad"] += 1
-                self.transport.close()
-
-        def on_message_begin(self):
-            self.url, self.headers, self.body = b"", [], []
-
-        def on_url(self, url):
-            self.url += url
-
-        def on_header(self, name, value):
-            self.headers.append((name, value))
-
-        def on_body(self, body):
-            self.body.append(body)
-
-        def on_message_complete(self):
-            handle(self.port, self.url, self.headers, b"".join(self.body))
-            self.transport.write(RESPONSE)
-            if not self.parser.should_keep_alive():
-                self.transport.close()
-
-    async def stats_view(request):
-        out = {k: v for k, v in stats.items() if k != "activities"}
-        out["activities"] = {a: {"count": e["count"], "first": e["first"], "last": e["last"],
-                                 "inboxes": len(e["inboxes"])} for a, e in stats["activities"].items()}
-        return web.json_response(out)
-
-    async def main():
-        loop = asyncio.get_running_loop()
-        session.append(ClientSession())
-        servers = [await loop.create_server(lambda p=p: Inbox(p), "127.0.0.1", p, backlog=512)
-                   for p in range(first_port, first_port + hosts)]
-        app = web.Application()
-        app.router.add_get("/stats", stats_view)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", control_port).start()
-        stop = asyncio.Event()
-        loop.add_signal_handler(signal.SIGTERM, stop.set)
-        print("ready", flush=True)
-        await stop.wait()
-        for server in servers:
-            server.close()
-        await session[0].close()
-        await runner.cleanup()
-
-    import uvloop
-
-    uvloop.run(main())
 
 
 # --- helpers ----------------------------------------------------------------------------------------
+
+def cpu_seconds(pid: int) -> float:
+    return C._cpu_or_zero(pid)
+
+
+postgres_cpu = C.postgres_cpu
+free_port = C.free_port
+
 
 def rss_kb(pid: int) -> int:
     try:
@@ -164,27 +64,6 @@ def rss_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK
-    except (OSError, IndexError):
-        return 0.0
-
-
-def postgres_cpu() -> float:
-    """CPU seconds of every postgres process (backends come and go; this sums the live ones)."""
-    total = 0.0
-    for pid in os.listdir("/proc"):
-        if pid.isdigit():
-            try:
-                if Path(f"/proc/{pid}/comm").read_text().strip() == "postgres":
-                    total += cpu_seconds(int(pid))
-            except OSError:
-                continue
-    return total
 
 
 def free_port_block(n: int) -> int:
@@ -205,14 +84,6 @@ def free_port_block(n: int) -> int:
             for s in socks:
                 s.close()
     raise RuntimeError("no block of free ports")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get_json(url: str) -> dict:
@@ -371,16 +242,13 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--json", help="write the results here too")
     parser.add_argument("--profile", metavar="DIR", help="run each worker under cProfile, output in DIR")
-    parser.add_argument("--receiver", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.receiver:
-        first, hosts, control, actor, every = args.receiver
-        receiver_main(int(first), int(hosts), int(control), actor, int(every))
-        return
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # children inherit it
-    print(f"load average {os.getloadavg()}; open files {soft} -> {hard}", flush=True)
+    probe = C.speed_probe(0)
+    print(f"load average {os.getloadavg()}; open files {soft} -> {hard}; CPU 0 speed probe {probe:,} RSA-2048 "
+          "signs/s", flush=True)
     print("busiest processes before the run:\n  " + "\n  ".join(busy_processes()), flush=True)
 
     name = f"aan_bench_{uuid.uuid4().hex[:8]}"
@@ -405,11 +273,10 @@ def main() -> None:
                                stderr=subprocess.DEVNULL)
         procs.append(web)
         control = free_port()
-        receiver = subprocess.Popen([sys.executable, __file__, "--receiver", str(first_port), str(args.hosts),
-                                     str(control), f"http://127.0.0.1:{web_port}/actors/alerts",
-                                     str(args.verify_every)], cwd=ROOT, stdout=subprocess.PIPE)
+        receiver = C.start_receiver(list(range(first_port, first_port + args.hosts)), control, log=tmp / "receiver.log",
+                                    actor_url=f"http://127.0.0.1:{web_port}/actors/alerts",
+                                    verify_every=args.verify_every, clock="time", cpu=None)
         procs.append(receiver)
-        assert receiver.stdout.readline().strip() == b"ready"
         for _ in range(100):
             try:
                 get_json(f"http://127.0.0.1:{web_port}/healthz")
@@ -425,14 +292,16 @@ def main() -> None:
                 print(json.dumps(result), flush=True)
         base = {r["workers"]: r["deliveries_per_s"] for r in results}
         one = base.get(1)
+        print(f"\nRSA-2048 signing rate of this run: {probe:,}/s on CPU 0 (deliveries/s as a ratio to it in brackets)")
         print("\n| workers | deliveries/s (first->last) | end to end /s | scaling | worker peak RSS MB | web peak RSS MB |"
               " CPU s: workers / postgres / receiver / web |")
         print("|---:|---:|---:|---:|---:|---:|---|")
         for r in results:
             workers_rss = max(v for k, v in r["peak_rss_mb"].items() if k.startswith("worker"))
             scale = f"{r['deliveries_per_s'] / one:.2f}x" if one else "-"
+            r["signing_rate"] = probe
             c = r["cpu_s"]
-            print(f"| {r['workers']} | {r['deliveries_per_s']:,.0f} | {r['end_to_end_per_s']:,.0f} | {scale} | "
+            print(f"| {r['workers']} | {r['deliveries_per_s']:,.0f} ({r['deliveries_per_s'] / probe:.2f} x) | {r['end_to_end_per_s']:,.0f} | {scale} | "
                   f"{workers_rss} | {r['peak_rss_mb']['web']} | {c['workers']} / {c['postgres']} / "
                   f"{c['receiver']} / {c['web']} |")
         if args.json:

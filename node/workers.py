@@ -86,7 +86,9 @@ class Workers:
                 log.exception("renewing leases failed")
 
     async def _inbox(self) -> int:
-        return await inbox_once(self.node, self.name)
+        handled = await inbox_once(self.node, self.name)
+        self.deliverer.give_way.inbox_pass(handled)  # deliveries wait while received work piles up
+        return handled
 
     async def _fanout(self) -> int:
         return await fanout_once(self.node, self.name)

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 from conftest import M1, M2, make_node_config
 from conftest import member_activity as activity
@@ -262,3 +263,74 @@ async def test_the_outboxes_list_the_announces_newest_first_and_undone_ones_go(c
     total, items = await outbox_of(client, "tr")
     assert total == 4 and [i["object"]["object"]["id"] for i in items] == gone
     assert await nodeinfo_counts(client) == (9, 8)
+
+
+async def test_one_fanout_job_per_boosted_alert_reaches_every_follower_inbox_once(ch):
+    """The Announces of one alert (Clearing House + topic actor) are one fan-out job; the fan-out
+    and delivery send each Announce to each of its announcer's followers once, signed by it, and
+    a fan-out run again (a crash before its jobs were marked done) adds nothing."""
+    from aiohttp import web
+    from conftest import listening_sockets, port_of
+
+    from node.activitypub.delivery import Deliverer, deliver_once, fanout_once
+    from node.activitypub.keys import load_public_key
+    from node.activitypub.signatures import parse_request
+    from node.clearinghouse import topics
+    from node.storage import jobs
+    from node.storage.models import Delivery, FanoutJob, LocalActor
+
+    sock = listening_sockets(1)[0]
+    port = port_of(sock)
+    keys = {a.username: load_public_key(a.public_key_pem) for a in await LocalActor.all()}
+    got: list[tuple[str, str, str, bool]] = []  # (inbox path, announcer, activity id, signature verified)
+
+    async def receive(request: web.Request) -> web.Response:
+        body = await request.read()
+        doc = orjson.loads(body)
+        signed = parse_request("POST", f"http://{request.headers['Host']}{request.raw_path}", dict(request.headers),
+                               body)
+        got.append((request.path, doc["actor"].rsplit("/", 1)[1], doc["id"],
+                    signed.verify(keys[doc["actor"].rsplit("/", 1)[1]])))
+        return web.Response(status=202)
+
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", receive)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    try:
+        inbox = f"http://127.0.0.1:{port}/{{}}/inbox".format
+        tr = await topics.ensure(ch, "tr")
+        keys["tr"] = load_public_key(tr.public_key_pem)
+        for name in ("r1", "r2", "both"):
+            await Follower.create(local_actor=ch.org, actor_uri=f"http://r.test/{name}", inbox=inbox(name),
+                                  follow_id=f"f-{name}")
+        for name in ("t1", "both"):  # "both" follows the Clearing House and the topic actor
+            await Follower.create(local_actor=tr, actor_uri=f"http://r.test/{name}", inbox=inbox(name),
+                                  follow_id=f"g-{name}")
+        await ingest.on_create_batch(ch, [activity(M1, 1), activity(M1, 2, target="Mehmet Demir")])
+
+        fanouts = await FanoutJob.all()
+        assert len(fanouts) == 2, "one fan-out job per boosted alert, not one per announcer"
+        assert all(len(job.more_activities) == 1 for job in fanouts)
+        assert await fanout_once(ch, "w") == 2
+        expected = {(f"/{name}/inbox", "alerts") for name in ("r1", "r2", "both")} | \
+            {(f"/{name}/inbox", "tr") for name in ("t1", "both")}
+        assert await Delivery.all().count() == 2 * len(expected)
+
+        # a fan-out interrupted after writing its rows runs again and adds none
+        await FanoutJob.all().update(status="pending")
+        assert await fanout_once(ch, "w") == 2
+        assert await Delivery.all().count() == 2 * len(expected)
+
+        async with Deliverer(ch) as deliverer:
+            assert await deliver_once(ch, deliverer, "w") == 2 * len(expected)
+        assert await deliver_once(ch, deliverer, "w") == 0
+    finally:
+        await runner.cleanup()
+    assert all(verified for *_, verified in got)
+    sent = [(path, announcer, activity_id) for path, announcer, activity_id, _ in got]
+    assert len(sent) == len(set(sent)) == 2 * len(expected), "each Announce reached each inbox exactly once"
+    assert {(path, announcer) for path, announcer, _ in sent} == expected
+    assert await Delivery.filter(status="done").count() == 2 * len(expected)
+    assert await jobs.counts("fanout_jobs") == {"done": 2}

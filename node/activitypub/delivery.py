@@ -1,10 +1,11 @@
 """Outgoing delivery in two stages, both driven by rows in the database.
 
-1. Fan-out: a ``FanoutJob`` names an activity; we expand it to one
-   ``Delivery`` row per inbox (followers' shared inboxes deduplicated, our own
-   host skipped, hosts interleaved) and mark the job done, committing every
-   ``FANOUT_BATCH`` rows. Rows are unique per (activity, inbox), so a fan-out
-   re-run after a crash adds nothing twice.
+1. Fan-out: a ``FanoutJob`` names an activity (or several: the Announces of one
+   boosted alert); we expand it to one ``Delivery`` row per activity and inbox
+   (followers' shared inboxes deduplicated, our own host skipped, hosts
+   interleaved) and mark the job done. The small jobs of one pass are written in
+   one transaction; a big one commits every ``FANOUT_BATCH`` rows. Rows are unique
+   per (activity, inbox), so a fan-out re-run after a crash adds nothing twice.
 2. Delivery: claimed rows are POSTed, each signed at this attempt with the
    author's key (fresh ``Date``), and their outcome is recorded through the
    policy in :mod:`node.activitypub.retry`.
@@ -18,6 +19,7 @@ sent: an idle node does not carry it (docs/performance.md, idle memory).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import OrderedDict
@@ -31,7 +33,7 @@ from node import errors
 from node.activitypub import netguard, retry
 from node.activitypub.fetch import FetchError, check_url
 from node.activitypub.remote import same_origin
-from node.activitypub.signatures import sign_headers
+from node.activitypub.signatures import body_digest, sign_headers
 from node.ops import logs, metrics
 from node.storage import jobs
 from node.storage.models import Activity, Follower, RemoteActor
@@ -44,52 +46,151 @@ if TYPE_CHECKING:
 log = logging.getLogger("aan.delivery")
 FANOUT_CHUNK = 1000
 FANOUT_BATCH = 10_000  # delivery rows committed together by a fan-out
+ANALYZE_EVERY = 5.0  # seconds: small fan-outs refresh the queue's statistics at most this often
+FANOUT_JOBS = 100  # fan-out jobs claimed (and, when small, written in one transaction) per pass
 FANOUT_ANALYZE = 5_000  # a fan-out at least this big refreshes the planner's statistics (PostgreSQL)
 USER_AGENT = "aan"
 HOST_BACKLOG = 32  # x per_host: claimed rows of one host a worker holds; more go back to the queue
 HOST_BUSY_DELAY = 5.0  # seconds before rows put back for a busy host are due again
 FLUSH_AFTER = 0.2  # seconds: an answered delivery is recorded at most this long after its answer
+FLUSH_GROUP = 256  # outcomes recorded together (one transaction) when they come faster than FLUSH_AFTER
+INBOX_BACKLOG = 20  # inbox rows handled in one pass from which the inbox counts as busy (a burst, not a trickle)
+GIVE_WAY_HOLD = 1.0  # seconds deliveries wait at most for a busy inbox ...
+GIVE_WAY_SLICE = 0.1  # ... before they send for at least this long (no starvation under a sustained burst)
+CHECKED_URLS = 20_000  # inbox URLs whose scheme and address passed check_url, remembered (then forgotten at once)
+
+
+class GiveWay:
+    """Deliveries give way to received work: while the inbox worker has a backlog (a burst of
+    received activities, e.g. member alerts at a Clearing House), sends wait, so the CPU goes to
+    verifying, storing and indexing what came in first. A wait lasts at most ``GIVE_WAY_HOLD``
+    seconds; then sends go out for at least ``GIVE_WAY_SLICE`` seconds whatever the inbox does,
+    so a sustained burst slows deliveries down (to about a tenth) but never stops them. A trickle
+    (fewer than ``INBOX_BACKLOG`` rows per pass) holds nothing: a single alert's boost goes at once.
+    """
+
+    def __init__(self) -> None:
+        self.open = asyncio.Event()
+        self.open.set()
+        self.closed_at = 0.0
+        self.opened_at = 0.0
+
+    def inbox_pass(self, handled: int) -> None:
+        """Called after each pass of the inbox worker with the number of rows it handled."""
+        now = time.monotonic()
+        if handled < INBOX_BACKLOG:
+            if not self.open.is_set():
+                self.open.set()
+                self.opened_at = now
+        elif self.open.is_set() and now - self.opened_at >= GIVE_WAY_SLICE:
+            self.open.clear()
+            self.closed_at = now
+
+    async def wait(self) -> None:
+        if self.open.is_set():
+            return
+        remaining = self.closed_at + GIVE_WAY_HOLD - time.monotonic()
+        if remaining > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.open.wait(), remaining)
+        if not self.open.is_set():  # held long enough: a slice of sending
+            self.open.set()
+            self.opened_at = time.monotonic()
 
 
 def host_of(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
-async def fanout_once(node: Node, worker: str, *, limit: int = 10) -> int:
+async def fanout_once(node: Node, worker: str, *, limit: int = FANOUT_JOBS) -> int:
+    """Claim up to ``limit`` fan-out jobs and expand them into delivery rows; return how many jobs.
+
+    Small jobs (the usual case: an alert, a boost) are expanded together: each author's followers
+    read once, every row of every job inserted and the jobs marked done in one transaction. A job
+    whose activities reach ``FANOUT_BATCH`` inboxes or more goes on its own, committed in batches.
+    """
     rows = await jobs.claim("fanout_jobs", worker, limit=limit)
+    if not rows:
+        return 0
+    activities = {a.id: a for a in await Activity.filter(
+        id__in=sorted({i for row in rows for i in _job_activities(row)}))}
+    followers: dict[int, list[str]] = {}
+    audiences: dict[int, list[str]] = {}
+    small: list[tuple[dict, list[tuple[str, list[tuple[str, str]]]]]] = []
     for row in rows:
         with logs.activity(node.urls.activity(row["activity_id"])):
-            await _fanout(node, row)
-    if rows:
-        node.poke()
+            plan = []
+            for activity_id in _job_activities(row):
+                activity = activities.get(activity_id)
+                if activity is None:  # deleted meanwhile (cannot happen through the node: kept with its rows)
+                    log.warning("fan-out job %s: no activity %s", row["id"], activity_id)
+                    continue
+                inboxes = await _inboxes(node, row, activity, followers, audiences)
+                plan.append((activity, inboxes))
+            if sum(len(inboxes) for _, inboxes in plan) >= FANOUT_BATCH:
+                for activity, inboxes in plan[:-1]:
+                    await _fanout_big(node, activity, inboxes, done_job=None)
+                await _fanout_big(node, plan[-1][0], plan[-1][1], done_job=row["id"])
+                continue
+            small.append((row, [(a.id, [(i, host_of(i)) for i in inboxes]) for a, inboxes in plan]))
+            for activity, inboxes in plan:
+                log.info("fan-out %s %s to %d inboxes", activity.type, activity.uri, len(inboxes))
+    if small:
+        now = jobs.now()
+        await jobs.add_fanouts([(row["id"], targets) for row, targets in small], at=now, chunk=FANOUT_CHUNK)
+        added = sum(len(t) for _, targets in small for _, t in targets)
+        metrics.FANOUT_ROWS.inc(added)
+        _unanalyzed[0] += added
+        # many small fan-outs add up to a big queue too (boosts at a Clearing House): refresh the
+        # statistics as a big fan-out does, at most every ANALYZE_EVERY seconds
+        if _unanalyzed[0] >= FANOUT_ANALYZE and time.monotonic() - _unanalyzed[1] >= ANALYZE_EVERY:
+            _unanalyzed[:] = [0, time.monotonic()]
+            await jobs.analyze("deliveries")
+    node.poke()
     return len(rows)
 
 
-async def _fanout(node: Node, row: dict) -> None:
-    activity = await Activity.get(id=row["activity_id"]).prefetch_related("actor")
+_unanalyzed: list = [0, 0.0]  # delivery rows added by small fan-outs since the last ANALYZE, and its time
+
+
+def _job_activities(row: dict) -> list[str]:
+    return [row["activity_id"], *_load_json(row.get("more_activities"))]
+
+
+async def _inboxes(node: Node, row: dict, activity: Activity, followers: dict[int, list[str]],
+                   audiences: dict[int, list[str]]) -> list[str]:
+    """The inboxes one activity of a job goes to (followers read once per author and pass)."""
     inboxes: list[str] = list(_load_json(row["extra_inboxes"]))
     if row["to_followers"]:
+        if activity.actor_id not in followers:
+            followers[activity.actor_id] = [i async for i in _follower_inboxes(activity.actor_id)]
         seen = set(inboxes)
-        async for inbox in _follower_inboxes(activity.actor_id):
+        for inbox in followers[activity.actor_id]:
             if inbox not in seen:
                 seen.add(inbox)
                 inboxes.append(inbox)
     if activity.type in ("Update", "Delete") and node.urls.alert_id_from_url(activity.object_uri or ""):
+        if activity.actor_id not in audiences:
+            audiences[activity.actor_id] = await _clearinghouse_audiences(node, activity.actor_id)
         seen = set(inboxes)
-        for inbox in await _clearinghouse_audiences(node, activity.actor_id):
+        for inbox in audiences[activity.actor_id]:
             if inbox not in seen:
                 seen.add(inbox)
                 inboxes.append(inbox)
     own = node.urls.domain.lower()
-    inboxes = interleave_hosts([i for i in inboxes if host_of(i) != own])
+    return interleave_hosts([i for i in inboxes if host_of(i) != own])
+
+
+async def _fanout_big(node: Node, activity: Activity, inboxes: list[str], *, done_job: int | None) -> None:
+    """One big activity's rows, committed every FANOUT_BATCH rows so that delivery of a big
+    fan-out starts before all of it is written (an interrupted fan-out runs again and adds only
+    the missing rows); with ``done_job``, the job is marked done with the last batch."""
     now = jobs.now()
     targets = [(i, host_of(i)) for i in inboxes]
-    # Committed in batches of FANOUT_BATCH rows, so that delivery of a big fan-out starts before all of
-    # it is written. A fan-out interrupted half-way runs again and adds only the missing rows.
     for start in range(0, max(1, len(inboxes)), FANOUT_BATCH):
         last = start + FANOUT_BATCH >= len(inboxes)
         await jobs.add_deliveries(activity.id, targets[start:start + FANOUT_BATCH], at=now, chunk=FANOUT_CHUNK,
-                                  done_job=row["id"] if last else None)
+                                  done_job=done_job if last else None)
         if start == 0 and len(inboxes) >= FANOUT_ANALYZE:
             await jobs.analyze("deliveries")  # before autovacuum would: claims must use the index from now on
         node.poke()
@@ -164,12 +265,15 @@ class Deliverer:
         self.per_host = per_host
         self.timeout_s = timeout
         self.session: aiohttp.ClientSession | None = None  # opened by the first send
-        self._bodies: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self._bodies: OrderedDict[str, tuple[bytes, str, str]] = OrderedDict()  # body, author, Digest
+        self._checked: set[str] = set()  # inbox URLs that passed check_url (it depends on the URL alone)
+        self.group = max(concurrency, FLUSH_GROUP)
         self.resolve = resolve  # replaces the system resolver (tests); its answers are still checked
         self._host_slots: dict[str, asyncio.Semaphore] = {}
         self._parked: dict[str, datetime] = {}  # hosts parked while we held their rows
         self.host_backlog = host_backlog or HOST_BACKLOG * per_host
         self.stopping = False  # set by Workers.stop: send nothing more, finish what is in flight
+        self.give_way = GiveWay()  # the inbox worker reports its passes (Workers); sends wait while it is busy
 
     async def __aenter__(self) -> Deliverer:
         return self  # the session is opened by the first send (aiohttp is not imported before)
@@ -191,12 +295,14 @@ class Deliverer:
         if self.session:
             await self.session.close()
 
-    async def _activity(self, activity_id: str) -> tuple[bytes, str]:
+    async def _activity(self, activity_id: str) -> tuple[bytes, str, str]:
+        """The body to send (serialised once per activity), its author and its ``Digest``."""
         hit = self._bodies.get(activity_id)
         if hit:
             return hit
         row = await Activity.get(id=activity_id).prefetch_related("actor")
-        value = (row.body.encode(), row.actor.username)
+        body = row.body.encode()
+        value = (body, row.actor.username, body_digest(body))
         self._bodies[activity_id] = value
         while len(self._bodies) > 256:
             self._bodies.popitem(last=False)
@@ -214,10 +320,14 @@ class Deliverer:
         if refused:
             return None, metrics.Failure(refused, "blocked"), True, None
         try:
-            await check_url(inbox, insecure=self.node.insecure)  # scheme, IP literals
-            body, username = await self._activity(row["activity_id"])
+            if inbox not in self._checked:
+                await check_url(inbox, insecure=self.node.insecure)  # scheme, IP literals
+                if len(self._checked) >= CHECKED_URLS:
+                    self._checked.clear()
+                self._checked.add(inbox)
+            body, username, digest = await self._activity(row["activity_id"])
             headers = sign_headers("POST", inbox, key_id=self.node.key_id(username),
-                                   private_key=self.node.keys[username], body=body)
+                                   private_key=self.node.keys[username], body=body, digest=digest)
             session = self.session or self._open()
             async with session.post(inbox, data=body, headers=headers, allow_redirects=False) as resp:
                 await resp.read()
@@ -245,13 +355,14 @@ class Deliverer:
         return until
 
     async def run_batch(self, rows: list[dict], more=None) -> int:
-        """Send a claimed batch, recording outcomes as they come in groups of ``concurrency``.
+        """Send a claimed batch, recording outcomes as they come in groups (:attr:`group` rows).
 
         Recording as we go (not once per batch) bounds what a crash can make us
-        send twice: a group is recorded when it is full or ``FLUSH_AFTER`` seconds
-        after its oldest outcome, whichever comes first, so a crash repeats only
-        the POSTs in flight and those answered in the last ``FLUSH_AFTER`` seconds
-        (also when most receivers are slow and a group would take long to fill).
+        send twice: a group is recorded (one transaction, :func:`record`) when it is full or
+        ``FLUSH_AFTER`` seconds after its oldest outcome, whichever comes first, so a crash
+        repeats only the POSTs in flight and those answered in the last ``FLUSH_AFTER`` seconds
+        (also when most receivers are slow and a group would take long to fill). At full
+        speed a group fills in about 100 ms, so it costs one commit per ~250 deliveries.
 
         ``more`` (an async callable returning further claimed rows, ``[]`` when none are
         due) keeps the batch rolling: once fewer than ``2 x concurrency`` rows are ready
@@ -300,7 +411,7 @@ class Deliverer:
             if oldest is None:
                 oldest = time.monotonic()
                 wake.set()
-            if len(finished) >= self.concurrency:
+            if len(finished) >= self.group:
                 wake.set()
 
         async def recorder() -> None:
@@ -313,7 +424,7 @@ class Deliverer:
                     await wake.wait()
                     continue
                 delay = oldest + FLUSH_AFTER - time.monotonic()
-                if delay > 0 and len(finished) < self.concurrency:
+                if delay > 0 and len(finished) < self.group:
                     wake.clear()
                     try:
                         await asyncio.wait_for(wake.wait(), delay)
@@ -331,6 +442,8 @@ class Deliverer:
                     return None
                 ready += 1
                 try:
+                    if not self.stopping:
+                        await self.give_way.wait()
                     await sem.acquire()
                 finally:
                     ready -= 1
@@ -404,13 +517,26 @@ async def _text(resp) -> str:
 
 
 async def record(rows: list[dict], results: list) -> dict[str, datetime]:
-    """Apply the retry policy to a batch of attempts and update hosts; return hosts parked now."""
+    """Apply the retry policy to a group of attempts and update hosts; return hosts parked now.
+
+    The whole group is written in one transaction (one commit): done rows with one UPDATE, retries
+    and failures with one statement each, the hosts that answered with one UPDATE. Hosts that failed
+    and inboxes that are gone (410) are handled after it, one by one (rare)."""
     now = jobs.now()
     done: list[int] = []
-    statuses: dict[int, int] = {}
+    retries: list[tuple[int, datetime, str, int | None]] = []
+    failed: list[tuple[int, int | None, str]] = []
+    gone: list[str] = []
     host_ok: set[str] = set()
     host_bad: dict[str, str] = {}
+    counted: dict[tuple[str, int | None, str | None], int] = {}
     for row, (status, error, permanent, retry_after) in zip(rows, results, strict=True):
+        if error is None and status is not None and 200 <= status < 300:  # the usual case, as retry.decide says
+            done.append(row["id"])
+            host_ok.add(row["host"])
+            key = ("done", status // 100 * 100, None)
+            counted[key] = counted.get(key, 0) + 1
+            continue
         decision = retry.decide(status, row["attempts"], error=error, permanent_error=permanent,
                                 retry_after=retry_after, now=now)
         detail = f"{decision.reason}: {error}" if error and decision.action != "done" else decision.reason
@@ -420,22 +546,19 @@ async def record(rows: list[dict], results: list) -> dict[str, datetime]:
                      extra={"activity": row.get("activity_uri") or row["activity_id"]})
         if decision.action == "done":
             done.append(row["id"])
-            if status is not None:
-                statuses[row["id"]] = status
             host_ok.add(row["host"])
         elif decision.action == "retry":
-            await jobs.retry("deliveries", row["id"], next_try=now + timedelta(seconds=decision.delay),
-                             error=detail, extra={"last_status": status})
+            retries.append((row["id"], now + timedelta(seconds=decision.delay), detail, status))
             host_bad[row["host"]] = detail
         else:
-            await jobs.finish("deliveries", [row["id"]], status="failed",
-                              extra={"last_status": status, "last_error": detail[:2000]})
+            failed.append((row["id"], status, detail))
             if decision.action == "gone":
-                await _inbox_gone(row["inbox"])
-    if done:
-        await jobs.finish("deliveries", done, extra={"delivered_at": now})
-    if host_ok:  # one statement for the group (hosts only have a row once they failed)
-        await jobs.hosts_succeeded(host_ok, now)
+                gone.append(row["inbox"])
+    for (action, status, error), n in counted.items():
+        metrics.count_delivery(action, status, error, n)
+    await jobs.record_deliveries(done=done, at=now, retries=retries, failed=failed, hosts_ok=host_ok)
+    for inbox in gone:
+        await _inbox_gone(inbox)
     parked = {}
     for host, detail in host_bad.items():
         until = await _host_failed(host, detail, now)

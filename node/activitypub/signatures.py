@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import re
@@ -62,7 +63,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime, formatdate, parsedate_to_datetime
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
@@ -151,9 +152,17 @@ def content_digest(body: bytes) -> str:
 # --- signing ---------------------------------------------------------------------------
 
 
+_DATE_NOW: list = [0, ""]  # (whole second, its IMF-fixdate): the current Date of every request signed in it
+
+
 def http_date(now: datetime | None = None) -> str:
     """An RFC 7231 IMF-fixdate (``Sun, 06 Nov 1994 08:49:37 GMT``); naive datetimes are UTC."""
-    now = datetime.now(UTC) if now is None else now
+    if now is None:
+        second = int(time.time())
+        if _DATE_NOW[0] != second:
+            _DATE_NOW[1] = formatdate(second, usegmt=True)
+            _DATE_NOW[0] = second
+        return _DATE_NOW[1]
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     return format_datetime(now.astimezone(UTC), usegmt=True)
@@ -176,6 +185,13 @@ def _request_target(method: str, parts: SplitResult, *, with_query: bool = True)
     return f"(request-target): {method.lower()} {target}"
 
 
+@functools.lru_cache(maxsize=4096)
+def _signing_parts(method: str, url: str) -> tuple[str, str]:
+    """(Host header, ``(request-target)`` line) of a request (a fan-out signs for the same inboxes again and again)."""
+    parts = urlsplit(url)
+    return _host_header(parts), _request_target(method, parts)
+
+
 def _rsa_sign(private_key: rsa.RSAPrivateKey, data: bytes) -> str:
     signature = private_key.sign(data, padding.PKCS1v15(), hashes.SHA256())
     return base64.b64encode(signature).decode("ascii")
@@ -191,27 +207,29 @@ def sign_headers(
     content_type: str = ACTIVITY_JSON,
     accept: str = DEFAULT_ACCEPT,
     now: datetime | None = None,
+    digest: str | None = None,
 ) -> dict[str, str]:
     """The headers to send with a signed request (Host, Date, Digest/Content-Type or Accept, Signature).
 
     POST (or any request given a ``body``) signs ``(request-target) host date digest
     content-type``; anything else signs ``(request-target) host date accept``.
-    ``private_key`` may be a key object or our own PEM (loaded through the cache).
+    ``private_key`` may be a key object or our own PEM (loaded through the cache); ``digest`` is
+    ``body_digest(body)`` when the caller already has it (a fan-out signs one body for many inboxes).
     """
     if '"' in key_id or "\\" in key_id:
         raise ValueError("key_id must not contain quotes or backslashes")
     if isinstance(private_key, str):
         private_key = load_private_key(private_key)
-    parts = urlsplit(url)
-    headers = {"Host": _host_header(parts), "Date": http_date(now)}
+    host, target = _signing_parts(method, url)
+    headers = {"Host": host, "Date": http_date(now)}
     if method.upper() == "POST" or body is not None:
-        headers["Digest"] = body_digest(body or b"")
+        headers["Digest"] = digest or body_digest(body or b"")
         headers["Content-Type"] = content_type
         covered = ("host", "date", "digest", "content-type")
     else:
         headers["Accept"] = accept
         covered = ("host", "date", "accept")
-    lines = [_request_target(method, parts)] + [f"{name}: {headers[name.title()]}" for name in covered]
+    lines = [target] + [f"{name}: {headers[name.title()]}" for name in covered]
     signature = _rsa_sign(private_key, "\n".join(lines).encode("ascii"))
     headers["Signature"] = (
         f'keyId="{key_id}",algorithm="rsa-sha256",'

@@ -196,7 +196,10 @@ async def on_create_batch(node: Node, activities: list[dict]) -> None:
                 Activity(id=activity_id, uri=activity["id"], actor=actor, type=activity["type"],
                          object_uri=row.uri, body=orjson.dumps(activity).decode())
                 for row, actor, activity_id, activity in announces])
-            await jobs.queue_fanouts([activity_id for _, _, activity_id, _ in announces], at=next_try)
+            per_alert: dict[str, list[str]] = {}  # one fan-out job per boosted alert, for all its Announces
+            for row, _, activity_id, _ in announces:
+                per_alert.setdefault(row.uri, []).append(activity_id)
+            await jobs.queue_fanouts(list(per_alert.values()), at=next_try)
             ids = {rows[0].uri: rows[0].id} if len(rows) == 1 else dict(
                 await IndexedAlert.filter(uri__in=sorted({row.uri for row, *_ in announces})).values_list("uri", "id"))
             await Boost.bulk_create([Boost(alert_id=ids[row.uri], announcer=actor, activity_id=activity_id)
@@ -262,14 +265,17 @@ async def split(node: Node, case_id: str, alert_uris: list[str], *, by: str = "e
 
 
 async def announce(node: Node, row: IndexedAlert) -> None:
-    """Announce from the Clearing House actor, and from each matching topic actor with followers."""
+    """Announce from the Clearing House actor, and from each matching topic actor with followers
+    (one fan-out job for all of them)."""
     member = await row.member
     ch = node.org
-    await _announce_as(node, ch, row, obj=row.uri, cc=[member.actor_uri, node.urls.followers(ch.username)])
+    queued = [await _announce_as(node, ch, row, obj=row.uri,
+                                 cc=[member.actor_uri, node.urls.followers(ch.username)])]
     for actor in await topics.matching_actors(node, row):
         # FEP-1b12: a group announces the activity itself, so Lemmy-style followers get it whole.
-        await _announce_as(node, actor, row, obj=row.create_activity or row.uri,
-                           cc=[node.urls.followers(actor.username)])
+        queued.append(await _announce_as(node, actor, row, obj=row.create_activity or row.uri,
+                                         cc=[node.urls.followers(actor.username)]))
+    await jobs.queue_fanouts([[activity_id for activity_id in queued if activity_id]])
 
 
 def _announce_doc(node: Node, actor, row: IndexedAlert, *, obj, cc: list[str]) -> tuple[str, dict]:
@@ -288,12 +294,15 @@ def _announce_doc(node: Node, actor, row: IndexedAlert, *, obj, cc: list[str]) -
     return activity_id, activity
 
 
-async def _announce_as(node: Node, actor, row: IndexedAlert, *, obj, cc: list[str]) -> None:
+async def _announce_as(node: Node, actor, row: IndexedAlert, *, obj, cc: list[str]) -> str | None:
+    """Store ``actor``'s Announce of ``row`` and its boost (unless there is one); return its id to fan out."""
     if await Boost.filter(alert=row, announcer=actor).exists():
-        return
+        return None
     activity_id, activity = _announce_doc(node, actor, row, obj=obj, cc=cc)
-    record = await outbox.queue_activity(actor, node.urls, activity, activity_id=activity_id, object_uri=row.uri)
+    record = await Activity.create(id=activity_id, uri=activity["id"], actor=actor, type=activity["type"],
+                                   object_uri=row.uri, body=orjson.dumps(activity).decode())
     await Boost.create(alert=row, announcer=actor, activity=record)
+    return activity_id
 
 
 async def on_update(node: Node, activity: dict) -> None:

@@ -40,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         args.settings = Settings.from_environ(data_dir=getattr(args, "data_dir", None) or None)
         if getattr(args, "sync", False):
             args.func(args)
+        elif getattr(args.func, "uvloop", False):  # long-running network work (`aan worker`), as `aan serve`
+            import uvloop
+
+            uvloop.run(args.func(args))
         else:
             asyncio.run(args.func(args))
     except errors.AanError as exc:

@@ -175,6 +175,9 @@ async def cmd_worker(args: argparse.Namespace) -> None:
         await refresher.stop()
 
 
+cmd_worker.uvloop = True  # type: ignore[attr-defined]  # run on uvloop (node.cli.main): cheaper sends
+
+
 # --- demo ---------------------------------------------------------------------------------------
 
 async def cmd_demo(args: argparse.Namespace) -> None:

@@ -97,10 +97,10 @@ def status_class(status: int | None, error: str | None) -> str:
     return getattr(error, "kind", "network")
 
 
-def count_delivery(action: str, status: int | None, error: str | None) -> None:
-    DELIVERIES.labels(action, status_class(status, error)).inc()
+def count_delivery(action: str, status: int | None, error: str | None, n: int = 1) -> None:
+    DELIVERIES.labels(action, status_class(status, error)).inc(n)
     if action == "retry":
-        DELIVERY_RETRIES.inc()
+        DELIVERY_RETRIES.inc(n)
 
 
 class MetricsMiddleware:

@@ -109,6 +109,36 @@ async def retry(table: str, row_id: int, *, next_try: datetime, error: str, extr
     await db.conn().execute_query(_sql(sql), params + [row_id])
 
 
+async def record_deliveries(*, done: list[int], at: datetime, retries: list[tuple[int, datetime, str, int | None]],
+                            failed: list[tuple[int, int | None, str]], hosts_ok: Iterable[str]) -> None:
+    """Record a group of delivery attempts in ONE transaction (one commit, a few statements):
+    ``done`` row ids (delivered at ``at``), ``retries`` as (id, next try, error, last status),
+    ``failed`` as (id, last status, error), and the hosts that answered (their failures forgotten;
+    a host only has a row once it failed)."""
+    async with in_transaction() as conn:
+        if done:
+            marks = ",".join("?" * len(done))
+            await conn.execute_query(_sql(
+                "UPDATE deliveries SET status='done', lease_until=NULL, locked_by=NULL, delivered_at=? "
+                f"WHERE id IN ({marks})"), [at, *done])
+        if retries:
+            await conn.execute_many(_sql(
+                "UPDATE deliveries SET status='pending', lease_until=NULL, locked_by=NULL, next_try=?, "
+                "last_error=?, last_status=? WHERE id=?"),
+                [[when, error[:2000], status, row_id] for row_id, when, error, status in retries])
+        if failed:
+            await conn.execute_many(_sql(
+                "UPDATE deliveries SET status='failed', lease_until=NULL, locked_by=NULL, last_status=?, "
+                "last_error=? WHERE id=?"),
+                [[status, error[:2000], row_id] for row_id, status, error in failed])
+        names = sorted(set(hosts_ok))
+        if names:
+            marks = ",".join("?" * len(names))
+            await conn.execute_query(_sql(
+                "UPDATE hosts SET consecutive_failures=0, parked_until=NULL, last_success=? "
+                f"WHERE host IN ({marks})"), [at, *names])
+
+
 async def renew(worker: str, *, lease: float | None = None) -> None:
     """Extend every lease this worker holds (called periodically while it runs)."""
     until = now() + timedelta(seconds=LEASE if lease is None else lease)
@@ -183,17 +213,22 @@ async def purge_received(actor: str, uri: str, *, keep: str | None, finished_onl
 # --- fan-out jobs -------------------------------------------------------------------------------
 
 async def queue_fanout(activity_id: str, *, to_followers: bool = True, extra_inboxes: list[str] | None = None,
-                       at: datetime | None = None, conn=None) -> None:
-    """Queue the fan-out of a stored activity (to its author's followers and/or ``extra_inboxes``)."""
+                       at: datetime | None = None, conn=None, more: list[str] | None = None) -> None:
+    """Queue the fan-out of a stored activity (to its author's followers and/or ``extra_inboxes``);
+    ``more`` activities go out with it, each the same way (one job)."""
     await FanoutJob.create(activity_id=activity_id, to_followers=to_followers, extra_inboxes=extra_inboxes or [],
-                           next_try=at or now(), using_db=conn)
+                           more_activities=more or [], next_try=at or now(), using_db=conn)
 
 
-async def queue_fanouts(activity_ids: list[str], *, at: datetime | None = None) -> None:
-    """Queue the fan-out to followers of each of ``activity_ids`` (one statement)."""
+async def queue_fanouts(activity_ids: list[list[str]], *, at: datetime | None = None) -> None:
+    """Queue one fan-out job to followers per list of ``activity_ids`` (each activity to its own
+    author's followers; one statement for all the jobs)."""
     due = at or now()
-    await FanoutJob.bulk_create([FanoutJob(activity_id=a, to_followers=True, extra_inboxes=[], next_try=due)
-                                 for a in activity_ids])
+    if not any(activity_ids):
+        return
+    await FanoutJob.bulk_create([FanoutJob(activity_id=group[0], more_activities=list(group[1:]), to_followers=True,
+                                           extra_inboxes=[], next_try=due)
+                                 for group in activity_ids if group])
 
 
 async def delay_fanout(activity_id: str | None, until: datetime) -> None:
@@ -224,6 +259,28 @@ async def add_deliveries(activity_id: str, targets: list[tuple[str, str]], *, at
         if done_job is not None:
             mark = _sql("UPDATE fanout_jobs SET status='done', lease_until=NULL, locked_by=NULL WHERE id=?")
             await conn.execute_query(mark, [done_job])
+
+
+async def add_fanouts(done: list[tuple[int, list[tuple[str, list[tuple[str, str]]]]]], *, at: datetime,
+                      chunk: int = 1000) -> None:
+    """Several small fan-outs in ONE transaction: for each (fan-out job id, [(activity id, [(inbox,
+    host)…])…]) the delivery rows (an inbox already queued for its activity is skipped), then
+    every one of those jobs marked done."""
+    sql = _sql(
+        "INSERT INTO deliveries (activity_id, inbox, host, status, attempts, next_try, created_at) "
+        "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (activity_id, inbox) DO NOTHING"
+    )
+    values = [[activity_id, inbox, host, at, at]
+              for _, activities in done for activity_id, targets in activities for inbox, host in targets]
+    ids = [job for job, _ in done]
+    async with in_transaction() as conn:
+        for start in range(0, len(values), chunk):
+            await conn.execute_many(sql, values[start:start + chunk])
+        for start in range(0, len(ids), chunk):
+            part = ids[start:start + chunk]
+            await conn.execute_query(_sql(
+                "UPDATE fanout_jobs SET status='done', lease_until=NULL, locked_by=NULL "
+                f"WHERE id IN ({','.join('?' * len(part))})"), part)
 
 
 async def deliveries_of(activity_id: str) -> list[Delivery]:

@@ -192,6 +192,10 @@ class FanoutJob(QueueMixin, Model):
     activity: fields.ForeignKeyRelation[Activity] = fields.ForeignKeyField("models.Activity", related_name="fanouts")
     extra_inboxes: fields.JSONField[list] = fields.JSONField(default=list)  # inboxes beyond the followers (e.g. a Follow target)
     to_followers = fields.BooleanField(default=True)
+    # Further activities fanned out by this job, each like ``activity`` (to its own author's followers
+    # and the extra inboxes): the Announces of one boosted alert by the Clearing House and its topic
+    # actors are one job.
+    more_activities: fields.JSONField[list] = fields.JSONField(default=list)
 
     class Meta:
         table = "fanout_jobs"

@@ -202,3 +202,75 @@ async def test_a_temporary_resolver_failure_is_retried_an_unknown_name_fails(nod
     gone = await Delivery.get(inbox="http://nxdomain.test/u/inbox")
     assert gone.status == "failed" and gone.last_error
     assert dns.lookups == {"flaky.test": 1, "nxdomain.test": 1}
+
+
+async def test_one_group_of_mixed_outcomes_is_recorded_row_by_row(node, receivers):
+    """Outcomes are recorded a group at a time (one transaction): each row still gets its own
+    outcome, and a host that answered 2xx has its failures forgotten."""
+    a, b = receivers
+    a.answers["/busy/inbox"] = (503, {"Retry-After": "120"})
+    a.answers["/bad/inbox"] = (400, {})
+    a.answers["/gone/inbox"] = (410, {})
+    for name in ("ok", "busy", "bad", "gone"):
+        await follower(node, f"http://x/{name}", a.inbox(name))
+    await follower(node, "http://y/ok", b.inbox("ok"))
+    await Host.create(host=f"127.0.0.1:{b.port}", consecutive_failures=3, last_error="earlier")
+    await publish(node)
+    async with Deliverer(node) as deliverer:
+        await run(node, deliverer)
+    rows = {d.inbox: d for d in await Delivery.all()}
+    assert rows[a.inbox("ok")].status == "done" and rows[a.inbox("ok")].delivered_at is not None
+    assert rows[b.inbox("ok")].status == "done"
+    busy = rows[a.inbox("busy")]
+    assert busy.status == "pending" and busy.last_status == 503 and "Retry-After" in busy.last_error
+    assert busy.locked_by is None and 100 < (busy.next_try - jobs.now()).total_seconds() <= 120
+    assert rows[a.inbox("bad")].status == "failed" and rows[a.inbox("bad")].last_status == 400
+    assert rows[a.inbox("gone")].status == "failed" and rows[a.inbox("gone")].last_status == 410
+    assert not await Follower.filter(inbox=a.inbox("gone")).exists()
+    assert (await Host.get(host=f"127.0.0.1:{b.port}")).consecutive_failures == 0
+    assert (await Host.get(host=f"127.0.0.1:{a.port}")).consecutive_failures == 1  # the 503
+
+
+async def test_small_fanouts_of_one_pass_are_written_together_and_once(node, receivers):
+    """Several fan-out jobs claimed in one pass are expanded in one transaction; run again
+    (a crash before the jobs were marked done), they add no row; each inbox gets each activity once."""
+    a, b = receivers
+    for i in range(3):
+        await follower(node, f"http://x/u{i}", a.inbox(f"u{i}"))
+    await follower(node, "http://y/v", b.inbox("v"))
+    notes = [await publish(node) for _ in range(3)]
+    assert await fanout_once(node, "w") == 3
+    assert await Delivery.all().count() == 12
+    await jobs.db.conn().execute_query("UPDATE fanout_jobs SET status='pending'")
+    assert await fanout_once(node, "w") == 3
+    assert await Delivery.all().count() == 12
+    async with Deliverer(node) as deliverer:
+        assert await deliver_once(node, deliverer, "w") == 12
+    got = [(path, activity["object"]["id"]) for path, activity, verified in a.got + b.got if verified]
+    assert len(got) == len(set(got)) == 12
+    assert {note for _, note in got} == set(notes)
+
+
+async def test_deliveries_give_way_to_a_busy_inbox_but_are_never_starved(monkeypatch):
+    """While the inbox worker reports a backlog, sends wait; when it is done they go on; and under
+    a backlog that never ends they still go, after a bounded wait."""
+    import asyncio
+
+    from node.activitypub import delivery
+
+    monkeypatch.setattr(delivery, "GIVE_WAY_HOLD", 0.2)
+    gate = delivery.GiveWay()
+    gate.inbox_pass(1)  # a trickle holds nothing
+    await asyncio.wait_for(gate.wait(), 5)
+    gate.inbox_pass(delivery.INBOX_BACKLOG)  # a burst
+    waiting = asyncio.ensure_future(gate.wait())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    gate.inbox_pass(0)  # the inbox caught up: sends go on
+    await asyncio.wait_for(waiting, 5)
+
+    monkeypatch.setattr(delivery, "GIVE_WAY_SLICE", 0.0)
+    gate.inbox_pass(delivery.INBOX_BACKLOG)
+    assert not gate.open.is_set()
+    await asyncio.wait_for(gate.wait(), 5)  # the backlog never ends: the wait is bounded
+    assert gate.open.is_set()

@@ -137,7 +137,7 @@ async def test_add_deliveries_skips_queued_inboxes_and_finishes_the_job_with_the
 
 
 async def test_an_empty_fan_out_still_finishes_its_job(store):
-    await jobs.queue_fanouts([store.id])
+    await jobs.queue_fanouts([[store.id]])
     (job,) = await jobs.claim("fanout_jobs", "w1")
     assert job["to_followers"] and job["activity_id"] == store.id
     await jobs.add_deliveries(store.id, [], at=jobs.now(), done_job=job["id"])
