@@ -130,10 +130,7 @@ if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[1] == "--bare-ch":
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
 import random  # noqa: E402
-import resource  # noqa: E402
-import socket  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
 from datetime import date, timedelta  # noqa: E402
