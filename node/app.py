@@ -18,6 +18,7 @@ from node.ops import health, metrics
 from node.ops.runtime import Refresher
 from node.service import Node
 from node.web import clearinghouse as ch_web
+from node.web import joint as joint_web
 from node.web import pages, public
 from node.webui.routes import routes as webui_routes
 from node.workers import Workers, install_roles
@@ -117,6 +118,8 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         Route("/activities/{activity_id:str}", ap.activity_endpoint),
         Route("/alerts/{alert_id:str}", pages.alert_endpoint),
         Route("/alerts", pages.index_endpoint),
+        Route("/joint/{action_id:str}", joint_web.statement_endpoint),
+        Route("/joint/{action_id:str}/signatures/{signature_id:str}", joint_web.signature_endpoint),
         Route("/", pages.index_endpoint),
         Route("/@{username:str}", pages.profile_endpoint),
         Route("/tags/{name:str}", pages.tag_endpoint),
