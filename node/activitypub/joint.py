@@ -54,7 +54,7 @@ class SignatureInvalid(errors.Forbidden):
 
     Reasons: ``no proof``, ``unsupported cryptosuite``, ``wrong purpose``, ``bad signature``,
     ``unknown key`` (from the proof itself), ``not the signer's key``, ``another statement``,
-    ``earlier version``, ``not a signature``.
+    ``not a signature``, ``not invited``, ``replayed``, ``already signed``.
     """
 
     public = "the signature is not valid"

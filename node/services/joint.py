@@ -772,9 +772,8 @@ async def on_accept(node: Node, activity: dict) -> bool:
     except Refused as exc:
         ignored(f"joint_{exc.reason}", "signature %s refused: %s", activity.get("id"), exc.detail)
         await _refuse(node, activity, exc.reason)
-    except (wire.SignatureInvalid, errors.Forbidden, errors.NotFound) as exc:
-        reason = getattr(exc, "reason", type(exc).__name__)
-        ignored(f"joint_{str(reason).replace(' ', '_')}", "signature %s refused: %s", activity.get("id"), exc.detail)
+    except wire.SignatureInvalid as exc:
+        ignored("joint_" + re.sub(r"\W+", "_", exc.reason), "signature %s refused: %s", activity.get("id"), exc.detail)
     return True
 
 
@@ -782,9 +781,8 @@ async def receive_signature(node: Node, activity: dict, ours: JointInvitation | 
     """Check a signature (an Accept) of one of our statements and keep it.
 
     Raises :class:`wire.SignatureInvalid` (no proof, a bad one, a key the signer's actor does not
-    publish, another statement, not a signature), :class:`errors.Forbidden` (the signer was not
-    invited, a replay) or :class:`Refused` (closed, past the deadline, an earlier version: the
-    signer is told).
+    publish, another statement, not a signature, not invited, replayed, already signed) or
+    :class:`Refused` (closed, past the deadline, an earlier version: the signer is told).
     """
     signer = get_id(activity.get("actor"))
     statement_id, version, digest = wire.binding(activity)
@@ -792,7 +790,7 @@ async def receive_signature(node: Node, activity: dict, ours: JointInvitation | 
     if row is None:
         raise wire.SignatureInvalid("another statement", f"{statement_id} is not one of our statements")
     if await JointSignature.filter(accept_id=activity["id"]).exists():
-        raise errors.Forbidden(f"Accept {activity['id']} was received before (replayed)", public="replayed")
+        raise wire.SignatureInvalid("replayed", f"Accept {activity['id']} was received before")
     invitation = await _invitation_of(node, row, ours, signer, get_id(activity.get("object")))
     await wire.check_proof(node, activity, signer)
     if not is_open(row):
@@ -803,7 +801,7 @@ async def receive_signature(node: Node, activity: dict, ours: JointInvitation | 
             raise Refused("outdated", f"signature of version {version}, the text is at version {row.version}")
         raise wire.SignatureInvalid("another statement", f"signature of version {version} / {digest}")
     if await JointSignature.filter(action=row, signer_uri=signer, state="valid", version=row.version).exists():
-        raise errors.Forbidden(f"{signer} has already signed version {row.version}", public="already signed")
+        raise wire.SignatureInvalid("already signed", f"{signer} has already signed version {row.version}")
     author = await node.remotes.actor(signer)
     async with in_transaction() as conn:
         signature = await JointSignature.create(
@@ -824,21 +822,21 @@ async def _invitation_of(node: Node, row: JointAction, ours: JointInvitation | N
         if ours.action_id != row.id:
             raise wire.SignatureInvalid("another statement", f"Invite {invite_id} is for another statement")
         if ours.invitee_uri != signer:
-            raise errors.Forbidden(f"{signer} answers an Invite of {ours.invitee_uri}", public="not invited") from None
+            raise wire.SignatureInvalid("not invited", f"{signer} answers an Invite of {ours.invitee_uri}") from None
         return ours
     for network in await JointInvitation.filter(action=row, network=True):
         if invite_id and same_origin(invite_id, network.invitee_uri):
             try:
                 forwarded = await node.fetcher.get(invite_id)
             except FetchError as exc:
-                raise errors.Forbidden(f"cannot fetch the Invite {invite_id}: {exc.reason}", public="not invited") from None
+                raise wire.SignatureInvalid("not invited", f"cannot fetch the Invite {invite_id}: {exc.reason}") from None
             if "Invite" in type_of(forwarded) and get_id(forwarded.get("actor")) == network.invitee_uri \
                     and get_id(forwarded.get("target")) == signer and get_id(forwarded.get("object")) == row.uri:
                 found, _ = await JointInvitation.get_or_create(
                     action=row, invitee_uri=signer, invite_id=invite_id,
                     defaults={"inviter_uri": network.invitee_uri})
                 return found
-    raise errors.Forbidden(f"{signer} was not invited to {row.uri}", public="not invited") from None
+    raise wire.SignatureInvalid("not invited", f"{signer} was not invited to {row.uri}") from None
 
 
 async def _refuse(node: Node, activity: dict, reason: str) -> None:
