@@ -242,6 +242,16 @@ def _deadline(value: Any, problem, now: dt.datetime) -> dt.datetime | None:
 # --- helpers ------------------------------------------------------------------------------------
 
 
+def _remotes(node: Node):
+    assert node.remotes is not None  # set by Node.open()
+    return node.remotes
+
+
+def _fetcher(node: Node):
+    assert node.fetcher is not None  # set by Node.open()
+    return node.fetcher
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
@@ -318,15 +328,15 @@ async def propose(node: Node, proposal: Proposal) -> JointAction:
                 invitees.append((ch, True))
             continue
         try:
-            actor = await _resolve(node, item)
+            found = await _resolve(node, item)
         except errors.RemoteFailure as exc:
             problems.setdefault("invite", f"'{item}': {exc.public}")
             log.info("%s", exc.detail)
             continue
-        if actor.uri == node.urls.actor(node.org.username):
+        if found.uri == node.urls.actor(node.org.username):
             problems.setdefault("invite", f"'{item}' is this node's own actor")
             continue
-        invitees.append((actor, False))
+        invitees.append((found, False))
     if problems:
         raise ProposalError(fields=problems)
     actor = node.org
@@ -493,7 +503,8 @@ async def _send_update(node: Node, row: JointAction) -> None:
     row.updated = max(_now(), previous + dt.timedelta(seconds=1))  # strictly later: receivers keep the newest
     note = await _note(node, row)
     invitees = await JointInvitation.filter(action=row).values_list("invitee_uri", flat=True)
-    inboxes = list(dict.fromkeys(await RemoteActor.filter(uri__in=list(invitees)).values_list("inbox", flat=True)))
+    found: list[str] = await RemoteActor.filter(uri__in=list(invitees)).values_list("inbox", flat=True)  # type: ignore[assignment]
+    inboxes = list(dict.fromkeys(found))
     activity_id = outbox.new_id()
     update = outbox.envelope("Update", urls, actor, activity_id, note, row.updated)
     update["@context"] = wire.JOINT_CONTEXT
@@ -535,7 +546,7 @@ async def sign(node: Node, action_id: str) -> JointAction:
     if row.state == "signed":
         raise errors.Conflict(f"joint action {row.id} is already signed (version {row.version})",
                               public="already signed")
-    proposer = await node.remotes.actor(row.proposer_uri)
+    proposer = await _remotes(node).actor(row.proposer_uri)
     actor, urls = node.org, node.urls
     activity_id = outbox.new_id()
     document = wire.accept(urls=urls, username=actor.username, activity_id=activity_id,
@@ -589,7 +600,7 @@ async def withdraw(node: Node, action_id: str) -> JointAction:
 
 
 async def _answer(node: Node, row: JointAction, kind: str, obj: dict) -> None:
-    proposer = await node.remotes.actor(row.proposer_uri)
+    proposer = await _remotes(node).actor(row.proposer_uri)
     activity_id = outbox.new_id()
     activity = wire.answer(kind, urls=node.urls, username=node.org.username, activity_id=activity_id, obj=obj,
                            to=row.proposer_uri, published=_now())
@@ -614,7 +625,7 @@ async def verify(node: Node, url: str) -> tuple[dict[str, Any], list[Checked]]:
     """Fetch a statement and each signature it lists; check each against the key its signer's actor
     publishes (fetched from the signer's node) and against the statement's exact text."""
     try:
-        note = await node.fetcher.get(url)
+        note = await _fetcher(node).get(url)
     except FetchError as exc:
         raise errors.RemoteFailure(f"cannot fetch {url}: {exc.reason}", public="the statement could not be fetched") from None
     action = wire.extension(note, "jointAction")
@@ -643,7 +654,7 @@ async def _check_listed(node: Node, url: str, entry: Any, version: int, digest: 
         return Checked(str(entry), "", False, "malformed entry")
     signer, name = entry["signer"], str(entry.get("name") or "")
     try:
-        document, _ = await node.fetcher.get_any(entry["signature"])
+        document, _ = await _fetcher(node).get_any(entry["signature"])
     except FetchError as exc:
         log.info("cannot fetch %s: %s", entry["signature"], exc.reason)
         return Checked(signer, name, False, "signature not available")
@@ -693,7 +704,7 @@ async def on_invite(node: Node, activity: dict) -> bool:
         ignored("no_object", "Invite %s of nothing", activity.get("id"))
         return True
     try:
-        note = await node.fetcher.get(uri)
+        note = await _fetcher(node).get(uri)
     except FetchError as exc:
         if exc.permanent:
             ignored("unavailable", "Invite to %s, which cannot be fetched (%s)", uri, exc.reason)
@@ -717,7 +728,7 @@ async def _store_received(node: Node, note: dict, proposer: str) -> JointAction 
     """Keep (or refresh) a statement we were invited to; None if it is unusable."""
     action = wire.extension(note, "jointAction") or {}
     try:
-        values = {
+        values: dict[str, Any] = {
             "title": str(action["title"])[:512], "language": str(action["language"])[:16],
             "text": str(action["text"]), "addressed_to": list(action.get("addressedTo") or []),
             "asks": list(action.get("asks") or []), "about": action.get("about"),
@@ -736,7 +747,7 @@ async def _store_received(node: Node, note: dict, proposer: str) -> JointAction 
             published=_now(), **values)
     if row.own or row.proposer_uri != proposer:
         return None
-    if values["version"] > row.version and row.state == "signed":
+    if int(values["version"]) > row.version and row.state == "signed":
         row.state = "invited"  # the text changed: our signature is for an earlier version; signing reopens
     for key, value in values.items():
         setattr(row, key, value)
@@ -784,7 +795,7 @@ async def receive_signature(node: Node, activity: dict, ours: JointInvitation | 
     publish, another statement, not a signature, not invited, replayed, already signed) or
     :class:`Refused` (closed, past the deadline, an earlier version: the signer is told).
     """
-    signer = get_id(activity.get("actor"))
+    signer = get_id(activity.get("actor")) or ""
     statement_id, version, digest = wire.binding(activity)
     row = await JointAction.filter(uri=statement_id, own=True).first()
     if row is None:
@@ -802,7 +813,7 @@ async def receive_signature(node: Node, activity: dict, ours: JointInvitation | 
         raise wire.SignatureInvalid("another statement", f"signature of version {version} / {digest}")
     if await JointSignature.filter(action=row, signer_uri=signer, state="valid", version=row.version).exists():
         raise wire.SignatureInvalid("already signed", f"{signer} has already signed version {row.version}")
-    author = await node.remotes.actor(signer)
+    author = await _remotes(node).actor(signer)
     async with in_transaction() as conn:
         signature = await JointSignature.create(
             action=row, signer_uri=signer, signer_name=author.name, accept_id=activity["id"],
@@ -819,7 +830,7 @@ async def _invitation_of(node: Node, row: JointAction, ours: JointInvitation | N
     """The invitation ``signer`` answers: one of ours to them, or one our Clearing House forwarded
     for a ``network`` invitation (fetched from the Clearing House: its Invite of the signer)."""
     if ours is not None:
-        if ours.action_id != row.id:
+        if ours.action.id != row.id:
             raise wire.SignatureInvalid("another statement", f"Invite {invite_id} is for another statement")
         if ours.invitee_uri != signer:
             raise wire.SignatureInvalid("not invited", f"{signer} answers an Invite of {ours.invitee_uri}") from None
@@ -827,7 +838,7 @@ async def _invitation_of(node: Node, row: JointAction, ours: JointInvitation | N
     for network in await JointInvitation.filter(action=row, network=True):
         if invite_id and same_origin(invite_id, network.invitee_uri):
             try:
-                forwarded = await node.fetcher.get(invite_id)
+                forwarded = await _fetcher(node).get(invite_id)
             except FetchError as exc:
                 raise wire.SignatureInvalid("not invited", f"cannot fetch the Invite {invite_id}: {exc.reason}") from None
             if "Invite" in type_of(forwarded) and get_id(forwarded.get("actor")) == network.invitee_uri \
@@ -841,9 +852,9 @@ async def _invitation_of(node: Node, row: JointAction, ours: JointInvitation | N
 
 async def _refuse(node: Node, activity: dict, reason: str) -> None:
     """Tell the signer their signature was refused: a ``Reject`` of their Accept, ``jointRefusal`` why."""
-    signer = get_id(activity.get("actor"))
+    signer = get_id(activity.get("actor")) or ""
     try:
-        remote = await node.remotes.actor(signer)
+        remote = await _remotes(node).actor(signer)
     except FetchError as exc:
         log.info("cannot tell %s its signature was refused: %s", signer, exc.reason)
         return
