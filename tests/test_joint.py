@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import orjson
 import pytest
+from apsig import ProofVerifier
 from conftest import wait_for
 
 from node.config import NodeConfig
@@ -97,18 +99,21 @@ def test_propose_sign_decline_withdraw_verify(proposer, nodes, tmp_path):
     assert "a org" in page.text and "c org" not in page.text and "aan joint verify" in page.text
 
     def follower_copy():
-        copy = next((r for r in map(json.loads, b.cli("received", "--json").stdout.splitlines()) if r["id"] == uri),
+        found = next((r for r in map(json.loads, b.cli("received", "--json").stdout.splitlines()) if r["id"] == uri),
                     None)
-        return copy if copy and "Signed by 1 organisation" in (copy["content"] or "") else None
+        return found if found and "Signed by 1 organisation" in (found["content"] or "") else None
 
-    copy = wait_for(follower_copy, message="the follower's updated copy")
-    assert "a org" in copy["content"] and "c org" not in copy["content"]
+    kept = wait_for(follower_copy, message="the follower's updated copy")
+    assert "a org" in kept["content"] and "c org" not in kept["content"]
 
     # each signature is served at its own URL, as received, with its proof
     signature = statement(uri)["jointAction"]["signatures"][0]
     served = httpx.get(signature["signature"], headers=AP, timeout=10).json()
     assert served["type"] == "Accept" and served["actor"] == a.actor and served["proof"]["cryptosuite"] == "eddsa-jcs-2022"
     assert served["jointSignature"]["statement"] == uri
+    # an independent FEP-8b32 implementation agrees, with the key a's actor publishes
+    multikey = httpx.get(a.actor, headers=AP, timeout=10).json()["assertionMethod"][0]["publicKeyMultibase"]
+    assert ProofVerifier(multikey).verify_proof(copy.deepcopy(served)) == f"{a.actor}#ed25519-key"
 
     verified = b.cli("joint", "verify", uri)
     assert f"valid  {a.actor}  a org" in verified.stdout and "1 valid signature(s)" in verified.stdout
@@ -118,6 +123,8 @@ def test_propose_sign_decline_withdraw_verify(proposer, nodes, tmp_path):
     failed = b.cli("joint", "verify", uri, check=False)
     assert failed.returncode == 1
     assert f"invalid  {a.actor}  a org  (bad signature)" in failed.stdout
+    altered = httpx.get(signature["signature"], headers=AP, timeout=10).json()
+    assert altered["published"] == "2001-01-01T00:00:00Z" and ProofVerifier(multikey).verify_proof(altered) is None
 
 
 async def _alter_signature(database_url: str, accept_id: str) -> None:
@@ -308,6 +315,10 @@ def test_network_invitation_through_the_clearinghouse(db_url, nodes, tmp_path):
     m2.cli("joint", "sign", invited(m2, uri)["id"])
     m3.cli("joint", "decline", invited(m3, uri)["id"])
     wait_for(lambda: signers(uri) == [m2.actor], message="m2's signature through the network invitation")
+    # the Clearing House lists the open statement with its live count (kept current by the Updates)
+    wait_for(lambda: '<strong class="joint-count">1</strong>' in httpx.get(f"{ch.base}/joint", timeout=10).text,
+             message="the live count on the Clearing House's website")
+    assert "m2 org" in httpx.get(f"{ch.base}/joint", timeout=10).text
     assert "1 valid signature(s)" in m3.cli("joint", "verify", uri).stdout
     wait_for(lambda: f"{m3.actor}  declined" in m1.cli("joint", "show", uri.rsplit("/", 1)[1]).stdout,
              message="m3's decline")

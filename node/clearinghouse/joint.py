@@ -49,5 +49,8 @@ async def on_invite(node, activity: dict) -> bool:
         await outbox.queue_activity(actor, node.urls, invite, activity_id=activity_id, object_uri=statement,
                                     to_followers=False, extra_inboxes=[inboxes[member]])
     node.poke()
+    from node.services.joint import keep_network_statement
+
+    await keep_network_statement(node, statement)  # listed on our website with its live count
     log.info("network invitation to %s forwarded to %d member(s)", statement, len(inboxes))
     return True

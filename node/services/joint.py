@@ -724,8 +724,9 @@ async def on_invite(node: Node, activity: dict) -> bool:
     return True
 
 
-async def _store_received(node: Node, note: dict, proposer: str) -> JointAction | None:
-    """Keep (or refresh) a statement we were invited to; None if it is unusable."""
+async def _store_received(node: Node, note: dict, proposer: str, *, state: str = "invited") -> JointAction | None:
+    """Keep (or refresh) a statement we were invited to (or, ``state`` ``network``, that we forwarded
+    as a Clearing House); None if it is unusable."""
     action = wire.extension(note, "jointAction") or {}
     try:
         values: dict[str, Any] = {
@@ -743,7 +744,7 @@ async def _store_received(node: Node, note: dict, proposer: str) -> JointAction 
         author = await RemoteActor.filter(uri=proposer).first()
         return await JointAction.create(
             id=outbox.new_id(), uri=note["id"], own=False, proposer_uri=proposer,
-            proposer_name=author.name if author else "", state="invited", document=note,
+            proposer_name=author.name if author else "", state=state, document=note,
             published=_now(), **values)
     if row.own or row.proposer_uri != proposer:
         return None
@@ -755,6 +756,45 @@ async def _store_received(node: Node, note: dict, proposer: str) -> JointAction 
     row.updated = _now()
     await row.save()
     return row
+
+
+async def keep_network_statement(node: Node, statement_id: str) -> JointAction | None:
+    """A Clearing House keeps a statement it invited its members to (listed with its live count)."""
+    try:
+        note = await _fetcher(node).get(statement_id)
+    except FetchError as exc:
+        log.info("cannot fetch the statement %s: %s", statement_id, exc.reason)
+        return None
+    proposer = get_id(note.get("attributedTo"))
+    if not proposer or not same_origin(proposer, statement_id):
+        return None
+    return await _store_received(node, note, proposer, state="network")
+
+
+@dataclass
+class NetworkAction:
+    url: str
+    title: str
+    language: str
+    proposer: str
+    proposer_name: str
+    deadline: dt.datetime | None
+    signatures: list[dict[str, Any]]
+
+
+async def network_actions(node: Node, *, open_only: bool = True) -> list[NetworkAction]:
+    """The statements a Clearing House invited its members to, newest first, with their current
+    signatures (as the proposer's latest Update lists them)."""
+    out = []
+    for row in await JointAction.filter(own=False, state="network").order_by("-created_at", "-id"):
+        action = wire.extension(row.document or {}, "jointAction") or {}
+        deadline = _aware(row.deadline)
+        if open_only and (action.get("state") != "open" or (deadline is not None and deadline < _now())):
+            continue
+        listed = [s for s in action.get("signatures") or [] if isinstance(s, dict)]
+        out.append(NetworkAction(row.uri, row.title, row.language, row.proposer_uri, row.proposer_name,
+                                 deadline, listed))
+    return out
 
 
 async def on_update(node: Node, activity: dict) -> bool:

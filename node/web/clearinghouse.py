@@ -392,6 +392,16 @@ async def members_endpoint(request: Request) -> Response:
     return _render("ch_members.html", request, rows=rows)
 
 
+# --- joint actions ------------------------------------------------------------------------------
+
+
+async def joint_endpoint(request: Request) -> Response:
+    """Open joint statements the Clearing House invited every member to sign, with their live count."""
+    from node.services import joint
+
+    return _render("ch_joint.html", request, actions=await joint.network_actions(request.app.state.node))
+
+
 # --- Atom feeds ---------------------------------------------------------------------------------
 
 
@@ -558,6 +568,7 @@ def routes() -> list[Route]:
         Route("/alerts", index_endpoint),
         Route("/cases/{case_id:str}", case_endpoint),
         Route("/members", members_endpoint),
+        Route("/joint", joint_endpoint),
         Route("/feed.atom", feed_endpoint),
         Route("/feeds/country/{cc:str}.atom", country_feed_endpoint),
         Route("/feeds/category/{code:str}.atom", category_feed_endpoint),
