@@ -927,10 +927,11 @@ async def on_reject(node: Node, activity: dict) -> bool:
     invitation = await JointInvitation.filter(invite_id=object_id, invitee_uri=actor).first()
     if invitation is None and isinstance(obj, dict):  # a network invitation our Clearing House forwarded
         row = await JointAction.filter(uri=get_id(obj.get("object")), own=True).first()
-        if row is not None and await JointInvitation.filter(action=row, network=True).exists() \
-                and same_origin(object_id, get_id(obj.get("actor")) or ""):
+        inviter = get_id(obj.get("actor")) or ""
+        if row is not None and same_origin(object_id, inviter) \
+                and await JointInvitation.filter(action=row, network=True, invitee_uri=inviter).exists():
             invitation, _ = await JointInvitation.get_or_create(
-                action=row, invitee_uri=actor, invite_id=object_id, defaults={"inviter_uri": get_id(obj.get("actor"))})
+                action=row, invitee_uri=actor, invite_id=object_id, defaults={"inviter_uri": inviter})
     if invitation is None:
         return await JointInvitation.filter(invite_id=object_id).exists()
     if invitation.state == "invited":
