@@ -319,9 +319,22 @@ def test_network_invitation_through_the_clearinghouse(db_url, nodes, tmp_path):
     wait_for(lambda: '<strong class="joint-count">1</strong>' in httpx.get(f"{ch.base}/joint", timeout=10).text,
              message="the live count on the Clearing House's website")
     assert "m2 org" in httpx.get(f"{ch.base}/joint", timeout=10).text
+    # and boosted the statement once, at its first publication
+    assert asyncio.run(_announces(ch.database_url(), uri)) == 1
     assert "1 valid signature(s)" in m3.cli("joint", "verify", uri).stdout
     wait_for(lambda: f"{m3.actor}  declined" in m1.cli("joint", "show", uri.rsplit("/", 1)[1]).stdout,
              message="m3's decline")
+
+
+async def _announces(database_url: str, uri: str) -> int:
+    from node.storage import db
+    from node.storage.models import Activity
+
+    await db.init(database_url)
+    try:
+        return await Activity.filter(type="Announce", object_uri=uri).count()
+    finally:
+        await db.close()
 
 
 def test_proposal_errors_are_reported_at_once(tmp_path, nodes):

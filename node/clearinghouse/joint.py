@@ -14,9 +14,11 @@ import logging
 
 from node.activitypub import joint as wire
 from node.activitypub import outbox
-from node.activitypub.normalize import ignored
+from node.activitypub.actors import iso
+from node.activitypub.normalize import embedded, ids, ignored
 from node.activitypub.remote import get_id, same_origin
-from node.storage.models import Member, RemoteActor
+from node.storage.models import Activity, Member, RemoteActor
+from node.urls import AS_PUBLIC
 
 log = logging.getLogger("aan.clearinghouse")
 
@@ -54,3 +56,40 @@ async def on_invite(node, activity: dict) -> bool:
     await keep_network_statement(node, statement)  # listed on our website with its live count
     log.info("network invitation to %s forwarded to %d member(s)", statement, len(inboxes))
     return True
+
+
+def carries_statement(activity: dict) -> bool:
+    """Whether ``activity`` (a Create) carries a joint statement rather than an alert."""
+    try:
+        obj = embedded(activity.get("object"))
+    except Exception:  # noqa: BLE001 - unreadable: the ingest reports it
+        return False
+    return isinstance(obj, dict) and isinstance(wire.extension(obj, "jointAction"), dict)
+
+
+async def boost_statements(node, activities: list[dict], members: dict) -> None:
+    """Announce each active member's new statement once (its first publication)."""
+    ch = node.actors[node.config.username]
+    for activity in activities:
+        actor = get_id(activity.get("actor"))
+        obj = embedded(activity.get("object")) or {}
+        uri = obj.get("id")
+        if actor not in members or not isinstance(uri, str) or actor not in ids(obj.get("attributedTo")) \
+                or not same_origin(uri, actor):
+            ignored("not_a_member", "joint statement %s from %s: not an active member's", uri, actor)
+            continue
+        if await Activity.filter(type="Announce", object_uri=uri, actor=ch).exists():
+            continue
+        activity_id = outbox.new_id()
+        announce = {
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": node.urls.activity(activity_id),
+            "type": "Announce",
+            "actor": node.urls.actor(ch.username),
+            "published": iso(outbox.now()),
+            "to": [AS_PUBLIC],
+            "cc": [actor, node.urls.followers(ch.username)],
+            "object": uri,
+        }
+        await outbox.queue_activity(ch, node.urls, announce, activity_id=activity_id, object_uri=uri)
+        log.info("joint statement %s of %s boosted", uri, actor)
