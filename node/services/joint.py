@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 
 import orjson
 import yaml
+from tortoise.expressions import F
+from tortoise.functions import Coalesce
 from tortoise.transactions import in_transaction
 
 from node import errors
@@ -522,9 +524,14 @@ async def _send_update(node: Node, row: JointAction) -> None:
 
 
 async def _schedule_update(row: JointAction, *, conn=None) -> None:
-    if row.update_due is None:
-        row.update_due = _now() + dt.timedelta(seconds=UPDATE_DELAY)
-        await JointAction.filter(id=row.id, update_due=None).using_db(conn).update(update_due=row.update_due)
+    """An Update is due in ``UPDATE_DELAY`` seconds, or when one already due is sent.
+
+    The row is written whatever it held (``COALESCE`` keeps a due time already set): the write
+    locks it until our transaction commits, so a scheduler claiming it meanwhile waits and then
+    builds the Update with what we added (a conditional write that changed nothing would not).
+    """
+    due = _now() + dt.timedelta(seconds=UPDATE_DELAY)
+    await JointAction.filter(id=row.id).using_db(conn).update(update_due=Coalesce(F("update_due"), due))
 
 
 # --- answering an invitation --------------------------------------------------------------------
