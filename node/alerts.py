@@ -13,12 +13,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
-
-import yaml
 
 from node import errors, vocab
 
@@ -125,9 +124,11 @@ def parse_alert_file(text: str) -> Alert:
     Front-matter fields are named like :meth:`Alert.to_dict` keys (except
     ``body``, which is the Markdown after the header). Raises :class:`AlertError`.
     """
+    import yaml
+
     header, body = _split_front_matter(text)
     try:
-        data = yaml.load(header, Loader=_FrontMatterLoader)  # a SafeLoader subclass
+        data = yaml.load(header, Loader=_front_matter_loader())  # a SafeLoader subclass
     except (yaml.YAMLError, ValueError) as exc:  # PyYAML's constructors can raise ValueError
         raise AlertError(f"front matter is not valid YAML: {_yaml_problem(exc)}") from None
     if data is None:
@@ -175,34 +176,39 @@ def _split_front_matter(text: str) -> tuple[str, str]:
     raise AlertError("front matter is not closed (no '---' line after the header fields)")
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
-    """SafeLoader that reads only true/false as booleans, dates as text, and rejects duplicate keys.
+@functools.cache
+def _front_matter_loader() -> type:
+    """The front matter's YAML loader, made (and PyYAML imported) by the first alert file read."""
+    import yaml
 
-    YAML 1.1 reads ``country: NO`` (Norway) and ``language: no`` (Norwegian)
-    as ``False``, and ``2026-02-30`` crashes its date constructor; alert
-    authors should not have to know that. Dates are validated by the reader.
-    """
+    class _FrontMatterLoader(yaml.SafeLoader):
+        """SafeLoader that reads only true/false as booleans, dates as text, and rejects duplicate keys.
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate field '{key}'", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        YAML 1.1 reads ``country: NO`` (Norway) and ``language: no`` (Norwegian)
+        as ``False``, and ``2026-02-30`` crashes its date constructor; alert
+        authors should not have to know that. Dates are validated by the reader.
+        """
 
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate field '{key}'", key_node.start_mark
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
 
-_UNWANTED_TAGS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
-_FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in _UNWANTED_TAGS]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_FrontMatterLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+    unwanted = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+    _FrontMatterLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in unwanted]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _FrontMatterLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    return _FrontMatterLoader
 
 
 def _yaml_problem(exc: Exception) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+from typing import TYPE_CHECKING
 
-import httpx
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -17,11 +17,12 @@ from node.limits import HeaderLimits
 from node.ops import health, metrics
 from node.ops.runtime import Refresher
 from node.service import Node
-from node.web import clearinghouse as ch_web
-from node.web import joint as joint_web
-from node.web import pages, public
+from node.web.lazy import lazy
 from node.webui.routes import routes as webui_routes
 from node.workers import Workers, install_roles
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("aan")
 
@@ -98,7 +99,25 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
             await app.state.inbox_writer.stop()
             await node.close()
 
-    from node.web.icons import favicon_endpoint
+    def pages():  # the HTML side is imported by its first request (node.web.lazy)
+        from node.web import pages
+
+        return pages
+
+    def public():
+        from node.web import public
+
+        return public
+
+    def icons():
+        from node.web import icons
+
+        return icons
+
+    def joint():
+        from node.web import joint
+
+        return joint
 
     routes = [
         Route("/.well-known/webfinger", ap.webfinger_endpoint),
@@ -116,25 +135,27 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         Route("/actors/{username:str}/featured", ap.featured_endpoint),
         Route("/actors/{username:str}/audience", ap.role_collection("audience")),  # a Clearing House's
         Route("/activities/{activity_id:str}", ap.activity_endpoint),
-        Route("/alerts/{alert_id:str}", pages.alert_endpoint),
-        Route("/alerts", pages.index_endpoint),
-        Route("/joint/{action_id:str}", joint_web.statement_endpoint),
-        Route("/joint/{action_id:str}/signatures/{signature_id:str}", joint_web.signature_endpoint),
-        Route("/", pages.index_endpoint),
-        Route("/@{username:str}", pages.profile_endpoint),
-        Route("/tags/{name:str}", pages.tag_endpoint),
-        Route("/feed.atom", pages.atom_endpoint),
-        Route("/favicon.ico", favicon_endpoint),  # the avatar, or the default icon
-        Route("/media/{name:str}", pages.media_endpoint),
-        Route("/healthz", pages.health_endpoint),
-        Route("/remote-follow", public.remote_follow_endpoint, methods=["GET"]),
-        Route("/alerts/{alert_id:str}/case", public.case_endpoint, methods=["GET"]),
+        Route("/alerts/{alert_id:str}", lazy(pages, "alert_endpoint")),
+        Route("/alerts", lazy(pages, "index_endpoint")),
+        Route("/joint/{action_id:str}", lazy(joint, "statement_endpoint")),
+        Route("/joint/{action_id:str}/signatures/{signature_id:str}", lazy(joint, "signature_endpoint")),
+        Route("/", lazy(pages, "index_endpoint")),
+        Route("/@{username:str}", lazy(pages, "profile_endpoint")),
+        Route("/tags/{name:str}", lazy(pages, "tag_endpoint")),
+        Route("/feed.atom", lazy(pages, "atom_endpoint")),
+        Route("/favicon.ico", lazy(icons, "favicon_endpoint")),  # the avatar, or the default icon
+        Route("/media/{name:str}", lazy(pages, "media_endpoint")),
+        Route("/healthz", health.healthz_endpoint),
+        Route("/remote-follow", lazy(public, "remote_follow_endpoint"), methods=["GET"]),
+        Route("/alerts/{alert_id:str}/case", lazy(public, "case_endpoint"), methods=["GET"]),
         Route("/readyz", health.readyz_endpoint),
         Route("/metrics", metrics.metrics_endpoint),
         *webui_routes(),  # staff web interface (/login, /admin)
     ]
     if config.role == "clearinghouse":
-        routes = ch_web.routes() + routes  # the Clearing House's own index, cases, digest and feeds
+        from node.web import clearinghouse_routes
+
+        routes = clearinghouse_routes.routes() + routes  # the Clearing House's own index, cases, digest and feeds
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(HeaderLimits)  # 431 for oversized headers, before any route reads one
     app.add_middleware(metrics.MetricsMiddleware)  # requests by route template and status (/metrics)

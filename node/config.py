@@ -82,6 +82,12 @@ def _number(name: str, raw: str, *, minimum: float, strict: bool = True) -> floa
     return value
 
 
+def _count(name: str, raw: str, *, minimum: int) -> int:
+    if not raw.strip().isdigit() or int(raw) < minimum:
+        raise ConfigError(f"{name}={raw!r} is not a whole number of at least {minimum}")
+    return int(raw)
+
+
 def _port(name: str, raw: str) -> int:
     if not raw.strip().isdigit() or not 0 <= int(raw) <= 65535:
         raise ConfigError(f"{name}={raw!r} is not a port number (0 to 65535)")
@@ -124,6 +130,7 @@ class Settings:
     queue_lease: float = 30.0  # AAN_QUEUE_LEASE: seconds a worker's claim on a queue row holds
     metrics_token: str | None = None  # AAN_METRICS_TOKEN: bearer token /metrics asks for
     metrics_port: int = 0  # AAN_METRICS_PORT: aan worker's default --metrics-port (0: off)
+    ingest_log_keep: int = 1000  # AAN_INGEST_LOG_KEEP: refused or ignored activities kept for aan ingest log
     config: NodeConfig | None = None  # the data directory's config.json (None: not read, or no node yet)
 
     @classmethod
@@ -157,6 +164,8 @@ class Settings:
             values["metrics_token"] = raw
         if (raw := get("AAN_METRICS_PORT")) is not None:
             values["metrics_port"] = _port("AAN_METRICS_PORT", raw)
+        if (raw := get("AAN_INGEST_LOG_KEEP")) is not None:
+            values["ingest_log_keep"] = _count("AAN_INGEST_LOG_KEEP", raw, minimum=1)
         return cls(**values)
 
     @classmethod

@@ -23,16 +23,18 @@ reply down for the public page and the staff's moderation list.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nh3
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markupsafe import Markup
+
+if TYPE_CHECKING:  # markdown-it and nh3 are imported by the first render (an idle node renders nothing)
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 from node import i18n
 from node.alerts import Alert
@@ -68,12 +70,12 @@ _BLOCK_GAP_RE = re.compile(r"\n+(?=</?(?:p|ul|ol|li|blockquote|pre|h[1-6])[\s>])
 
 def markdown_to_html(md: str) -> str:
     """Render Markdown to the HTML subset Mastodon keeps (for a Note's ``content``)."""
-    return _sanitise(_NOTE_PARSER.render(md), NOTE_TAGS)
+    return _sanitise(_parser(keep_headings=False).render(md), NOTE_TAGS)
 
 
 def markdown_to_page_html(md: str) -> str:
     """Render Markdown for our own web page: the Note subset plus ``h2``-``h4``."""
-    return _sanitise(_PAGE_PARSER.render(md), PAGE_TAGS)
+    return _sanitise(_parser(keep_headings=True).render(md), PAGE_TAGS)
 
 
 def is_safe_link(url: str) -> bool:
@@ -82,6 +84,8 @@ def is_safe_link(url: str) -> bool:
 
 
 def _sanitise(rendered: str, tags: frozenset[str]) -> str:
+    import nh3
+
     cleaned = nh3.clean(
         rendered,
         tags=set(tags),
@@ -106,7 +110,11 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     return None
 
 
-def _make_parser(*, keep_headings: bool) -> MarkdownIt:
+@functools.cache
+def _parser(*, keep_headings: bool) -> MarkdownIt:
+    """The two parsers (Note, page), each made by its first use."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     if keep_headings:
@@ -140,8 +148,6 @@ def _image_as_link(renderer: Any, tokens: Sequence[Token], idx: int, options: An
     return f'<a href="{html.escape(src)}">{html.escape(alt)}</a>'
 
 
-_NOTE_PARSER = _make_parser(keep_headings=False)
-_PAGE_PARSER = _make_parser(keep_headings=True)
 
 
 def alert_view(alert: Alert, *, url: str, ui: i18n.Translator, published: datetime | None = None,
@@ -182,6 +188,8 @@ def alert_view(alert: Alert, *, url: str, ui: i18n.Translator, published: dateti
 
 def sanitize_remote_html(html: str) -> str:
     """A remote reply's HTML, cut down to the tags Mastodon keeps and safe links only."""
+    import nh3
+
     return nh3.clean(
         html or "", tags=set(NOTE_TAGS), clean_content_tags={"script", "style"},
         attributes={"a": {"href"}, "*": set()},

@@ -95,6 +95,7 @@ async def read_back(url: str) -> dict:
     try:
         return {
             "keys": {a.username: a.private_key_pem for a in await LocalActor.all()},
+            "ed25519": {a.username: a.ed25519_public_key for a in await LocalActor.all()},
             "followers": sorted(await Follower.all().values_list("actor_uri", flat=True)),
             "alert": (await Alert.get(id="0190aa00000000001")).data,
             "delivery": await Delivery.all().values("status", "attempts", "last_status", "host"),
@@ -118,11 +119,15 @@ def test_first_schema_upgrades_with_data_intact(db_kind, database_factory, tmp_p
 
     first = aan("migrate", data_dir=node.data_dir).stdout
     shipped = len(list((db.MIGRATIONS / db_kind / "models").glob("[0-9]*_*.py")))
-    assert first.strip() == f"applied {shipped - 1} migration(s)"
+    assert first.strip().splitlines() == [  # the actors of the old release get their integrity-proof key
+        f"applied {shipped - 1} migration(s)",
+        f"generated an Ed25519 assertion key for 2 actor(s): alerts, {INSTANCE_USERNAME}"]
     assert aan("migrate", data_dir=node.data_dir).stdout.strip() == "schema is up to date"
 
     data = asyncio.run(read_back(url))
     assert data["keys"] == {"alerts": keys["alerts"], INSTANCE_USERNAME: keys[INSTANCE_USERNAME]}
+    ed25519 = data["ed25519"]
+    assert sorted(ed25519) == ["alerts", INSTANCE_USERNAME] and all(v.startswith("z6Mk") for v in ed25519.values())
     assert data["followers"] == [f"https://m{i}.example/users/u" for i in range(3)]
     assert data["alert"] == ALERT_DATA
     assert data["delivery"] == [{"status": "pending", "attempts": 1, "last_status": 503, "host": "m0.example"}]
@@ -137,9 +142,49 @@ def test_first_schema_upgrades_with_data_intact(db_kind, database_factory, tmp_p
         actor = httpx.get(node.actor, headers={"Accept": "application/activity+json"}).json()
         assert actor["publicKey"]["publicKeyPem"] == keys["alerts.pub"]
         assert actor["publicKey"]["id"] == f"{node.actor}#main-key"
+        assert actor["assertionMethod"] == [{"id": f"{node.actor}#ed25519-key", "type": "Multikey",
+                                             "controller": node.actor, "publicKeyMultibase": ed25519["alerts"]}]
         page = httpx.get(f"{node.base}/alerts/0190aa00000000001")
         assert page.status_code == 200 and "Journalist detained" in page.text
         followers = httpx.get(f"{node.actor}/followers", headers={"Accept": "application/activity+json"}).json()
         assert followers["totalItems"] == 3
     finally:
         node.stop()
+
+
+async def forget_assertion_keys(url: str) -> None:
+    from node.storage.models import LocalActor
+
+    await db.init(url)
+    try:
+        await LocalActor.all().update(ed25519_private_key_pem=None, ed25519_public_key=None)
+    finally:
+        await db.close()
+
+
+async def assertion_keys(url: str) -> dict:
+    from node.storage.models import LocalActor
+
+    await db.init(url)
+    try:
+        return {a.username: a.ed25519_public_key for a in await LocalActor.all()}
+    finally:
+        await db.close()
+
+
+def test_a_node_gives_its_actors_a_missing_ed25519_key_when_it_starts(db_kind, database_factory, tmp_path):
+    """Actors without an integrity-proof key (rows restored from a backup made before the key existed,
+    or a schema migrated by another tool than ``aan migrate``) get one when the node starts."""
+    url = database_factory(db_kind)
+    node = NodeProcess(tmp_path, "restored", url).init()
+    asyncio.run(forget_assertion_keys(url))
+    assert list(asyncio.run(assertion_keys(url)).values()) == [None, None]
+    try:
+        node.start()
+        actor = httpx.get(node.actor, headers={"Accept": "application/activity+json"}).json()
+        stored = asyncio.run(assertion_keys(url))
+        assert all(value and value.startswith("z6Mk") for value in stored.values())
+        assert actor["assertionMethod"][0]["publicKeyMultibase"] == stored["alerts"]
+    finally:
+        node.stop()
+        node.listener.close()

@@ -13,6 +13,7 @@ ALL = {
     "AAN_DATA_DIR": "/srv/aan", "AAN_DATABASE_URL": "postgresql://aan@db/aan", "AAN_UPLOAD_DEADLINE": "2.5",
     "AAN_REFRESH_SECONDS": "0.3", "AAN_LOG_FORMAT": " JSON", "AAN_LOG_LEVEL": "INFO", "AAN_SCHEDULER_POLL": "0.2",
     "AAN_SHUTDOWN_GRACE": "0", "AAN_QUEUE_LEASE": "4", "AAN_METRICS_TOKEN": "s3cret", "AAN_METRICS_PORT": "9464",
+    "AAN_INGEST_LOG_KEEP": "250",
 }
 
 
@@ -21,7 +22,7 @@ def test_defaults_without_environment():
     assert settings == Settings(data_dir=Path("aan-data"), database_url=None, upload_deadline=10.0,
                                 refresh_seconds=5.0, log_format="text", log_level="warning", scheduler_poll=1.0,
                                 shutdown_grace=15.0, queue_lease=30.0, metrics_token=None, metrics_port=0,
-                                config=None)
+                                ingest_log_keep=1000, config=None)
     assert Settings.from_environ({"AAN_METRICS_TOKEN": "", "AAN_QUEUE_LEASE": " "}) == settings  # empty: unset
 
 
@@ -33,6 +34,7 @@ def test_every_variable_is_read():
     assert (settings.shutdown_grace, settings.queue_lease) == (0.0, 4.0)
     assert (settings.log_format, settings.log_level) == ("json", "info")
     assert (settings.metrics_token, settings.metrics_port) == ("s3cret", 9464)
+    assert settings.ingest_log_keep == 250
     assert Settings.from_environ(ALL, data_dir="elsewhere").data_dir == Path("elsewhere")  # --data-dir wins
     with pytest.raises(AttributeError):
         settings.queue_lease = 1  # frozen: read once, never changed
@@ -43,6 +45,7 @@ def test_every_variable_is_read():
     ("AAN_SCHEDULER_POLL", "nan"), ("AAN_SHUTDOWN_GRACE", "-0.5"), ("AAN_QUEUE_LEASE", "inf"),
     ("AAN_LOG_FORMAT", "xml"), ("AAN_LOG_LEVEL", "loud"), ("AAN_METRICS_PORT", "70000"),
     ("AAN_METRICS_PORT", "http"), ("AAN_DATABASE_URL", "mysql://db/aan"),
+    ("AAN_INGEST_LOG_KEEP", "0"), ("AAN_INGEST_LOG_KEEP", "1.5"), ("AAN_INGEST_LOG_KEEP", "many"),
 ])
 def test_bad_values_are_refused_naming_the_variable(name, value):
     with pytest.raises(errors.ConfigurationError) as caught:

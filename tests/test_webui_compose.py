@@ -17,8 +17,8 @@ from webui_support import BASE, alert_form, png_bytes, post_form, site, sqlite_s
 
 from node.activitypub import outbox
 from node.alerts import parse_alert_file
+from node.services import drafts as scheduler
 from node.storage.models import Activity, Alert, Draft, Following, Media, RemoteObject
-from node.webui import scheduler
 
 AP = {"Accept": "application/activity+json"}
 

@@ -6,6 +6,7 @@ import html
 from datetime import UTC, datetime
 
 from node import __version__
+from node.activitypub import proofs
 from node.storage.models import LocalActor
 from node.urls import Urls
 
@@ -14,6 +15,7 @@ SECURITY_CONTEXT = "https://w3id.org/security/v1"
 ACTOR_CONTEXT = [
     AS_CONTEXT,
     SECURITY_CONTEXT,
+    *proofs.MULTIKEY_CONTEXTS,  # FEP-521a: assertionMethod holds a Multikey
     {
         "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
         "toot": "http://joinmastodon.org/ns#",
@@ -86,6 +88,8 @@ def actor_document(actor: LocalActor, urls: Urls, *, clearinghouse: bool = False
         ],
         "publicKey": {"id": urls.key_id(u), "owner": urls.actor(u), "publicKeyPem": actor.public_key_pem},
     }
+    if actor.ed25519_public_key:
+        doc["assertionMethod"] = [proofs.multikey(urls.actor(u), actor.ed25519_public_key)]
     if header:
         doc["image"] = header
     if clearinghouse:

@@ -11,7 +11,8 @@
 
 The HTTP client is aiohttp: measured on this machine it sends about 5x more
 signed POSTs per second than one httpx client at the same concurrency
-(docs/performance.md).
+(docs/performance.md). It is imported, and the session opened, when the first delivery is
+sent: an idle node does not carry it (docs/performance.md, idle memory).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import aiohttp
 import orjson
 
 from node import errors
@@ -37,6 +37,8 @@ from node.storage import jobs
 from node.storage.models import Activity, Follower, RemoteActor
 
 if TYPE_CHECKING:
+    import aiohttp
+
     from node.service import Node
 
 log = logging.getLogger("aan.delivery")
@@ -160,8 +162,8 @@ class Deliverer:
         self.node = node
         self.concurrency = concurrency
         self.per_host = per_host
-        self.timeout = aiohttp.ClientTimeout(total=timeout, connect=5.0)
-        self.session: aiohttp.ClientSession | None = None
+        self.timeout_s = timeout
+        self.session: aiohttp.ClientSession | None = None  # opened by the first send
         self._bodies: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
         self.resolve = resolve  # replaces the system resolver (tests); its answers are still checked
         self._host_slots: dict[str, asyncio.Semaphore] = {}
@@ -170,14 +172,20 @@ class Deliverer:
         self.stopping = False  # set by Workers.stop: send nothing more, finish what is in flight
 
     async def __aenter__(self) -> Deliverer:
+        return self  # the session is opened by the first send (aiohttp is not imported before)
+
+    def _open(self) -> aiohttp.ClientSession:
+        import aiohttp
+
         # Names are resolved once, by the guarded resolver, and the connector connects only to
         # addresses that passed it (its cache holds checked answers only).
         connector = aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=self.per_host,
                                          ttl_dns_cache=300, resolver=self.resolver())
-        self.session = aiohttp.ClientSession(connector=connector, timeout=self.timeout,
+        self.session = aiohttp.ClientSession(connector=connector,
+                                             timeout=aiohttp.ClientTimeout(total=self.timeout_s, connect=5.0),
                                              headers={"User-Agent": f"{USER_AGENT} (+{self.node.urls.base})"},
                                              skip_auto_headers=("Content-Type",))
-        return self
+        return self.session
 
     async def __aexit__(self, *exc) -> None:
         if self.session:
@@ -199,6 +207,8 @@ class Deliverer:
 
     async def send(self, row: dict) -> tuple[int | None, str | None, bool, str | None]:
         """One attempt: (status, error, permanent_error, retry_after)."""
+        import aiohttp  # imported by the first send (_open); a dictionary look-up after that
+
         inbox = row["inbox"]
         refused = self.node.blocks.reason(row["host"]) if getattr(self.node, "blocks", None) else None
         if refused:
@@ -208,7 +218,8 @@ class Deliverer:
             body, username = await self._activity(row["activity_id"])
             headers = sign_headers("POST", inbox, key_id=self.node.key_id(username),
                                    private_key=self.node.keys[username], body=body)
-            async with self.session.post(inbox, data=body, headers=headers, allow_redirects=False) as resp:
+            session = self.session or self._open()
+            async with session.post(inbox, data=body, headers=headers, allow_redirects=False) as resp:
                 await resp.read()
                 return resp.status, None if resp.status < 300 else await _text(resp), False, \
                     resp.headers.get("Retry-After")

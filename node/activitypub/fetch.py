@@ -11,19 +11,23 @@ come back as ActivityPub JSON whose ``id`` equals the URL we asked for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import httpx
 import orjson
 
 from node import errors
 from node.activitypub import netguard
 from node.activitypub.signatures import sign_headers
 
+if TYPE_CHECKING:
+    import httpx
+
 MAX_DOCUMENT = 1_000_000
 MAX_REDIRECTS = 3
 AP_TYPES = ("application/activity+json", "application/ld+json")
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+TIMEOUT = (10.0, 5.0)  # seconds: the whole request, connecting (httpx.Timeout(10.0, connect=5.0))
 
 
 class FetchError(errors.RemoteFailure):
@@ -99,12 +103,17 @@ def is_ap_content_type(value: str) -> bool:
 class Fetcher:
     """Signed, guarded GETs of ActivityPub documents."""
 
-    def __init__(self, client: httpx.AsyncClient, *, key_id: str, private_key, insecure: bool, blocks=None):
-        self.client = client
+    def __init__(self, client: httpx.AsyncClient | Callable[[], httpx.AsyncClient], *, key_id: str, private_key,
+                 insecure: bool, blocks=None):
+        self._client = client  # or a function that makes it on first use (Node.http)
         self.key_id = key_id
         self.private_key = private_key
         self.insecure = insecure
         self.blocks = blocks  # node.ops.blocks.DomainPolicy: blocked domains are never fetched
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        return self._client() if callable(self._client) else self._client
 
     async def get(self, url: str) -> dict:
         """GET ``url`` as ActivityPub JSON; the document's ``id`` must equal ``url``."""
@@ -119,13 +128,16 @@ class Fetcher:
         return await self._get_following_redirects(url.split("#", 1)[0])
 
     async def _get_following_redirects(self, url: str) -> tuple[dict, str]:
+        import httpx  # imported by the first fetch (Node.http); a dictionary look-up after that
+
+        timeout = httpx.Timeout(TIMEOUT[0], connect=TIMEOUT[1])
         for _ in range(MAX_REDIRECTS + 1):
             await check_url(url, insecure=self.insecure)
             if self.blocks is not None and self.blocks.refuses(url):
                 raise RefusedAddress(url, self.blocks.reason(url))
             headers = sign_headers("GET", url, key_id=self.key_id, private_key=self.private_key)
             try:
-                async with self.client.stream("GET", url, headers=headers, timeout=TIMEOUT,
+                async with self.client.stream("GET", url, headers=headers, timeout=timeout,
                                               follow_redirects=False) as response:
                     if response.is_redirect and "location" in response.headers:
                         url = urljoin(url, response.headers["location"])

@@ -28,7 +28,7 @@ from node.activitypub.normalize import (
 )
 from node.activitypub.remote import KeyError_, as_list, get_id, same_origin
 from node.ops import logs
-from node.storage import jobs
+from node.storage import ingest_log, jobs
 from node.storage.models import Follower, FollowerEvent, Following, Interaction, RemoteActor, RemoteObject
 
 log = logging.getLogger("aan.inbox")
@@ -61,7 +61,8 @@ async def _local_actor(node, uri: str | None):
 async def on_follow(node, activity: dict) -> None:
     local = await _local_actor(node, get_id(activity.get("object")))
     if local is None:
-        ignored("not_our_actor", "Follow of something that is not our actor: %s", activity.get("object"))
+        ignored("not_our_actor", "Follow of something that is not our actor: %s", activity.get("object"),
+                activity=activity)
         return
     remote = await node.remotes.actor(get_id(activity["actor"]))
     _, created = await Follower.update_or_create(
@@ -147,18 +148,19 @@ async def on_create(node, activity: dict) -> None:
     obj = embedded(activity.get("object"))
     actor = get_id(activity["actor"])
     if obj is None or _object_type(obj) is None:
-        ignored("no_object", "Create of no object of a known type (%s)", type_of(obj) or get_id(activity.get("object")))
+        ignored("no_object", "Create of no object of a known type (%s)", type_of(obj) or get_id(activity.get("object")),
+                activity=activity)
         return
     if not isinstance(obj.get("id"), str):
         raise Unintelligible("no_object_id", "Create of an object without an id")
     if actor not in ids(obj.get("attributedTo")) or not same_origin(obj["id"], actor):
-        ignored("not_attributed", "Create of %s not attributed to its actor %s", obj.get("id"), actor)
+        ignored("not_attributed", "Create of %s not attributed to its actor %s", obj.get("id"), actor, activity=activity)
         return
     followed = await Following.filter(target_uri=actor, state="accepted").exists()
     in_reply_to = _reply_target(node, obj)
     reply_to_us = _is_ours(node, in_reply_to)
     if not (followed or reply_to_us):
-        ignored("unrelated", "Create %s unrelated to this node", obj.get("id"))
+        ignored("unrelated", "Create %s unrelated to this node", obj.get("id"), activity=activity)
         return
     data = with_text(obj)
     defaults = {"actor_uri": actor, "type": _object_type(obj), "in_reply_to": in_reply_to,
@@ -319,7 +321,7 @@ async def process(node, row: dict) -> None:
     activity = orjson.loads(row["body"])
     found = _dispatch(activity)
     if found is None:
-        ignored("unknown_type", "activity of type %s (%s)", activity.get("type"), activity.get("id"))
+        ignored("unknown_type", "activity of type %s (%s)", activity.get("type"), activity.get("id"), activity=activity)
         return
     kind, handler = found
     # Handlers see the type they were chosen for as one string; everything else they read
@@ -347,7 +349,7 @@ async def inbox_once(node, worker: str, *, limit: int = 200) -> int:
             node.poke()  # what it queued is committed: let fan-out start now, not after the whole batch
         except Unintelligible as exc:  # never understood, however often retried
             with logs.activity(row["activity_id"]):
-                ignored(exc.reason, "%s", exc.detail)
+                ignored(exc.reason, "%s", exc.detail, activity=_summary(row))
             done.append(row["id"])
         except Exception as exc:  # noqa: BLE001 - recorded on the row and retried
             log.exception("processing %s failed", row["activity_id"])
@@ -364,7 +366,8 @@ async def inbox_once(node, worker: str, *, limit: int = 200) -> int:
             await one(run[0][0])
             return
         try:
-            await node.registry.batches["Create"](node, [activity for _, activity in run])
+            with ingest_log.held():  # what the batch ignored is logged once, by whichever run succeeds
+                await node.registry.batches["Create"](node, [activity for _, activity in run])
         except Exception:  # noqa: BLE001 - rolled back; each row on its own decides
             log.warning("batch of %d Creates failed; processing them one by one", len(run), exc_info=True)
             for row, _ in run:
@@ -386,9 +389,21 @@ async def inbox_once(node, worker: str, *, limit: int = 200) -> int:
     if run:
         await creates(run)
     await jobs.finish("inbox_items", done)
+    if ingest_log.pending():  # what this batch ignored (node.storage.ingest_log), in one INSERT
+        await ingest_log.flush()
     if rows:
         node.poke()
     return len(rows)
+
+
+def _summary(row: dict) -> dict:
+    """The id, type and actor of a stored inbox row's activity, for the ingest log."""
+    try:
+        activity = orjson.loads(row["body"])
+    except orjson.JSONDecodeError:
+        activity = None
+    kind = activity.get("type") if isinstance(activity, dict) else None
+    return {"id": row["activity_id"], "actor": row["actor_uri"], "type": kind}
 
 
 def _batchable_create(node, row: dict) -> dict | None:

@@ -8,6 +8,10 @@ digest (401) -> key lookup, refetched once on failure (401) -> key owner ==
 actor (401) -> object on the actor's host (400) -> stored (group commit) -> 202.
 
 All side effects happen later in the inbox worker (:mod:`node.activitypub.handlers`).
+Every refusal is counted (``aan_inbox_rejected{reason,status}``) and written to the ingest
+log (:mod:`node.storage.ingest_log`, ``aan ingest log``) with the same reason, as is an
+activity id received again (202, ``duplicate``); the log is written by the inbox writer,
+after its group commit, never by the request.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from node.activitypub.normalize import ids, single_id, types
 from node.activitypub.remote import get_id
 from node.activitypub.signatures import SignatureError, parse_request
 from node.ops import metrics
-from node.storage import jobs
+from node.storage import ingest_log, jobs
 
 if TYPE_CHECKING:
     from node.service import Node
@@ -160,7 +164,7 @@ class InboxWriter:
     def __init__(self, node: Node, *, max_batch: int = 512):
         self.node = node
         self.max_batch = max_batch
-        self._pending: list[tuple[tuple[str, str, str], asyncio.Future]] = []
+        self._pending: list[tuple[tuple[str, str, str], asyncio.Future[bool]]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
 
@@ -175,11 +179,16 @@ class InboxWriter:
             except asyncio.CancelledError:
                 pass
 
-    async def store(self, activity_id: str, actor: str, body: str) -> None:
-        future = asyncio.get_running_loop().create_future()
+    async def store(self, activity_id: str, actor: str, body: str) -> bool:
+        """Store one activity with the others waiting; False if its id was already stored."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._pending.append(((activity_id, actor, body), future))
         self._wake.set()
-        await future
+        return await future
+
+    def wake(self) -> None:
+        """Write the ingest log's buffered entries soon (:mod:`node.storage.ingest_log`)."""
+        self._wake.set()
 
     async def _run(self) -> None:
         while True:
@@ -188,17 +197,20 @@ class InboxWriter:
             while self._pending:
                 batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
                 try:
-                    await jobs.insert_inbox_items([item for item, _ in batch])
+                    stored = await jobs.insert_inbox_items([item for item, _ in batch])
                 except Exception as exc:  # noqa: BLE001 - every waiter must hear of it
                     log.exception("storing %d inbox items failed", len(batch))
                     for _, future in batch:
                         if not future.done():
                             future.set_exception(exc)
                     continue
-                for _, future in batch:
+                for (activity_id, _, _), future in batch:
                     if not future.done():
-                        future.set_result(None)
+                        future.set_result(activity_id in stored)
+                        stored.discard(activity_id)  # a second copy in the same batch is a duplicate
                 self.node.poke()
+            if ingest_log.pending():
+                await ingest_log.flush()
 
 
 def check_domain(node: Node, activity: dict) -> None:
@@ -221,7 +233,35 @@ async def inbox_endpoint(request: Request) -> Response:
         metrics.INBOX_REJECTED.labels(exc.label, str(exc.status)).inc()
         log.info("inbox rejected %s: %s", exc.status, exc.detail,
                  extra={"activity": activity.get("id") if activity else None})
+        _log_entry(request, exc.status, exc.label, activity, exc.detail)
         return JSONResponse({"error": exc.reason}, status_code=exc.status)
-    await request.app.state.inbox_writer.store(activity["id"], actor, body.decode())
+    writer = request.app.state.inbox_writer
+    if not await writer.store(activity["id"], actor, body.decode()):
+        metrics.INBOX_IGNORED.labels("duplicate").inc()
+        log.info("ignored (duplicate): activity %s already received", activity["id"])
+        _log_entry(request, 202, "duplicate", activity, "activity id already received")
     metrics.INBOX_ACCEPTED.inc()
     return Response(status_code=202)
+
+
+_KEY_ID = re.compile(r'keyid\s*=\s*"([^"]*)"', re.IGNORECASE)
+
+
+def _log_entry(request: Request, status: int, reason: str, activity: dict | None, detail: str) -> None:
+    """Buffer an ingest log entry (:mod:`node.storage.ingest_log`) and have the writer flush it.
+
+    What identifies the activity (id, type, actor) and the reason, never its content. When
+    the body could not be read, the host is the one of the (unverified) signature's keyId.
+    """
+    activity = activity or {}
+    activity_id = activity.get("id") if isinstance(activity.get("id"), str) else None
+    actor = single_id(activity.get("actor"))
+    host = None
+    if actor is None:
+        found = _KEY_ID.search(request.headers.get("signature", "") or request.headers.get("signature-input", ""))
+        host = ingest_log.host_of(found.group(1)) if found else ""
+    ingest_log.record(status=status, reason=reason, activity_id=activity_id,
+                      type=",".join(sorted(types(activity.get("type")))), actor=actor, host=host, detail=detail)
+    writer = getattr(request.app.state, "inbox_writer", None)
+    if writer is not None:
+        writer.wake()

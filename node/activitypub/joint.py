@@ -3,7 +3,7 @@
 This is the one module that touches integrity proofs (:mod:`node.activitypub.proofs`,
 FEP-8b32 ``eddsa-jcs-2022`` with the FEP-521a ``assertionMethod`` key of an actor); the use
 cases (:mod:`node.services.joint`) call it. The documents are described in FEDERATION.md
-("Joint actions") and docs/vocabulary.md (section 6).
+("Joint actions") and docs/vocabulary.md (section 7).
 
 What a signature binds: the ``Accept`` carries ``jointSignature`` = ``{"statement": <the
 statement's id>, "version": <its text version>, "contentHash": "sha256:<hex>"}`` where the hash

@@ -7,8 +7,12 @@ and ``127.0.0.1`` or ``10.x`` to a second one therefore gets nowhere: there is
 no second lookup.
 
 * httpx (signed fetches, WebFinger, remote follow, key refresh):
-  :class:`GuardedBackend`, an httpcore network backend, in :func:`http_client`.
-* aiohttp (deliveries): :class:`GuardedResolver` on the ``TCPConnector``.
+  :class:`GuardedBackend`, an httpcore network backend, in :func:`http_client`
+  (:mod:`node.activitypub.guard_httpx`).
+* aiohttp (deliveries): :class:`GuardedResolver` on the ``TCPConnector``
+  (:mod:`node.activitypub.guard_aiohttp`).
+
+Each client library is imported when first used, not with this module.
 
 Outside development mode only global addresses pass. In development mode
 (``--insecure-http``) loopback and private (RFC 1918, ULA) addresses pass too,
@@ -27,13 +31,17 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable, Iterable
-
-import httpcore
-import httpx
-from aiohttp.abc import AbstractResolver, ResolveResult
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from node import errors
+
+if TYPE_CHECKING:  # imported on first use (__getattr__): an idle node loads neither client library
+    import httpx
+
+    from node.activitypub.guard_aiohttp import GuardedResolver as GuardedResolver
+    from node.activitypub.guard_httpx import GuardedBackend as GuardedBackend
+    from node.activitypub.guard_httpx import GuardedTransport as GuardedTransport
 
 # (host, port) -> getaddrinfo-like tuples (family, type, proto, canonname, sockaddr)
 Resolve = Callable[[str, int], Awaitable[list[tuple]]]
@@ -114,81 +122,23 @@ async def resolve_checked(host: str, port: int, *, insecure: bool, resolve: Reso
     return passed
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """httpcore network backend: resolve once, filter, connect to an address that passed.
-
-    TLS still verifies the certificate against the host name (httpcore passes the
-    origin's name as SNI / server_hostname, not the address we connected to).
-    """
-
-    def __init__(self, *, insecure: bool, resolve: Resolve | None = None,
-                 inner: httpcore.AsyncNetworkBackend | None = None):
-        self.insecure = insecure
-        self.resolve = resolve
-        self.inner = inner or httpcore.AnyIOBackend()
-
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                          local_address: str | None = None,
-                          socket_options: Iterable | None = None) -> httpcore.AsyncNetworkStream:
-        infos = await resolve_checked(host, port, insecure=self.insecure, resolve=self.resolve)
-        last: Exception | None = None
-        for info in infos:
-            try:
-                return await self.inner.connect_tcp(str(info[4][0]), port, timeout=timeout,
-                                                    local_address=local_address, socket_options=socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        assert last is not None
-        raise last
-
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: Iterable | None = None) -> httpcore.AsyncNetworkStream:
-        raise AddressRefused(path, "unix sockets are never contacted")
-
-    async def sleep(self, seconds: float) -> None:
-        await self.inner.sleep(seconds)
-
-
-class GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx transport whose connections go through :class:`GuardedBackend`."""
-
-    def __init__(self, *, insecure: bool, resolve: Resolve | None = None, limits: httpx.Limits | None = None,
-                 inner: httpcore.AsyncNetworkBackend | None = None):
-        limits = limits or httpx.Limits(max_connections=20)
-        super().__init__(limits=limits)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedBackend(insecure=insecure, resolve=resolve, inner=inner),
-        )
-
-
 def http_client(*, insecure: bool, resolve: Resolve | None = None, headers: dict | None = None,
                 limits: httpx.Limits | None = None) -> httpx.AsyncClient:
-    """The node's httpx client. ``trust_env`` is off: a proxy would resolve names itself, unchecked."""
-    return httpx.AsyncClient(transport=GuardedTransport(insecure=insecure, resolve=resolve, limits=limits),
-                             headers=headers, trust_env=False)
+    """The node's httpx client (:func:`node.activitypub.guard_httpx.http_client`); imports httpx."""
+    from node.activitypub import guard_httpx
+
+    return guard_httpx.http_client(insecure=insecure, resolve=resolve, headers=headers, limits=limits)
 
 
-class GuardedResolver(AbstractResolver):
-    """aiohttp resolver: one lookup, only addresses that pass are returned to the connector.
+_LAZY = {"GuardedBackend": "guard_httpx", "GuardedTransport": "guard_httpx", "GuardedResolver": "guard_aiohttp"}
 
-    aiohttp does not call its resolver for an IP literal; :func:`node.activitypub.fetch.check_url`
-    refuses those before any request is made.
-    """
 
-    def __init__(self, *, insecure: bool, resolve: Resolve | None = None):
-        self.insecure = insecure
-        self.lookup = resolve
+def __getattr__(name: str) -> Any:
+    """The client-specific classes, imported on first use."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-                      ) -> list[ResolveResult]:
-        infos = await resolve_checked(host, port, insecure=self.insecure, resolve=self.lookup)
-        return [{"hostname": host, "host": str(sockaddr[0]), "port": port, "family": fam,
-                 "proto": proto, "flags": socket.AI_NUMERICHOST}
-                for fam, _type, proto, _canon, sockaddr in infos if family in (0, fam)]
-
-    async def close(self) -> None:
-        return None
+    value = getattr(importlib.import_module(f"node.activitypub.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value

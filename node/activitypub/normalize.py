@@ -10,8 +10,8 @@ media types. Every handler reads incoming properties through these helpers, neve
 
 What cannot be understood raises :class:`Unintelligible` (an :class:`~node.errors.Invalid`
 with a short fixed ``reason``); the inbox worker logs it at info level, counts it in
-``aan_inbox_ignored{reason}`` and marks the item done (:func:`ignored`): no traceback, no
-retries of something that will never be understood.
+``aan_inbox_ignored{reason}``, writes it to the ingest log (``aan ingest log``) and marks the
+item done (:func:`ignored`): no traceback, no retries of something that will never be understood.
 
 Core protocol: no imports from the web interface or the Clearing House.
 """
@@ -44,12 +44,29 @@ class Unintelligible(Invalid):
         super().__init__(detail or reason)
 
 
-def ignored(reason: str, detail: str, *args) -> None:
-    """Log (info) and count an incoming item that is ignored because it is not understood."""
+def ignored(reason: str, detail: str, *args, activity: dict | None = None, note: str | None = None) -> None:
+    """Log (info), count and write to the ingest log an incoming item that is ignored.
+
+    ``activity`` (its id, type and actor; never its content) is what the ingest log
+    (:mod:`node.storage.ingest_log`, ``aan ingest log``) shows beside ``reason``, with status
+    202 (accepted, then ignored). The log's detail is ``detail % args`` unless ``note``
+    replaces it (where the text could quote the alert itself).
+    """
     from node.ops import metrics
+    from node.storage import ingest_log
 
     metrics.INBOX_IGNORED.labels(reason).inc()
     log.info("ignored (%s): " + detail, reason, *args)
+    activity = activity if isinstance(activity, dict) else {}
+    activity_id = activity.get("id")
+    if note is None:
+        try:
+            note = detail % args if args else detail
+        except (TypeError, ValueError):
+            note = detail
+    ingest_log.record(status=202, reason=reason, activity_id=activity_id if isinstance(activity_id, str) else None,
+                      type=",".join(sorted(types(activity.get("type")))), actor=single_id(activity.get("actor")),
+                      detail=note)
 
 
 def values(value) -> list:

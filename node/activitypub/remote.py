@@ -5,6 +5,10 @@ Key lookup follows Mastodon: look the keyId up locally; if unknown, fetch it
 actor, or a standalone ``{id, owner, publicKeyPem}`` key document whose owner
 must list it). When a signature fails against a cached key the caller asks for
 ``refresh=True`` once, which handles key rotation.
+
+Integrity-proof keys (FEP-521a ``assertionMethod`` Multikeys) are read from the same cached
+actor document: :func:`assertion_key`, and :func:`verify_proof` which also retries once
+with a fresh document when the cached key does not verify (the signer rotated its key).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from node.activitypub import proofs
 from node.activitypub.fetch import Fetcher, FetchError, RefusedAddress, fetch_error
 from node.activitypub.keys import load_public_key
 from node.activitypub.normalize import first_id, text, types
@@ -161,3 +166,80 @@ async def resolve(node: Node, handle_or_url: str) -> RemoteActor:
                                                                           "application/ld+json")):
             return await node.remotes.actor(link["href"], refresh=True)
     raise FetchError(url, "WebFinger answer has no ActivityPub self link")
+
+
+def assertion_method(document: dict, actor_id: str, verification_method: str) -> proofs.Ed25519PublicKey | None:
+    """The Ed25519 key ``document`` (the actor ``actor_id``) lists as ``verification_method`` in
+    ``assertionMethod``, with ``controller`` equal to the actor; None if it lists no such key.
+
+    Entries that are not Multikeys or not Ed25519 are ignored (FEP-521a); a listed entry whose
+    ``publicKeyMultibase`` cannot be decoded raises ProofError("unknown key").
+    """
+    if document.get("id") != actor_id:
+        return None
+    for entry in as_list(document.get("assertionMethod")):
+        if not isinstance(entry, dict) or entry.get("id") != verification_method:
+            continue
+        if "Multikey" not in as_list(entry.get("type")) or get_id(entry.get("controller")) != actor_id:
+            continue
+        return proofs.decode_multikey(entry.get("publicKeyMultibase"))
+    return None
+
+
+async def _local_assertion_key(node: Node, actor_id: str, verification_method: str):
+    """Our own actor's key, without asking ourselves over HTTP; None if ``actor_id`` is not ours."""
+    if actor_id == node.urls.instance_actor:
+        raise proofs.ProofError(proofs.UNKNOWN_KEY, "the instance actor publishes no assertion key")
+    prefix = node.urls.actor("")
+    if not actor_id.startswith(prefix):
+        return None
+    actor = await node.local_actor(actor_id[len(prefix):])
+    if actor is None or actor.ed25519_public_key is None or verification_method != proofs.key_id(actor_id):
+        raise proofs.ProofError(proofs.UNKNOWN_KEY, f"{verification_method} is not a key of ours")
+    return proofs.decode_multikey(actor.ed25519_public_key)
+
+
+async def assertion_key(node: Node, verification_method: str, *, refresh: bool = False) -> proofs.Ed25519PublicKey:
+    """The Ed25519 public key behind an integrity proof's ``verificationMethod``.
+
+    The key's controller is the URL before ``#``; its actor document (cached, or fetched
+    with a signed GET and cached) must list the key in ``assertionMethod`` with itself as
+    ``controller``. On a miss in a cached document the actor is fetched again once (it may
+    have rotated or added the key); ``refresh=True`` fetches it in any case. Raises
+    ProofError("unknown key") when the actor does not list the key, and the fetch errors
+    (:class:`node.activitypub.fetch.FetchError`, a RemoteFailure) when it cannot be fetched.
+    """
+    actor_id = proofs.controller_of(verification_method)
+    if actor_id == verification_method or not actor_id.startswith(("https://", "http://")):
+        raise proofs.ProofError(proofs.UNKNOWN_KEY, f"{verification_method!r} is not <actor>#<key>")
+    local = await _local_assertion_key(node, actor_id, verification_method)
+    if local is not None:
+        return local
+    assert node.remotes is not None
+    for fresh in ((True,) if refresh else (False, True)):
+        row = await node.remotes.actor(actor_id, refresh=fresh)
+        if row.uri != actor_id or row.gone:
+            break
+        key = assertion_method(row.document or {}, actor_id, verification_method)
+        if key is not None:
+            return key
+    raise proofs.ProofError(proofs.UNKNOWN_KEY, f"{actor_id} does not list {verification_method} in assertionMethod")
+
+
+async def verify_proof(node: Node, document: dict, *, purpose: str = proofs.ASSERTION_METHOD) -> tuple[str, dict]:
+    """Verify ``document``'s integrity proof with the key its signer publishes.
+
+    Returns (the signer's actor id, the proof). The caller checks that this actor is the
+    one the document speaks for (its ``actor`` or ``attributedTo``). When the cached key does
+    not verify, the signer's actor is fetched again once (key rotation) before giving up.
+    Raises ProofError (its ``kind`` says why) or a fetch error.
+    """
+    method = proofs.verification_method_of(document)
+    key = await assertion_key(node, method)
+    try:
+        return proofs.controller_of(method), proofs.verify(document, key, purpose=purpose)
+    except proofs.ProofError as exc:
+        if exc.kind != proofs.BAD_SIGNATURE or proofs.controller_of(method).startswith(node.urls.actor("")):
+            raise
+    key = await assertion_key(node, method, refresh=True)
+    return proofs.controller_of(method), proofs.verify(document, key, purpose=purpose)

@@ -163,13 +163,12 @@ class Placer:
                 self.cases[i] = found.get(i)
             ids = {c.merged_into for c in found.values() if c.merged_into}
 
+    async def _case(self, case_id: str) -> Case | None:
+        await self._load_cases({case_id})
+        return self.cases[case_id]
+
     async def _resolve(self, case: Case | None) -> Case | None:
-        seen = set()
-        while case is not None and case.merged_into and case.id not in seen:
-            seen.add(case.id)
-            await self._load_cases({case.merged_into})
-            case = self.cases[case.merged_into]
-        return case
+        return await resolve(case, self._case)
 
     async def _explicit(self, row: IndexedAlert) -> Case | None:
         if row.follows:

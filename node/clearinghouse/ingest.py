@@ -92,24 +92,26 @@ def _checked_alert(activity: dict, member: Member | None) -> tuple[Member, dict,
     """:func:`_member_alert` once the active member (or None) is known."""
     actor = get_id(activity.get("actor"))
     if member is None:
-        ignored("not_a_member", "%s from %s: not an active member", activity.get("type"), actor)
+        ignored("not_a_member", "%s from %s: not an active member", activity.get("type"), actor, activity=activity)
         return None
     try:
         note = embedded(activity.get("object"))
     except Unintelligible as exc:
-        ignored(exc.reason, "%s from %s: %s", activity.get("type"), actor, exc.detail)
+        ignored(exc.reason, "%s from %s: %s", activity.get("type"), actor, exc.detail, activity=activity)
         return None
     if not isinstance(note, dict) or actor not in ids(note.get("attributedTo")) \
             or not isinstance(note.get("id"), str) or not same_origin(note["id"], actor):
-        ignored("not_attributed", "%s from %s: object not authored by the member", activity.get("type"), actor)
+        ignored("not_attributed", "%s from %s: object not authored by the member", activity.get("type"), actor,
+                activity=activity)
         return None
     try:
         alert = note_to_alert(note)
     except AlertError as exc:
-        ignored("invalid_alert", "%s: invalid alert structure: %s", note.get("id"), exc)
+        ignored("invalid_alert", "%s: invalid alert structure: %s", note.get("id"), exc, activity=activity,
+                note=f"{note.get('id')}: invalid alert structure")  # the error may quote the alert
         return None
     if alert is None:
-        ignored("not_an_alert", "%s: not an aan alert", note.get("id"))
+        ignored("not_an_alert", "%s: not an aan alert", note.get("id"), activity=activity)
         return None
     return member, note, alert
 
@@ -150,6 +152,7 @@ async def on_create_batch(node: Node, activities: list[dict]) -> None:
     rows: list[IndexedAlert] = []
     for activity, member, note, alert in found:
         if note["id"] in indexed:
+            ignored("duplicate", "%s: alert already indexed", note["id"], activity=activity)
             continue
         indexed.add(note["id"])
         create = {k: v for k, v in activity.items() if k != "@context"}

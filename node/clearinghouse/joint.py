@@ -33,10 +33,10 @@ async def on_invite(node, activity: dict) -> bool:
     proposer = get_id(activity.get("actor"))
     statement = get_id(activity.get("object"))
     if not await Member.filter(actor_uri=proposer, state="active").exists():
-        ignored("not_a_member", "network invitation from %s, who is no active member", proposer)
+        ignored("not_a_member", "network invitation from %s, who is no active member", proposer, activity=activity)
         return True
     if not statement or not same_origin(statement, proposer):
-        ignored("not_joint", "network invitation to %s, not on the proposer's host", statement)
+        ignored("not_joint", "network invitation to %s, not on the proposer's host", statement, activity=activity)
         return True
     members = await Member.filter(state="active").exclude(actor_uri=proposer).values_list("actor_uri", flat=True)
     inboxes = dict(await RemoteActor.filter(uri__in=list(members)).values_list("uri", "inbox"))
@@ -76,7 +76,7 @@ async def boost_statements(node, activities: list[dict], members: dict) -> None:
         uri = obj.get("id")
         if actor not in members or not isinstance(uri, str) or actor not in ids(obj.get("attributedTo")) \
                 or not same_origin(uri, actor):
-            ignored("not_a_member", "joint statement %s from %s: not an active member's", uri, actor)
+            ignored("not_a_member", "joint statement %s from %s: not an active member's", uri, actor, activity=activity)
             continue
         if await Activity.filter(type="Announce", object_uri=uri, actor=ch).exists():
             continue

@@ -72,6 +72,15 @@ async def cmd_migrate(args: argparse.Namespace) -> None:
     applied = await db.migrate_locked(config.database_url)  # safe to run twice, or from two machines at once
     await db.close()
     print(f"applied {len(applied)} migration(s)" if applied else "schema is up to date")
+    from node.service import ensure_assertion_keys
+
+    await db.init(config.database_url)
+    try:
+        given = await ensure_assertion_keys()  # actors from before integrity proofs get their Ed25519 key
+    finally:
+        await db.close()
+    if given:
+        print(f"generated an Ed25519 assertion key for {len(given)} actor(s): {', '.join(sorted(given))}")
 
 
 # --- serving ------------------------------------------------------------------------------------

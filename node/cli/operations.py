@@ -1,4 +1,4 @@
-"""The operator's commands: ``aan backup``, ``aan restore``, ``aan keys``, ``aan block``."""
+"""The operator's commands: ``aan backup``, ``aan restore``, ``aan keys``, ``aan block``, ``aan ingest log``."""
 
 from __future__ import annotations
 
@@ -46,12 +46,15 @@ async def cmd_restore(args: argparse.Namespace) -> None:
 # --- keys ---------------------------------------------------------------------------------------
 
 async def cmd_keys(args: argparse.Namespace) -> None:
+    from node.activitypub.actors import INSTANCE_USERNAME
     from node.services import keys
 
     async with open_node(args) as node:
         if args.keys_command == "show":
             for key_id, fingerprint in await keys.show(node):
                 print(f"{key_id}  {fingerprint}")
+            for method, multibase in await keys.show_assertion_keys(node):
+                print(f"{method}  {multibase}")
             return
         username = args.actor or node.config.username
         actor, old, told = await keys.rotate(node, username, delay=node.settings.refresh_seconds + 2)
@@ -59,6 +62,9 @@ async def cmd_keys(args: argparse.Namespace) -> None:
 
         make_private(node.config.data_dir, node.config.database_url)  # the new key is in the database
         print(f"rotated the key of {node.key_id(username)}: {old} -> {keys.fingerprint(actor.public_key_pem)}")
+        if username != INSTANCE_USERNAME:  # the instance actor publishes no integrity-proof key
+            print(f"rotated the integrity-proof key {node.urls.actor(username)}#ed25519-key: "
+                  f"{actor.ed25519_public_key}")
         if told:
             print(f"Update(actor) queued to {told} follower(s); it leaves in {node.settings.refresh_seconds + 2:.0f} s, "
                   "once running processes have loaded the new key")
@@ -119,6 +125,25 @@ async def _import(args, config, blocks) -> None:
         print(f"  skipped {line}: {why}")
 
 
+# --- ingest log ---------------------------------------------------------------------------------
+
+async def cmd_ingest_log(args: argparse.Namespace) -> None:
+    """The last activities the inbox refused or ignored, oldest first: one line each (or JSON Lines)."""
+    from node.services import ingest_log
+
+    async with open_node(args) as node:
+        rows = await ingest_log.recent(node, limit=args.limit, reason=args.reason)
+        for row in rows:
+            if args.json:  # JSON Lines: one object per line
+                print(json.dumps(ingest_log.record(row), ensure_ascii=False))
+                continue
+            print(f"{row.at:%Y-%m-%d %H:%M:%S}  {row.status}  {row.reason:16}  {row.type or '-':8}  "
+                  f"{row.actor_uri or row.host or '-'}  {row.activity_id or '-'}")
+        if not args.json:
+            print(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}"
+                  + (f" with reason {args.reason}" if args.reason else ""))
+
+
 # --- parser -------------------------------------------------------------------------------------
 
 def register(sub, common: argparse.ArgumentParser) -> None:
@@ -167,3 +192,11 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("mode", nargs="?", choices=("blocklist", "allowlist"))
     p.set_defaults(func=cmd_block)
 
+    ingest = sub.add_parser("ingest", parents=[common], help="what the inbox refused or ignored")
+    isub = ingest.add_subparsers(dest="ingest_command", required=True, metavar="ACTION")
+    p = isub.add_parser("log", parents=[common],
+                        help="the last refused or ignored activities: time, status, reason, type, actor, id")
+    p.add_argument("--limit", type=int, default=50, help="how many (default 50; the log keeps AAN_INGEST_LOG_KEEP)")
+    p.add_argument("--reason", help="only this reason (the metrics' label: signature, not_a_member, duplicate...)")
+    p.add_argument("--json", action="store_true", help="JSON Lines: one JSON object per line")
+    p.set_defaults(func=cmd_ingest_log)

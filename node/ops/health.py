@@ -50,6 +50,11 @@ async def check(url: str) -> tuple[bool, dict]:
     return not missing and not unknown, checks
 
 
+async def healthz_endpoint(request: Request) -> JSONResponse:
+    """Liveness: the process answers (``/readyz`` also checks the database and its schema)."""
+    return JSONResponse({"status": "ok"})
+
+
 async def readyz_endpoint(request: Request) -> JSONResponse:
     ready, checks = await check(request.app.state.node.config.database_url)
     return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},

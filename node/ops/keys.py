@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.keys import load_private_key
-from node.services.keys import VERSION_KEY, bump_actors_version  # noqa: F401 - bump_actors_version's old home
+from node.activitypub.proofs import load_private_key as load_assertion_key
+from node.services.keys import VERSION_KEY
 from node.storage.models import LocalActor
 from node.storage.settings import get_setting
 
@@ -32,7 +33,11 @@ async def reload_actors(node) -> list[str]:
             changed.append(row.username)
             if row.username == INSTANCE_USERNAME and node.fetcher is not None:
                 node.fetcher.private_key = node.keys[row.username]
+        if row.ed25519_private_key_pem != cached.ed25519_private_key_pem:
+            node.assertion_keys.pop(row.username, None)
+            if row.ed25519_private_key_pem:
+                node.assertion_keys[row.username] = load_assertion_key(row.ed25519_private_key_pem)
         for field in ("name", "summary", "profile_fields", "icon_url", "kind", "private_key_pem",
-                      "public_key_pem"):
+                      "public_key_pem", "ed25519_private_key_pem", "ed25519_public_key"):
             setattr(cached, field, getattr(row, field))
     return changed

@@ -3,7 +3,8 @@
 Two kinds:
 
 * **Process counters** (this process's work since it started): HTTP requests by
-  route template and status, inbox accepted and rejected by reason, delivery
+  route template and status, inbox accepted, rejected and ignored by reason (the
+  last of them, with the same reasons, in the ingest log: ``aan ingest log``), delivery
   attempts by outcome and status class, retries, hosts parked, deliveries put
   back unsent, fan-out rows. Prometheus sums them over processes; each
   ``aan worker`` exposes its own with ``--metrics-port``.
@@ -51,8 +52,8 @@ HTTP_SECONDS = Histogram("aan_http_request_duration_seconds", "Time to answer an
 INBOX_ACCEPTED = Counter("aan_inbox_accepted", "Activities the inbox stored and answered 202")
 INBOX_REJECTED = Counter("aan_inbox_rejected", "Activities the inbox refused, by reason and status",
                          ["reason", "status"])
-INBOX_IGNORED = Counter("aan_inbox_ignored", "Stored activities the inbox worker ignored because it could not "
-                        "understand them (node.activitypub.normalize), by reason", ["reason"])
+INBOX_IGNORED = Counter("aan_inbox_ignored", "Activities answered 202 and then ignored (a shape not understood, "
+                        "not a member, a duplicate...), by reason; the last ones: aan ingest log", ["reason"])
 DELIVERIES = Counter("aan_deliveries", "Delivery attempts by outcome (done, retry, fail, gone) and "
                      "status class (2xx..5xx, network, refused, blocked)", ["outcome", "status_class"])
 DELIVERY_RETRIES = Counter("aan_delivery_retries", "Delivery attempts that failed and were scheduled again")

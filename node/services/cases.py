@@ -7,6 +7,7 @@ are logged as :class:`~node.storage.models.CaseEvent` rows like its decisions.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from node import errors
@@ -44,12 +45,16 @@ async def refresh_titles(case_ids) -> None:
             await case.save(update_fields=["title", "updated_at"])
 
 
-async def resolve(case: Case | None) -> Case | None:
-    """Follow merge aliases to the case that is current."""
+async def _load_case(case_id: str) -> Case | None:
+    return await Case.filter(id=case_id).first()
+
+
+async def resolve(case: Case | None, load: Callable[[str], Awaitable[Case | None]] = _load_case) -> Case | None:
+    """Follow merge aliases to the case that is current (``load`` fetches a case by id, maybe from a cache)."""
     seen = set()
     while case is not None and case.merged_into and case.id not in seen:
         seen.add(case.id)
-        case = await Case.filter(id=case.merged_into).first()
+        case = await load(case.merged_into)
     return case
 
 

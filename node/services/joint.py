@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import orjson
-import yaml
 from tortoise.expressions import F
 from tortoise.functions import Coalesce
 from tortoise.transactions import in_transaction
@@ -35,7 +34,7 @@ from node.activitypub import outbox
 from node.activitypub.fetch import FetchError
 from node.activitypub.normalize import embedded, ignored, type_of
 from node.activitypub.remote import get_id, resolve, same_origin
-from node.alerts import _FrontMatterLoader, _split_front_matter, _yaml_problem
+from node.alerts import _front_matter_loader, _split_front_matter, _yaml_problem
 from node.storage.models import (
     Activity,
     Follower,
@@ -115,9 +114,11 @@ _HANDLE_RE = re.compile(r"^@?[^@\s/]+@[^@\s/]+$")
 def parse_proposal(text: str, *, now: dt.datetime | None = None) -> Proposal:
     """Read a joint action file (front matter, then the letter); raises :class:`ProposalError`
     naming every problem at once (``fields``: field -> message)."""
+    import yaml  # imported by the first proposal (an idle node parses none)
+
     header, body = _split_front_matter(text)
     try:
-        data = yaml.load(header, Loader=_FrontMatterLoader)
+        data = yaml.load(header, Loader=_front_matter_loader())
     except (yaml.YAMLError, ValueError) as exc:
         raise ProposalError(f"front matter is not valid YAML: {_yaml_problem(exc)}") from None
     if data is None:
@@ -708,19 +709,19 @@ async def on_invite(node: Node, activity: dict) -> bool:
         return False
     uri = get_id(activity.get("object"))
     if not uri:
-        ignored("no_object", "Invite %s of nothing", activity.get("id"))
+        ignored("no_object", "Invite %s of nothing", activity.get("id"), activity=activity)
         return True
     try:
         note = await _fetcher(node).get(uri)
     except FetchError as exc:
         if exc.permanent:
-            ignored("unavailable", "Invite to %s, which cannot be fetched (%s)", uri, exc.reason)
+            ignored("unavailable", "Invite to %s, which cannot be fetched (%s)", uri, exc.reason, activity=activity)
             return True
         raise  # retried later
     proposer = get_id(note.get("attributedTo"))
     action = wire.extension(note, "jointAction")
     if not isinstance(action, dict) or not proposer or not same_origin(proposer, uri):
-        ignored("not_joint", "Invite to %s, which is not a joint statement", uri)
+        ignored("not_joint", "Invite to %s, which is not a joint statement", uri, activity=activity)
         return True
     row = await _store_received(node, note, proposer)
     if row is None:
@@ -828,10 +829,11 @@ async def on_accept(node: Node, activity: dict) -> bool:
     try:
         await receive_signature(node, activity, ours)
     except Refused as exc:
-        ignored(f"joint_{exc.reason}", "signature %s refused: %s", activity.get("id"), exc.detail)
+        ignored(f"joint_{exc.reason}", "signature %s refused: %s", activity.get("id"), exc.detail, activity=activity)
         await _refuse(node, activity, exc.reason)
     except wire.SignatureInvalid as exc:
-        ignored("joint_" + re.sub(r"\W+", "_", exc.reason), "signature %s refused: %s", activity.get("id"), exc.detail)
+        ignored("joint_" + re.sub(r"\W+", "_", exc.reason), "signature %s refused: %s", activity.get("id"), exc.detail,
+                activity=activity)
     return True
 
 
@@ -957,11 +959,11 @@ async def on_undo(node: Node, activity: dict) -> bool:
     if signature is None:
         return False
     if signature.signer_uri != get_id(activity.get("actor")):
-        ignored("not_the_signer", "Undo of %s by someone else", accept_id)
+        ignored("not_the_signer", "Undo of %s by someone else", accept_id, activity=activity)
         return True
     row = signature.action
     if not is_open(row):
-        ignored("joint_closed", "Undo of %s after joint action %s closed", accept_id, row.id)
+        ignored("joint_closed", "Undo of %s after joint action %s closed", accept_id, row.id, activity=activity)
         return True
     if signature.state == "withdrawn":
         return True

@@ -1,5 +1,10 @@
 """Signing keys: show each actor's keyId and fingerprint, rotate a key.
 
+Rotation replaces both of an actor's keys: the RSA key of HTTP signatures and the Ed25519
+key of integrity proofs (FEP-521a ``#ed25519-key``, same id, new ``publicKeyMultibase``).
+Proofs made with the old Ed25519 key no longer verify against the published key: that is
+what rotation after a compromise must do, and it is how a signature is repudiated (FEP-8b32).
+
 ``aan keys show|rotate`` calls these. Following interop-mastodon.md 3.9, rotation keeps
 the keyId URL (``…/actors/NAME#main-key``) and changes only the PEM; the ``Update`` of
 the actor (with the new ``publicKey``) tells followers' servers at once. A server that
@@ -23,6 +28,8 @@ from node import errors
 from node.activitypub import outbox
 from node.activitypub.actors import INSTANCE_USERNAME
 from node.activitypub.keys import generate_private_key, private_key_to_pem, public_key_pem
+from node.activitypub.proofs import key_id
+from node.service import new_assertion_key
 from node.storage import jobs
 from node.storage.models import Activity, Follower, LocalActor
 from node.storage.settings import bump
@@ -50,6 +57,14 @@ async def show(node: Node) -> list[tuple[str, str]]:
     return [(node.key_id(username), fingerprint(node.actors[username].public_key_pem)) for username in sorted(node.actors)]
 
 
+async def show_assertion_keys(node: Node) -> list[tuple[str, str]]:
+    """(verification method, publicKeyMultibase) of the Ed25519 key each of our actors publishes, by username
+    (the instance actor publishes none)."""
+    rows = await LocalActor.filter(ed25519_public_key__isnull=False).exclude(username=INSTANCE_USERNAME) \
+        .order_by("username")
+    return [(key_id(node.urls.actor(row.username)), row.ed25519_public_key or "") for row in rows]
+
+
 async def rotate(node: Node, username: str, *, delay: float) -> tuple[LocalActor, str, int]:
     """Replace ``username``'s key; queue ``Update(actor)`` ``delay`` seconds from now.
 
@@ -62,13 +77,18 @@ async def rotate(node: Node, username: str, *, delay: float) -> tuple[LocalActor
     old = fingerprint(actor.public_key_pem)
     key = generate_private_key()
     told = 0
+    assertion = new_assertion_key()
     async with in_transaction() as conn:
         actor.private_key_pem = private_key_to_pem(key)
         actor.public_key_pem = public_key_pem(key)
-        await actor.save(using_db=conn, update_fields=["private_key_pem", "public_key_pem"])
+        actor.ed25519_private_key_pem = assertion["ed25519_private_key_pem"]
+        actor.ed25519_public_key = assertion["ed25519_public_key"]
+        await actor.save(using_db=conn, update_fields=["private_key_pem", "public_key_pem",
+                                                       "ed25519_private_key_pem", "ed25519_public_key"])
         await bump_actors_version(conn)
     node.actors.pop(username, None)
     node.keys.pop(username, None)
+    node.assertion_keys.pop(username, None)
     reloaded = await node.local_actor(username)
     if reloaded is None:
         raise errors.NotFound(f"no local actor {username!r}")

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from node import errors, i18n
 from node.activitypub import outbox
 from node.media import header_image, media_dir
-from node.ops.keys import bump_actors_version
+from node.services.keys import bump_actors_version
 from node.services.media import CleanImage, MediaError, clean_image
 from node.storage.models import LocalActor
 from node.storage.settings import delete_setting, get_setting, set_setting, settings_starting

@@ -139,18 +139,28 @@ async def counts(table: str) -> dict[str, int]:
     return {r["status"]: int(r["n"]) for r in rows}
 
 
-async def insert_inbox_items(items: list[tuple[str, str, str]]) -> None:
-    """Store (activity_id, actor_uri, body) rows in one transaction (group commit).
+async def insert_inbox_items(items: list[tuple[str, str, str]]) -> set[str]:
+    """Store (activity_id, actor_uri, body) rows in one transaction (group commit); return the
+    activity ids stored now.
 
-    A repeated activity id is a no-op, which makes the inbox idempotent.
+    A repeated activity id is a no-op, which makes the inbox idempotent: it is not in the
+    returned set (a duplicate, for the ingest log), nor is a second copy within ``items``.
     """
+    if not items:
+        return set()
     at = now()
-    sql = _sql(
-        "INSERT INTO inbox_items (activity_id, actor_uri, body, status, attempts, next_try, created_at) "
-        "VALUES (?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (activity_id) DO NOTHING"
-    )
+    stored: set[str] = set()
     async with in_transaction() as conn:
-        await conn.execute_many(sql, [[a, b, c, at, at] for a, b, c in items])
+        for start in range(0, len(items), 500):  # within every database's limit on parameters
+            chunk = items[start:start + 500]
+            sql = _sql(
+                "INSERT INTO inbox_items (activity_id, actor_uri, body, status, attempts, next_try, created_at) "
+                "VALUES " + ", ".join(["(?, ?, ?, 'pending', 0, ?, ?)"] * len(chunk))
+                + " ON CONFLICT (activity_id) DO NOTHING RETURNING activity_id"
+            )
+            params = [value for a, b, c in chunk for value in (a, b, c, at, at)]
+            stored.update(row["activity_id"] for row in await conn.execute_query_dict(sql, params))
+    return stored
 
 
 async def purge_received(actor: str, uri: str, *, keep: str | None, finished_only: bool = False) -> None:

@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import tortoise.models as _tortoise_models
 from tortoise import fields
 from tortoise.models import Model
+
+# Tortoise's model metaclass reads each class's source (inspect.getsource, which parses the
+# whole module again with ast and keeps its lines in linecache) to find "#:" comments that
+# document fields. These models have none (they use docstrings), so the scan is switched
+# off while the classes below are created: about 70 ms of every start and the module's
+# source held in memory for nothing (docs/performance.md). Restored at the end of the module.
+_get_comments = _tortoise_models._get_comments
+_tortoise_models._get_comments = lambda cls: {}
 
 
 class QueueMixin:
@@ -33,6 +42,10 @@ class LocalActor(Model):
     summary = fields.TextField(default="")
     private_key_pem = fields.TextField()
     public_key_pem = fields.TextField()
+    # FEP-521a assertion key (Ed25519) for integrity proofs (node.activitypub.proofs): PKCS#8 PEM and the
+    # publicKeyMultibase ("z6Mk..."). Null only between an upgrade and the node's next start or `aan migrate`.
+    ed25519_private_key_pem = fields.TextField(null=True)
+    ed25519_public_key = fields.CharField(max_length=64, null=True)
     profile_fields: fields.JSONField[list] = fields.JSONField(default=list)
     icon_url = fields.CharField(max_length=1024, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -490,3 +503,29 @@ class JointSignature(Model):
 
     class Meta:
         table = "joint_signatures"
+
+
+class IngestLogEntry(Model):
+    """An inbound activity refused (401, 403, 400...) or accepted and ignored (202).
+
+    The last few are kept (``node.storage.ingest_log``), for ``aan ingest log``.
+
+    Never the activity's content: an alert can name people at risk, and a retraction purges
+    nothing from here. Only what identifies it (id, type, actor, host) and a short reason.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField()
+    status = fields.SmallIntField()  # the HTTP status answered: 202 (ignored) or the refusal's
+    reason = fields.CharField(max_length=64)  # the metric label (aan_inbox_ignored / aan_inbox_rejected)
+    activity_id = fields.CharField(max_length=1024, default="")
+    type = fields.CharField(max_length=64, default="")
+    actor_uri = fields.CharField(max_length=1024, default="")
+    host = fields.CharField(max_length=255, default="")
+    detail = fields.CharField(max_length=300, default="")
+
+    class Meta:
+        table = "ingest_log"
+
+
+_tortoise_models._get_comments = _get_comments

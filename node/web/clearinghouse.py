@@ -39,7 +39,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import Route
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
@@ -559,20 +558,3 @@ async def digest_feed_endpoint(request: Request) -> Response:
     updated = max((iso(d["updated"]) for d in digests if d["updated"]), default=iso(node.org.created_at))
     return _atom("ch_digest.xml", request, digests=digests, updated=updated,
                  self_url=f"{urls.base}/digest.atom", html_url=f"{urls.base}/digest")
-
-
-def routes() -> list[Route]:
-    """The Clearing House pages; ``node.app`` puts them before the member routes."""
-    return [
-        Route("/", index_endpoint),
-        Route("/alerts", index_endpoint),
-        Route("/cases/{case_id:str}", case_endpoint),
-        Route("/members", members_endpoint),
-        Route("/joint", joint_endpoint),
-        Route("/feed.atom", feed_endpoint),
-        Route("/feeds/country/{cc:str}.atom", country_feed_endpoint),
-        Route("/feeds/category/{code:str}.atom", category_feed_endpoint),
-        Route("/digest", digest_endpoint),
-        Route("/digest.atom", digest_feed_endpoint),
-        Route("/digest/{week:str}", digest_endpoint),
-    ]

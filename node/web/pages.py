@@ -25,7 +25,6 @@ TEMPLATES = Environment(
     autoescape=select_autoescape(["html", "xml"]),
 )
 PAGE_SIZE = 20
-RTL = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "ku", "sd", "ug"}
 
 
 # Public pages load nothing from elsewhere and run no script; styles are inline.
@@ -139,10 +138,6 @@ async def media_endpoint(request: Request) -> Response:
     if uploaded is not None:
         return uploaded
     return JSONResponse({"error": "not found"}, status_code=404)
-
-
-async def health_endpoint(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
 
 
 def default_avatar(seed: str, size: int = 96) -> bytes:

@@ -10,7 +10,6 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-import httpx
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -98,6 +97,8 @@ def parse_handle(handle: str) -> tuple[str | None, str] | None:
 
 async def subscribe_url(node: Node, user: str | None, host: str, uri: str) -> str:
     """Where the reader's own server lets them follow or interact with ``uri``."""
+    import httpx  # what the fetches use; imported on first use, as by Node.http
+
     from node.activitypub.fetch import check_url
     from node.errors import RemoteFailure
 

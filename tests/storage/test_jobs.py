@@ -104,11 +104,15 @@ async def test_concurrent_claimers_never_share_a_row(store):
 
 
 async def test_inbox_rows_are_idempotent_on_activity_id(store):
-    await jobs.insert_inbox_items([("https://m.test/a/1", "https://m.test/u", "{}"),
-                                   ("https://m.test/a/2", "https://m.test/u", "{}")])
-    await jobs.insert_inbox_items([("https://m.test/a/1", "https://m.test/u", "{}")])
-    assert await InboxItem.all().count() == 2
-    assert (await jobs.counts("inbox_items")) == {"pending": 2}
+    assert await jobs.insert_inbox_items([("https://m.test/a/1", "https://m.test/u", "{}"),
+                                          ("https://m.test/a/2", "https://m.test/u", "{}"),
+                                          ("https://m.test/a/2", "https://m.test/u", "{}")]) \
+        == {"https://m.test/a/1", "https://m.test/a/2"}  # what was stored now: the duplicates are not
+    assert await jobs.insert_inbox_items([("https://m.test/a/1", "https://m.test/u", "{}"),
+                                          ("https://m.test/a/3", "https://m.test/u", "{}")]) \
+        == {"https://m.test/a/3"}
+    assert await InboxItem.all().count() == 3
+    assert (await jobs.counts("inbox_items")) == {"pending": 3}
 
 
 async def test_unknown_queue_is_refused(store):
