@@ -114,6 +114,11 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
 
         return icons
 
+    def joint():
+        from node.web import joint
+
+        return joint
+
     routes = [
         Route("/.well-known/webfinger", ap.webfinger_endpoint),
         Route("/.well-known/host-meta", ap.host_meta_endpoint),
@@ -132,6 +137,8 @@ def create_app(config: NodeConfig, *, run_workers: int = 1, concurrency: int = 3
         Route("/activities/{activity_id:str}", ap.activity_endpoint),
         Route("/alerts/{alert_id:str}", lazy(pages, "alert_endpoint")),
         Route("/alerts", lazy(pages, "index_endpoint")),
+        Route("/joint/{action_id:str}", lazy(joint, "statement_endpoint")),
+        Route("/joint/{action_id:str}/signatures/{signature_id:str}", lazy(joint, "signature_endpoint")),
         Route("/", lazy(pages, "index_endpoint")),
         Route("/@{username:str}", lazy(pages, "profile_endpoint")),
         Route("/tags/{name:str}", lazy(pages, "tag_endpoint")),

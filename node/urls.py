@@ -78,6 +78,23 @@ class Urls:
     def activity(self, activity_id: str) -> str:
         return f"{self.base}/activities/{activity_id}"
 
+    def joint(self, action_id: str) -> str:
+        """The id of one of our joint statements (a Note); also its HTML page."""
+        return f"{self.base}/joint/{action_id}"
+
+    def joint_signature(self, action_id: str, signature_id: int) -> str:
+        """One signature of a joint statement: the signer's Accept, as received."""
+        return f"{self.joint(action_id)}/signatures/{signature_id}"
+
+    def joint_id_from_url(self, url: str) -> str | None:
+        """The id of one of our joint statements from its URL; ``None`` for anything else."""
+        prefix = f"{self.base}/joint/"
+        if isinstance(url, str) and url.startswith(prefix):
+            rest = url[len(prefix):]
+            if rest and "/" not in rest and "?" not in rest and "#" not in rest:
+                return rest
+        return None
+
     def case(self, case_id: str) -> str:
         return f"{self.base}/cases/{case_id}"
 

@@ -27,12 +27,15 @@ log = logging.getLogger("aan.worker")
 
 
 def install_roles(node) -> None:
-    """Plug the node's role into the protocol at start-up (a member node has none to plug in).
+    """Plug joint actions (every node) and the node's role (a Clearing House) into the protocol at start-up.
 
     The protocol never imports a role: the role registers its inbox handlers, actors and
     collections with ``node.registry`` (:mod:`node.activitypub.registry`). Called by the web
     application's start-up and by :class:`Workers`; calling it again changes nothing.
     """
+    from node.services import joint
+
+    joint.install(node.registry)  # joint actions: every node proposes, signs and verifies
     if node.config.role == "clearinghouse":
         from node import clearinghouse
 
@@ -65,14 +68,17 @@ class Workers:
         self._tasks.append(asyncio.create_task(self._scheduler(), name="worker-scheduler"))
 
     async def _scheduler(self) -> None:
-        """Publish scheduled (embargoed) drafts whose time has come; never before it."""
+        """Publish scheduled (embargoed) drafts whose time has come (never before it); send the
+        Updates of joint statements whose signatures changed (one per statement for several)."""
         from node.services.drafts import publish_due
+        from node.services.joint import send_due_updates
 
         while not self._stopping.is_set():
-            try:
-                await publish_due(self.node)
-            except Exception:  # noqa: BLE001 - the next pass tries again
-                log.exception("scheduler pass failed")
+            for step in (publish_due, send_due_updates):
+                try:
+                    await step(self.node)
+                except Exception:  # noqa: BLE001 - the next pass tries again
+                    log.exception("scheduler pass failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), timeout=self.node.settings.scheduler_poll)
 

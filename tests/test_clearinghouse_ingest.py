@@ -162,10 +162,13 @@ async def test_an_alert_split_into_a_case_of_its_own_is_boosted_by_the_policy(ch
 
 async def test_the_role_is_installed_once_however_often_an_entry_point_asks(ch):
     """`aan serve` installs the role at start-up and again for its in-process workers: nothing twice."""
-    before = (dict(ch.registry.objects), list(ch.registry.follow_answers), list(ch.registry.actor_resolvers))
+    before = (dict(ch.registry.objects), list(ch.registry.follow_answers), list(ch.registry.actor_resolvers),
+              {kind: list(hooks) for kind, hooks in ch.registry.observers.items()})
     install_roles(ch)
-    assert (ch.registry.objects, ch.registry.follow_answers, ch.registry.actor_resolvers) == before
-    assert ch.registry.roles == {"clearinghouse"}
+    assert (ch.registry.objects, ch.registry.follow_answers, ch.registry.actor_resolvers,
+            ch.registry.observers) == before
+    assert ch.registry.roles == {"joint", "clearinghouse"}  # joint actions: on every node
+    assert len(ch.registry.observers["Invite"]) == 2  # a joint invitation; a network one to forward
     assert set(ch.registry.objects) == {"Create", "Update", "Delete", "Announce"}
     assert len(ch.registry.follow_answers) == 1 and set(ch.registry.batches) == {"Create"}
 

@@ -74,8 +74,17 @@ async def on_follow(node, activity: dict) -> None:
     await outbox.send_accept(local, node.urls, activity, remote.inbox)
 
 
+@handles("Invite")
+async def on_invite(node, activity: dict) -> None:
+    """Invitations are a feature's business (joint actions): the protocol keeps nothing of them."""
+    if not await node.registry.observed(node, activity):
+        ignored("unrelated", "Invite %s that nothing here takes", activity.get("id"))
+
+
 @handles("Undo")
 async def on_undo(node, activity: dict) -> None:
+    if await node.registry.observed(node, activity):  # e.g. a signature of a joint action withdrawn
+        return
     actor = get_id(activity["actor"])
     obj = embedded(activity.get("object")) or activity.get("object")
     inner_types = type_of(obj)
@@ -99,6 +108,8 @@ async def on_undo(node, activity: dict) -> None:
 
 @handles("Accept", "Reject")
 async def on_accept(node, activity: dict) -> None:
+    if await node.registry.observed(node, activity):  # e.g. a signature of one of our joint actions
+        return
     obj = embedded(activity.get("object")) or activity.get("object")
     follow_id = get_id(obj)
     actor = get_id(activity["actor"])
@@ -171,6 +182,8 @@ def _after_edit(moderation: str) -> str:
 
 @handles("Update")
 async def on_update(node, activity: dict) -> None:
+    if await node.registry.observed(node, activity):
+        return
     obj = embedded(activity.get("object"))
     actor = get_id(activity["actor"])
     if obj is None:

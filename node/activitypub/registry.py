@@ -20,7 +20,11 @@ what was registered, and does its own thing where nothing was:
 * **collections** (``collection``): served at ``/actors/{username}/{name}`` for our actors;
 * **outbox items** (``outbox_items``): more activities of one of our actors for its outbox (the
   Clearing House's and its topic actors' Announces), listed newest first beside its own alerts;
-* **post counts** (``count_posts``): added to NodeInfo's ``localPosts`` and named in its metadata.
+* **post counts** (``count_posts``): added to NodeInfo's ``localPosts`` and named in its metadata;
+* **observers** (``observe``): called for every ``Invite``, ``Accept``, ``Reject``, ``Undo`` and
+  ``Update`` before the protocol's own handling; one that returns True consumed the activity
+  (the protocol does nothing more with it). Joint actions (:mod:`node.services.joint`) observe
+  all five on every node; a Clearing House observes ``Invite`` to forward network invitations.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ OutboxItems = Callable[[Any, LocalActor, int, int], Awaitable[tuple[int, list[tu
 each as (its time, the activity without ``@context``)); ``limit`` 0 asks for the number only."""
 PostCount = Callable[[Any], Awaitable[int]]
 """``(node)``: how many posts of a kind our actors made (NodeInfo)."""
+Observer = Callable[[Any, dict], Awaitable[bool]]
+"""``(node, activity)``: True if it consumed the activity (see the module docstring)."""
+OBSERVABLE = ("Invite", "Accept", "Reject", "Undo", "Update")
 
 
 class Registry:
@@ -60,6 +67,7 @@ class Registry:
         self.collections: dict[str, CollectionEndpoint] = {}
         self.outboxes: list[OutboxItems] = []
         self.post_counts: dict[str, PostCount] = {}
+        self.observers: dict[str, list[Observer]] = {}
 
     def handle(self, activity_type: str, handler: Handler) -> None:
         """``handler`` takes over the objects of ``activity_type`` activities (see the module docstring)."""
@@ -83,6 +91,19 @@ class Registry:
     def count_posts(self, name: str, counter: PostCount) -> None:
         """NodeInfo adds ``counter``'s number to ``localPosts`` and shows it as ``metadata[name]``."""
         self.post_counts[name] = counter
+
+    def observe(self, activity_type: str, observer: Observer) -> None:
+        """``observer`` sees every ``activity_type`` activity first, in the order registered."""
+        if activity_type not in OBSERVABLE:
+            raise ValueError(f"activities of type {activity_type} cannot be observed")
+        self.observers.setdefault(activity_type, []).append(observer)
+
+    async def observed(self, node: Any, activity: dict) -> bool:
+        """Call the observers of ``activity``'s type; True if one consumed it."""
+        for observer in self.observers.get(activity["type"], ()):
+            if await observer(node, activity):
+                return True
+        return False
 
     async def extra_actor(self, node: Any, username: str) -> LocalActor | None:
         """An actor a role provides for ``username`` (created on first lookup), else None."""

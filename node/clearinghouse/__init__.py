@@ -9,7 +9,8 @@ points call it when ``config.role == "clearinghouse"``):
 * a member's Accept or Reject of our Follow makes it active or rejected (:mod:`members`);
 * topic actors (``@tr``, ``@detention``) exist on first lookup (:mod:`topics`);
 * the Clearing House actor's ``audience`` collection (:mod:`audience`);
-* the Announces of the Clearing House and topic actors in their outboxes and in NodeInfo (:mod:`outbox`).
+* the Announces of the Clearing House and topic actors in their outboxes and in NodeInfo (:mod:`outbox`);
+* a member's ``network`` invitation to a joint action is forwarded to every active member (:mod:`joint`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def install(registry) -> None:
     """Register the Clearing House's inbox handlers, actors and collections (once per registry)."""
     if ROLE in registry.roles:
         return
-    from node.clearinghouse import audience, ingest, outbox, topics
+    from node.clearinghouse import audience, ingest, joint, outbox, topics
 
     registry.roles.add(ROLE)
     registry.handle("Create", ingest.on_create)
@@ -44,3 +45,4 @@ def install(registry) -> None:
     registry.collection("audience", audience.audience_endpoint)
     registry.outbox_items(outbox.outbox_items)
     registry.count_posts("announces", outbox.count)
+    registry.observe("Invite", joint.on_invite)

@@ -27,7 +27,7 @@ from node.activitypub.normalize import Unintelligible, embedded, ids, ignored, s
 from node.activitypub.notes import note_to_alert
 from node.activitypub.remote import get_id, same_origin
 from node.alerts import AlertError
-from node.clearinghouse import cases, topics
+from node.clearinghouse import cases, joint, topics
 from node.clearinghouse.matching import target_keys
 from node.ops import logs
 from node.services.cases import live, refresh_titles
@@ -131,6 +131,10 @@ async def on_create_batch(node: Node, activities: list[dict]) -> None:
     """
     actors = sorted({a for a in (get_id(act.get("actor")) for act in activities) if a})
     members = {m.actor_uri: m for m in await Member.filter(actor_uri__in=actors, state="active")} if actors else {}
+    statements = [activity for activity in activities if joint.carries_statement(activity)]
+    if statements:  # a member's joint statement: boosted once, not indexed as an alert
+        await joint.boost_statements(node, statements, members)
+        activities = [activity for activity in activities if not joint.carries_statement(activity)]
     found = []
     verbose = log.isEnabledFor(logging.INFO)  # the activity on log lines only costs when there are any
     for activity in activities:

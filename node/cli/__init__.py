@@ -13,13 +13,13 @@ import os
 import sys
 
 from node import errors
-from node.cli import alerts, clearinghouse, federation, lifecycle, operations, users
+from node.cli import alerts, clearinghouse, federation, joint, lifecycle, operations, users
 from node.cli._base import CliError, common_parser
 from node.config import Settings
 
 __all__ = ["CliError", "build_parser", "main"]
 
-GROUPS = (lifecycle, alerts, federation, users, clearinghouse, operations)
+GROUPS = (lifecycle, alerts, federation, joint, users, clearinghouse, operations)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -28,6 +28,9 @@ Use cases, by module:
 * :mod:`~node.services.blocks`: ``add`` (block or allow), ``remove``, ``listing``, ``set_mode``,
   ``get_mode``, ``import_entries``.
 * :mod:`~node.services.keys`: ``show``, ``rotate``, ``bump_actors_version``.
+* :mod:`~node.services.joint`: joint actions: ``parse_proposal``, ``propose``, ``edit``, ``close``,
+  ``list_actions``, ``get_action``, ``signatures``, ``invitations``, ``statement``, ``sign``, ``decline``,
+  ``withdraw``, ``verify``, ``send_due_updates``; ``install`` registers its inbox observers.
 * :mod:`~node.services.ingest_log`: ``recent`` (the last activities the inbox refused or
   ignored, with their reason).
 """

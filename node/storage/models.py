@@ -430,6 +430,85 @@ class DomainBlock(Model):
         table = "domain_blocks"
 
 
+# --- Joint actions ------------------------------------------------------------------------------
+
+
+class JointAction(Model):
+    """A joint statement: one we proposed (``own``), or one we were invited to sign.
+
+    ``state``: ours ``open`` | ``closed``; received: our answer, ``invited`` | ``signed`` |
+    ``declined`` | ``withdrawn`` | ``refused`` (the proposer refused our signature: ``refusal`` says why).
+    The text fields are those the signatures bind (``text_hash``, ``version``).
+    """
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    uri = fields.CharField(max_length=1024, unique=True)  # the statement's id (a Note)
+    own = fields.BooleanField(default=True)
+    proposer_uri = fields.CharField(max_length=1024)
+    proposer_name = fields.CharField(max_length=2048, default="")
+    title = fields.CharField(max_length=512)
+    language = fields.CharField(max_length=16)
+    text = fields.TextField()  # Markdown
+    addressed_to: fields.JSONField[list] = fields.JSONField(default=list)  # [{name, role?, contact?}]
+    asks: fields.JSONField[list] = fields.JSONField(default=list)
+    deadline = fields.DatetimeField(null=True)
+    about = fields.CharField(max_length=1024, null=True)
+    invite: fields.JSONField[list] = fields.JSONField(default=list)  # ours: the front matter's invite list
+    state = fields.CharField(max_length=16, db_index=True)
+    refusal = fields.CharField(max_length=32, null=True)
+    version = fields.IntField(default=1)
+    text_hash = fields.CharField(max_length=80)
+    document: fields.JSONField[dict] = fields.JSONField(default=dict)  # received: the statement as last read
+    update_due = fields.DatetimeField(null=True, db_index=True)  # ours: an Update of the statement is due
+    published = fields.DatetimeField()
+    updated = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "joint_actions"
+
+
+class JointInvitation(Model):
+    """Who was invited: for our statements, one row per invitee; for a received one, our own invitation."""
+
+    id = fields.IntField(primary_key=True)
+    action: fields.ForeignKeyRelation[JointAction] = fields.ForeignKeyField(
+        "models.JointAction", related_name="invitations", on_delete=fields.CASCADE)
+    invitee_uri = fields.CharField(max_length=1024)
+    invitee_name = fields.CharField(max_length=2048, default="")
+    inviter_uri = fields.CharField(max_length=1024)  # the proposer, or the Clearing House that forwarded it
+    invite_id = fields.CharField(max_length=1024, db_index=True)  # the Invite activity's id
+    network = fields.BooleanField(default=False)  # ours: the Clearing House, asked to invite every member
+    state = fields.CharField(max_length=16, default="invited")  # invited | signed | declined | withdrawn
+    accept_id = fields.CharField(max_length=1024, null=True)  # received: our Accept
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "joint_invitations"
+        unique_together = (("action", "invitee_uri", "invite_id"),)
+
+
+class JointSignature(Model):
+    """A signer's Accept of one of our statements, kept as received and served at its own URL."""
+
+    id = fields.IntField(primary_key=True)
+    action: fields.ForeignKeyRelation[JointAction] = fields.ForeignKeyField(
+        "models.JointAction", related_name="signatures", on_delete=fields.CASCADE)
+    signer_uri = fields.CharField(max_length=1024)
+    signer_name = fields.CharField(max_length=2048, default="")
+    accept_id = fields.CharField(max_length=1024, unique=True)
+    document = fields.TextField()  # the Accept with its proof, as received (JSON)
+    version = fields.IntField()  # the text version it signed
+    state = fields.CharField(max_length=16, default="valid")  # valid | withdrawn
+    received_at = fields.DatetimeField(auto_now_add=True)
+    withdrawn_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "joint_signatures"
+
+
 class IngestLogEntry(Model):
     """An inbound activity refused (401, 403, 400...) or accepted and ignored (202).
 

@@ -391,6 +391,16 @@ async def members_endpoint(request: Request) -> Response:
     return _render("ch_members.html", request, rows=rows)
 
 
+# --- joint actions ------------------------------------------------------------------------------
+
+
+async def joint_endpoint(request: Request) -> Response:
+    """Open joint statements the Clearing House invited every member to sign, with their live count."""
+    from node.services import joint
+
+    return _render("ch_joint.html", request, actions=await joint.network_actions(request.app.state.node))
+
+
 # --- Atom feeds ---------------------------------------------------------------------------------
 
 

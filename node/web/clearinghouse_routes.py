@@ -15,6 +15,7 @@ PAGES = (  # path, endpoint in node.web.clearinghouse
     ("/alerts", "index_endpoint"),
     ("/cases/{case_id:str}", "case_endpoint"),
     ("/members", "members_endpoint"),
+    ("/joint", "joint_endpoint"),
     ("/feed.atom", "feed_endpoint"),
     ("/feeds/country/{cc:str}.atom", "country_feed_endpoint"),
     ("/feeds/category/{code:str}.atom", "category_feed_endpoint"),
