@@ -29,6 +29,7 @@ from node.activitypub import netguard, retry
 from node.activitypub.delivery import Deliverer
 from node.activitypub.fetch import Fetcher, FetchError, RefusedAddress
 from node.activitypub.keys import generate_private_key
+from node.activitypub.signatures import body_digest
 
 PUBLIC = "2606:4700:4700::1111"  # a global address (a remote host; nothing of ours listens there)
 
@@ -70,7 +71,8 @@ def fake_node(*, insecure: bool) -> SimpleNamespace:
 
 async def deliver(node, url: str) -> tuple:
     async with Deliverer(node) as deliverer:
-        deliverer._bodies["a1"] = (b'{"id": "https://node.example/activities/a1", "type": "Create"}', "alerts")
+        body = b'{"id": "https://node.example/activities/a1", "type": "Create"}'
+        deliverer._bodies["a1"] = (body, "alerts", body_digest(body))
         return await deliverer.send({"inbox": url, "host": "rebind.test", "activity_id": "a1"})
 
 
@@ -163,7 +165,7 @@ async def test_a_temporary_resolver_failure_is_retried_an_unknown_name_is_not(co
     dns = FakeDNS({"flaky.test": [gai_error(code)]})
     node = fake_node(insecure=True)
     async with Deliverer(node, resolve=dns) as deliverer:
-        deliverer._bodies["a1"] = (b"{}", "alerts")
+        deliverer._bodies["a1"] = (b"{}", "alerts", body_digest(b"{}"))
         status, error, is_permanent, _ = await deliverer.send(
             {"inbox": "http://flaky.test/inbox", "host": "flaky.test", "activity_id": "a1"})
     assert status is None and is_permanent is permanent
