@@ -25,6 +25,14 @@ class CliError(errors.Invalid):
     """A command-line mistake the operator can correct: printed as one line, exit status 2."""
 
 
+def read_text(path: str) -> str:
+    """A file the user named (an alert, a joint action), or a clear CLI error."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+
+
 def settings_of(args: argparse.Namespace) -> Settings:
     """The settings :func:`node.cli.main` read once at start (``args.settings``), ``--data-dir`` applied."""
     found = getattr(args, "settings", None)

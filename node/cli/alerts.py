@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from node.cli._base import CliError, open_node
+from node.cli._base import CliError, open_node, read_text
 
 
 def _read_alert(path: str):
     from node.alerts import AlertError, parse_alert_file
 
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+    text = read_text(path)
     try:
         return parse_alert_file(text)
     except AlertError as exc:

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from node.cli._base import CliError, open_node
+from node.cli._base import CliError, open_node, read_text
 
 
 def _read(path: str):
     from node.services.joint import ProposalError, parse_proposal
 
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror}") from None
+    text = read_text(path)
     try:
         return parse_proposal(text)
     except ProposalError as exc:
