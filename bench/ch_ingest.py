@@ -459,6 +459,8 @@ def one_run(args, built, likes, ch_port, member_ports, pems_public, follower_por
             r["node_rss_mb"] = C.rss_kb(proc.pid) / 1024
             tail = [line for line in log.read_text(errors="replace").splitlines() if "ERROR" in line or "Traceback" in line]
             r["log_errors"] = len(tail)
+            if tail:  # say what they were: a run that failed its check must show why
+                print("  log errors of this run (first 10):", *tail[:10], sep="\n    ", flush=True)
             r["batch_fallbacks"] = log.read_text(errors="replace").count("processing them one by one")
         finally:
             C.stop_process(proc)

@@ -62,8 +62,9 @@ class Workers:
     async def start(self) -> None:
         await self.deliverer.__aenter__()
         await self.node.listen_for_wakes()  # work queued by other processes wakes our loops at once
-        for name, step in (("inbox", self._inbox), ("fanout", self._fanout), ("delivery", self._deliver)):
-            self._tasks.append(asyncio.create_task(self._loop(name, step), name=f"worker-{name}"))
+        for name, step, table in (("inbox", self._inbox, "inbox_items"), ("fanout", self._fanout, "fanout_jobs"),
+                                  ("delivery", self._deliver, "deliveries")):
+            self._tasks.append(asyncio.create_task(self._loop(name, step, table), name=f"worker-{name}"))
         self._tasks.append(asyncio.create_task(self._heartbeat(), name="worker-heartbeat"))
         self._tasks.append(asyncio.create_task(self._scheduler(), name="worker-scheduler"))
 
@@ -102,7 +103,15 @@ class Workers:
     async def _deliver(self) -> int:
         return await deliver_once(self.node, self.deliverer, self.name)
 
-    async def _loop(self, name: str, step) -> None:
+    async def _loop(self, name: str, step, table: str) -> None:
+        """Run ``step`` (one pass of the queue ``table``) until stopped, sleeping when idle.
+
+        A pass that fails gives back the rows it still held: only this loop claims ``table``
+        under this worker's name, and our heartbeat would otherwise keep their leases alive for
+        as long as the process runs, so that nobody ever took them again. Given back, they are
+        claimed anew (a delivery whose outcome was not recorded may be sent twice: at least
+        once, as after a crash).
+        """
         wake = self.node.waker()
         while not self._stopping.is_set():
             try:
@@ -111,6 +120,10 @@ class Workers:
                 raise
             except Exception:  # noqa: BLE001 - a bad row must not kill the loop
                 log.exception("%s worker pass failed", name)
+                try:
+                    await jobs.release(table, self.name)
+                except Exception:  # noqa: BLE001 - the heartbeat stops renewing them only when we stop
+                    log.exception("giving back the rows of a failed %s pass failed", name)
                 n = 0
             if n == 0:
                 with contextlib.suppress(TimeoutError):

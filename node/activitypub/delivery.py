@@ -479,8 +479,9 @@ class Deliverer:
             while more is not None and not self.stopping:
                 await low.wait()
                 low.clear()
-                if self.stopping or any(g.done() and not g.cancelled() and g.exception() for g in groups):
-                    break  # the gather below raises it
+                if self.stopping or recording.done() \
+                        or any(g.done() and not g.cancelled() and g.exception() for g in groups):
+                    break  # the gather or the recorder below raises it: claim nothing more
                 groups = [g for g in groups if not g.done()]  # a long rolling batch must not keep every row
                 if ready >= 2 * self.concurrency:
                     continue

@@ -13,6 +13,7 @@ activity id.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import uuid
@@ -114,7 +115,36 @@ async def record_deliveries(*, done: list[int], at: datetime, retries: list[tupl
     """Record a group of delivery attempts in ONE transaction (one commit, a few statements):
     ``done`` row ids (delivered at ``at``), ``retries`` as (id, next try, error, last status),
     ``failed`` as (id, last status, error), and the hosts that answered (their failures forgotten;
-    a host only has a row once it failed)."""
+    a host only has a row once it failed). A transaction PostgreSQL rolled back to break a deadlock
+    or a serialization conflict is run again (:func:`_transient`): an outcome must not be lost."""
+    hosts_ok = sorted(set(hosts_ok))
+    for attempt in range(TRANSIENT_ATTEMPTS):
+        try:
+            return await _record_deliveries(done=done, at=at, retries=retries, failed=failed, hosts_ok=hosts_ok)
+        except Exception as exc:
+            if not _transient(exc) or attempt == TRANSIENT_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.01 * 2 ** attempt)
+
+
+TRANSIENT_ATTEMPTS = 4
+
+
+def _transient(exc: BaseException) -> bool:
+    """Whether the database rolled the transaction back for a reason that running it again can get
+    past: SQLSTATE class 40 (``40P01`` deadlock detected, ``40001`` serialization failure), on the
+    error or on what it wraps."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        state = getattr(seen, "sqlstate", None)
+        if isinstance(state, str) and state.startswith("40"):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+async def _record_deliveries(*, done: list[int], at: datetime, retries: list[tuple[int, datetime, str, int | None]],
+                             failed: list[tuple[int, int | None, str]], hosts_ok: Iterable[str]) -> None:
     async with in_transaction() as conn:
         if done:
             marks = ",".join("?" * len(done))
@@ -140,10 +170,20 @@ async def record_deliveries(*, done: list[int], at: datetime, retries: list[tupl
 
 
 async def renew(worker: str, *, lease: float | None = None) -> None:
-    """Extend every lease this worker holds (called periodically while it runs)."""
+    """Extend every lease this worker holds (called periodically while it runs).
+
+    On PostgreSQL the rows are taken ``SKIP LOCKED``: a row locked by a transaction that is
+    recording its outcome (which ends its lease anyway) is passed over, not waited for. Waiting
+    for it could deadlock: the recording may in turn wait for a row this statement already holds
+    (seen under load at a Clearing House, ``deadlock detected`` in the delivery recorder).
+    """
     until = now() + timedelta(seconds=LEASE if lease is None else lease)
     for table in sorted(QUEUES):
-        sql = f"UPDATE {table} SET lease_until=? WHERE locked_by=? AND status='running'"
+        if db.is_postgres():
+            sql = (f"UPDATE {table} SET lease_until=? WHERE id IN (SELECT id FROM {table} "
+                   "WHERE locked_by=? AND status='running' FOR UPDATE SKIP LOCKED)")
+        else:  # SQLite has no row locks: one writer at a time
+            sql = f"UPDATE {table} SET lease_until=? WHERE locked_by=? AND status='running'"
         await db.conn().execute_query(_sql(sql), [until, worker])
 
 

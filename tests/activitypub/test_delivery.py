@@ -14,7 +14,7 @@ from datetime import timedelta
 import orjson
 import pytest
 from aiohttp import web
-from conftest import example_alert, listening_sockets, port_of
+from conftest import async_wait_until, example_alert, listening_sockets, port_of
 from fake_dns import FakeDNS, gai_error
 
 from node.activitypub import outbox
@@ -274,3 +274,55 @@ async def test_deliveries_give_way_to_a_busy_inbox_but_are_never_starved(monkeyp
     assert not gate.open.is_set()
     await asyncio.wait_for(gate.wait(), 5)  # the backlog never ends: the wait is bounded
     assert gate.open.is_set()
+
+
+FAIL_DONE = {
+    # A real failure of the database while outcomes are recorded: marking a delivery done raises
+    # while the table ``fail_done`` has a row (the test removes it once the failure was seen).
+    "sqlite": [
+        "CREATE TABLE fail_done (n INTEGER)",
+        "INSERT INTO fail_done VALUES (1)",
+        "CREATE TRIGGER fail_done_t BEFORE UPDATE OF status ON deliveries "
+        "WHEN NEW.status = 'done' AND EXISTS (SELECT 1 FROM fail_done) "
+        "BEGIN SELECT RAISE(ABORT, 'recording refused (test)'); END",
+    ],
+    "postgres": [
+        "CREATE TABLE fail_done (n INTEGER)",
+        "INSERT INTO fail_done VALUES (1)",
+        "CREATE FUNCTION fail_done_f() RETURNS trigger AS $$ BEGIN "
+        "IF EXISTS (SELECT 1 FROM fail_done) THEN RAISE EXCEPTION 'recording refused (test)'; END IF; "
+        "RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER fail_done_t BEFORE UPDATE ON deliveries FOR EACH ROW "
+        "WHEN (NEW.status = 'done') EXECUTE FUNCTION fail_done_f()",
+    ],
+}
+
+
+async def test_rows_of_a_pass_whose_recording_failed_are_sent_again(node, receivers, db_kind, caplog):
+    """When recording a group's outcomes fails, the worker's pass ends and the rows it still holds
+    are given back: they are claimed and sent again, not left ``running`` under a lease that the
+    live worker's heartbeat keeps renewing (they were never sent again, seen under load)."""
+    from node.workers import Workers
+
+    a, _ = receivers
+    for i in range(5):
+        await follower(node, f"http://x/u{i}", a.inbox(f"u{i}"))
+    for statement in FAIL_DONE[db_kind]:
+        await jobs.db.conn().execute_script(statement)
+    workers = Workers(node, concurrency=4)
+    await workers.start()
+    try:
+        note = await publish(node)
+        await async_wait_until(lambda: "delivery worker pass failed" in caplog.text, message="the recording failure")
+        await jobs.db.conn().execute_script("DELETE FROM fail_done")
+        node.poke()
+
+        async def all_done():
+            rows = await Delivery.all()
+            return len(rows) == 5 and all(r.status == "done" for r in rows)
+
+        await async_wait_until(all_done, message="every delivery recorded done")
+    finally:
+        await workers.stop(grace=5)
+    got = {path for path, activity, verified in a.got if verified and activity["object"]["id"] == note}
+    assert got == {f"/u{i}/inbox" for i in range(5)}

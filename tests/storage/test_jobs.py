@@ -4,6 +4,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from conftest import async_wait_until
 
 from node.service import create_local_actor
 from node.storage import db, jobs
@@ -202,3 +203,90 @@ def test_the_lease_is_configured_at_start():
         assert jobs.LEASE == 7.0
     finally:
         jobs.configure(lease=before)
+
+
+async def _pg_session(db_url: str):
+    import asyncpg
+
+    return await asyncpg.connect(db_url)
+
+
+@pytest.mark.parametrize("db_kind", ["postgres"])  # row locks: SQLite has one writer at a time
+async def test_renew_passes_over_a_row_locked_by_a_recording(db_url, store):
+    """Renewing leases never waits for a row another transaction holds (a group being recorded):
+    waiting could close a deadlock with that transaction (seen under load, PostgreSQL)."""
+    await add_deliveries(store, 2)
+    held, other = await jobs.claim("deliveries", "live", lease=30)
+    session = await _pg_session(db_url)
+    try:
+        lock = session.transaction()
+        await lock.start()
+        await session.execute("SELECT id FROM deliveries WHERE id = $1 FOR UPDATE", held["id"])
+        await asyncio.wait_for(jobs.renew("live", lease=600), timeout=30)  # before: waited for the lock
+        await lock.rollback()
+    finally:
+        await session.close()
+    rows = {r.id: r for r in await Delivery.filter(id__in=[held["id"], other["id"]])}
+    assert rows[other["id"]].lease_until > jobs.now() + timedelta(seconds=500)
+    assert rows[held["id"]].lease_until < jobs.now() + timedelta(seconds=31)  # passed over, renewed next beat
+
+
+@pytest.mark.parametrize("db_kind", ["postgres"])
+async def test_recording_outcomes_survives_a_deadlock(db_url, store):
+    """PostgreSQL breaks a deadlock by rolling one transaction back: when that is the recording of
+    a group of outcomes, it is run again, and no outcome is lost."""
+    import asyncpg
+
+    await Host.create(host="h.test", consecutive_failures=2)
+    other = await _pg_session(db_url)
+    try:
+        # The node's connections check for a deadlock after waiting 1 s (PostgreSQL's default),
+        # this session after 20 s: when the cycle closes within that second, PostgreSQL breaks it
+        # by rolling the recording back. A slower machine may miss the second: then this session
+        # is the one rolled back, and the test tries again.
+        await other.execute("SET deadlock_timeout = '20s'")
+        for _attempt in range(3):
+            await add_deliveries(store, 1)
+            (row,) = await jobs.claim("deliveries", "w", lease=60)
+            tx = other.transaction()
+            await tx.start()
+            await other.execute("UPDATE hosts SET last_error = 'other' WHERE host = 'h.test'")  # the host row
+            # the recording takes the delivery row, then waits for the host row ...
+            recording = asyncio.create_task(jobs.record_deliveries(done=[row["id"]], at=jobs.now(), retries=[],
+                                                                   failed=[], hosts_ok=["h.test"]))
+
+            async def waiting_for_a_lock():
+                return await other.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")
+
+            await async_wait_until(waiting_for_a_lock, interval=0.005, message="the recording waiting for the host")
+            try:  # ... and this session waits for the delivery row the recording holds: a deadlock
+                await other.execute("UPDATE deliveries SET last_error = 'other' WHERE id = $1", row["id"])
+            except asyncpg.exceptions.DeadlockDetectedError:  # this session was the one rolled back
+                await tx.rollback()
+                await asyncio.wait_for(recording, timeout=60)
+                continue
+            await tx.commit()
+            await asyncio.wait_for(recording, timeout=60)  # before: raised DeadlockDetectedError
+            break
+        else:
+            pytest.fail("the cycle never closed within PostgreSQL's 1 s deadlock check")
+    finally:
+        await other.close()
+    done = await Delivery.get(id=row["id"])
+    assert done.status == "done" and done.locked_by is None and done.last_error == "other"
+    assert (await Host.get(host="h.test")).consecutive_failures == 0
+
+
+def test_only_rollbacks_of_class_40_are_transient():
+    class Rolled(Exception):
+        sqlstate = "40P01"
+
+    class Unique(Exception):
+        sqlstate = "23505"
+
+    wrapped = RuntimeError("wrapped")
+    wrapped.__cause__ = Rolled()
+    assert jobs._transient(Rolled()) and jobs._transient(wrapped)
+    assert not jobs._transient(Unique()) and not jobs._transient(ValueError("40P01"))
