@@ -131,7 +131,7 @@ async def authenticate(node: Node, request: Request, body: bytes, activity: dict
         signed = parse_request(request.method, request_url(request, node.urls.scheme),
                                request.headers, body)
     except SignatureError as exc:
-        raise Rejected(401, exc.public, detail=exc.reason, label="signature") from None
+        raise Rejected(401, exc.public, detail=exc.detail, label="signature") from None
     try:
         owner, key = await node.remotes.key(signed.key_id)
         if not signed.verify(key):

@@ -92,44 +92,18 @@ _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
 class SignatureError(Unauthenticated):
-    """A request's signature is missing, malformed or unacceptable; ``reason`` says why.
+    """A request's signature is missing, malformed or unacceptable.
 
-    ``reason`` may quote the request (for the log); ``public``, what the sender is told,
-    is a fixed text: ``reason`` itself when it is one of :data:`PUBLIC_REASONS`, else
-    "invalid signature".
+    ``reason`` is a fixed text, written where the error is raised and never built from the
+    request: it is what the sender is told. ``detail`` (optional) quotes what the request
+    held, for the log only. ``str()`` and :attr:`detail` give both, for the log.
     """
 
     public = "invalid signature"
 
-    def __init__(self, reason: str):
-        super().__init__(reason, public=reason if reason in PUBLIC_REASONS else None)
+    def __init__(self, reason: str, *, detail: str | None = None):
+        super().__init__(f"{reason}: {detail}" if detail else reason, public=reason)
         self.reason = reason
-
-
-# Fixed reasons (no part of them comes from the request) that a sender may be told as they are.
-PUBLIC_REASONS = frozenset({
-    "no Signature header", "signature expired", "signature does not verify",
-    "Date outside the acceptable window", "(created) outside the acceptable window",
-    "created outside the acceptable window", "Digest does not match body", "Content-Digest does not match body",
-    "Digest header missing", "digest header not signed", "Content-Digest header missing",
-    "content-digest not signed", "signed Date header missing", "invalid Date header",
-    "malformed Signature header", "host header not signed on GET", "neither date nor (created) signed",
-    "neither (request-target) nor digest signed", "exactly one signature required",
-    "(request-target) not signed on POST",
-    "@method not signed",
-    "Content-Digest has no sha-256 value",
-    "Signature does not match Signature-Input",
-    "Signature-Input must list component names as strings",
-    "created parameter missing",
-    "duplicate covered component",
-    "host header not signed on POST",
-    "invalid expires parameter",
-    "keyid parameter missing",
-    "malformed Content-Digest header",
-    "neither @target-uri nor @authority with @path signed",
-    "signature base is not ASCII",
-    "signature is not valid base64",
-})
 
 
 # --- digests ---------------------------------------------------------------------------
@@ -319,9 +293,9 @@ def _wire_bytes(text: str) -> bytes:
         return text.encode("utf-8")
 
 
-def _check_window(timestamp: float, now: float, what: str) -> None:
+def _check_window(timestamp: float, now: float, too_far: SignatureError) -> None:
     if now - timestamp > MAX_AGE or timestamp - now > MAX_FUTURE:
-        raise SignatureError(f"{what} outside the acceptable window")
+        raise too_far
 
 
 def _check_expires(expires: float, now: float) -> None:
@@ -355,7 +329,7 @@ def _parse_cavage_params(value: str) -> dict[str, str]:
             raise SignatureError("malformed Signature header")
         key = match[1]
         if key in params:
-            raise SignatureError(f"duplicate parameter {key!r}")
+            raise SignatureError("duplicate Signature parameter", detail=repr(key))
         quoted = match[2]
         params[key] = re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else match[3]
         pos = match.end()
@@ -368,10 +342,10 @@ def _parse_cavage(
     params = _parse_cavage_params(fields["signature"])
     for required in ("keyId", "signature"):
         if not params.get(required):
-            raise SignatureError(f"missing {required} parameter")
+            raise SignatureError("Signature parameter missing", detail=required)
     algorithm = params.get("algorithm", "hs2019").lower()
     if algorithm not in CAVAGE_ALGORITHMS:
-        raise SignatureError(f"unsupported algorithm {params['algorithm']!r}")
+        raise SignatureError("unsupported algorithm", detail=repr(params['algorithm']))
     covered = _cavage_covered(params, algorithm)
     _check_cavage_coverage(method, covered)
     _check_cavage_times(covered, params, fields, now)
@@ -393,7 +367,7 @@ def _cavage_covered(params: dict[str, str], algorithm: str) -> list[str]:
     default = "(created)" if algorithm == "hs2019" else "date"
     covered = params.get("headers", default).lower().split()
     if algorithm != "hs2019" and any(name in _PSEUDO_HEADERS for name in covered):
-        raise SignatureError(f"(created) and (expires) are not allowed with {algorithm}")
+        raise SignatureError("(created) and (expires) not allowed with this algorithm", detail=algorithm)
     return covered
 
 
@@ -414,9 +388,9 @@ def _check_cavage_coverage(method: str, covered: list[str]) -> None:
 def _numeric_param(params: dict[str, str], name: str) -> float:
     value = params.get(name)
     if value is None:
-        raise SignatureError(f"{name} parameter missing")
+        raise SignatureError("signature parameter missing", detail=name)
     if not _NUMBER_RE.fullmatch(value):
-        raise SignatureError(f"invalid {name} parameter")
+        raise SignatureError("invalid signature parameter", detail=name)
     return float(value)
 
 
@@ -424,9 +398,10 @@ def _check_cavage_times(
     covered: list[str], params: dict[str, str], fields: dict[str, str], now: float
 ) -> None:
     if "date" in covered:
-        _check_window(_parse_http_date(fields.get("date")), now, "Date")
+        _check_window(_parse_http_date(fields.get("date")), now, SignatureError("Date outside the acceptable window"))
     if "(created)" in covered:
-        _check_window(_numeric_param(params, "created"), now, "created")
+        _check_window(_numeric_param(params, "created"), now,
+                      SignatureError("(created) outside the acceptable window"))
     if "(expires)" in covered or "expires" in params:
         _check_expires(_numeric_param(params, "expires"), now)
 
@@ -460,7 +435,7 @@ def _check_digest_header(value: str, body: bytes | None) -> None:
         name, _, digest = part.partition("=")
         offered[name.strip().lower()] = digest.strip()
     if "sha-256" not in offered:
-        raise SignatureError(f"Digest has no SHA-256 value (offered: {', '.join(offered)})")
+        raise SignatureError("Digest has no SHA-256 value", detail=f"offered: {', '.join(offered)}")
     try:
         digest = base64.b64decode(offered["sha-256"], validate=True)
     except binascii.Error as exc:
@@ -493,10 +468,10 @@ def _cavage_line(
     if name in _PSEUDO_HEADERS:
         param = name[1:-1]
         if param not in params:
-            raise SignatureError(f"{param} parameter missing")
+            raise SignatureError("signature parameter missing", detail=param)
         return f"{name}: {params[param]}"
     if name not in fields:
-        raise SignatureError(f"signed header {name!r} missing")
+        raise SignatureError("signed header missing", detail=repr(name))
     return f"{name}: {fields[name]}"
 
 
@@ -516,16 +491,16 @@ def _sf_dictionary(fields: dict[str, str], name: str) -> dict[str, Any]:
     import http_sf
     def reject_duplicate(key: str, context: str) -> None:
         if context == "dictionary":
-            raise SignatureError(f"duplicate label {key!r} in {name}")
+            raise SignatureError("duplicate signature label", detail=f"{key!r} in {name}")
 
     if name.lower() not in fields:
-        raise SignatureError(f"no {name} header")
+        raise SignatureError("signature header missing", detail=name)
     try:
         parsed = http_sf.parse(
             fields[name.lower()].encode("latin-1"), tltype="dictionary", on_duplicate_key=reject_duplicate
         )
     except (ValueError, UnicodeEncodeError) as exc:
-        raise SignatureError(f"malformed {name} header") from exc
+        raise SignatureError("malformed signature header", detail=name) from exc
     if len(parsed) != 1:
         raise SignatureError("exactly one signature required")
     return parsed
@@ -567,8 +542,8 @@ def _check_rfc9421_params(params: dict[str, Any], now: float) -> str:
     if type(created) is not int:
         raise SignatureError("created parameter missing")
     if params.get("alg", RFC9421_ALGORITHM) != RFC9421_ALGORITHM:
-        raise SignatureError(f"unsupported algorithm {params['alg']!r}")
-    _check_window(created, now, "created")
+        raise SignatureError("unsupported algorithm", detail=repr(params['alg']))
+    _check_window(created, now, SignatureError("created outside the acceptable window"))
     if "expires" in params:
         if type(params["expires"]) is not int:
             raise SignatureError("invalid expires parameter")
@@ -598,7 +573,7 @@ def _signature_base(
         resolver = HTTPSignatureComponentResolver(_Message(method, url, fields))
         lines = [f"{http_sf.ser(c)}: {_resolve(resolver, *c)}" for c in components]
     except HTTPMessageSignaturesException as exc:
-        raise SignatureError(f"cannot build signature base: {exc}") from exc
+        raise SignatureError("cannot build the signature base", detail=str(exc)) from exc
     signature_params = http_sf.ser({"s": (components, params)})[2:]  # the inner list, serialised
     lines.append(f'"@signature-params": {signature_params}')
     base = "\n".join(lines)
@@ -613,5 +588,5 @@ def _resolve(resolver, name: str, params: dict) -> str:
     item.params.update(params)
     value = resolver.resolve(item)
     if "\n" in value or "\r" in value:
-        raise SignatureError(f"covered component {name!r} contains a newline")
+        raise SignatureError("covered component contains a newline", detail=repr(name))
     return value

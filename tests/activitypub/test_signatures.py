@@ -209,7 +209,10 @@ def test_hs2019_created_and_expires(key):
     with pytest.raises(SignatureError, match="expired"):
         parse_request("POST", INBOX, headers, BODY, now=created + 301)
     bad = {**headers, "Signature": headers["Signature"].replace("hs2019", "rsa-sha256")}
-    assert "not allowed with rsa-sha256" in reason_of("POST", INBOX, bad, BODY)
+    with pytest.raises(SignatureError) as info:
+        parse_request("POST", INBOX, bad, BODY)
+    assert info.value.public == "(created) and (expires) not allowed with this algorithm"
+    assert info.value.detail.endswith("rsa-sha256")  # what the request said: for the log only
 
 
 def test_mastodon_shaped_post_verifies(key):
@@ -367,7 +370,7 @@ def test_unsupported_algorithm_rejected(key):
         "post /inbox",
         algorithm="rsa-sha512",
     )
-    assert reason_of("POST", INBOX, headers, BODY) == "unsupported algorithm 'rsa-sha512'"
+    assert reason_of("POST", INBOX, headers, BODY) == "unsupported algorithm"
 
 
 def test_garbage_signature_bytes_do_not_verify(key):
@@ -388,7 +391,7 @@ def test_wrong_key_does_not_verify(key, other_key):
 def test_duplicate_key_id_rejected(key):
     headers = sign_headers("POST", INBOX, key_id=KEY_ID, private_key=key, body=BODY)
     headers["Signature"] = 'keyId="https://evil.example/actor#key",' + headers["Signature"]
-    assert reason_of("POST", INBOX, headers, BODY) == "duplicate parameter 'keyId'"
+    assert reason_of("POST", INBOX, headers, BODY) == "duplicate Signature parameter"
 
 
 def test_missing_signature_header_rejected():
