@@ -29,7 +29,7 @@ ANSWERS = {"sign": "joint_signed", "decline": "joint_declined", "withdraw": "joi
 
 # Field labels and the fixed messages of node.services.joint.check_proposal, shown translated.
 FIELD_LABELS = {
-    "title": "Title", "language": "Language", "body": "Text of the statement", "addressed_to": "Addressed to",
+    "title": "Title of the statement", "language": "Language", "body": "Text of the statement", "addressed_to": "Addressed to",
     "asks": "What the signatories ask for", "deadline": "Signatures until", "about": "About (web address)",
     "invite": "Invite", "translations": "Translations", "type": "Type", "name": "Name", "role": "Role",
     "contact": "Contact", "text": "Text",
@@ -142,7 +142,7 @@ def explain(exc: errors.Invalid, t) -> list[tuple[str, str | None]]:
     for path in sorted(problems, key=_position):
         message = "missing" if path == "body" else problems[path]  # the file's wording speaks of '---' lines
         shown = t(message) if message in MESSAGES else message
-        out.append((f"{_label(path, t)}: {shown}" if path else shown, field_id(path)))
+        out.append((t("{field}: {message}", field=_label(path, t), message=shown) if path else shown, field_id(path)))
     return out
 
 
