@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -35,7 +36,7 @@ def propose_form(**overrides) -> dict:
 # --- in-process: the form ----------------------------------------------------------------------
 
 
-async def test_every_error_at_once_and_the_typed_values_kept(site):
+async def test_every_error_at_once_and_the_typed_values_kept(site):  # noqa: F811 - the imported fixture
     client = await site.login("boss", "admin")
     response = await post_form(client, "/admin/joint/new", propose_form(
         title="", deadline="2001-01-01", about="not a link", invite="nobody\n@ok@example.org",
@@ -59,7 +60,7 @@ async def test_every_error_at_once_and_the_typed_values_kept(site):
     assert await joint.list_actions(site.node) == []
 
 
-async def test_errors_in_french(site):
+async def test_errors_in_french(site):  # noqa: F811 - the imported fixture
     client = await site.login("boss", "admin")
     client.cookies.set("aan_lang", "fr")
     response = await post_form(client, "/admin/joint/new", propose_form(title="", asks=""))
@@ -67,7 +68,7 @@ async def test_errors_in_french(site):
     assert "Titre de la déclaration : manquant" in response.text
 
 
-async def test_preview_as_on_mastodon_with_a_translation(site):
+async def test_preview_as_on_mastodon_with_a_translation(site):  # noqa: F811 - the imported fixture
     client = await site.login("boss", "admin")
     response = await post_form(client, "/admin/joint/new", propose_form(
         action="preview", **{"tr-fr-title": "Libérez les journalistes d'Izmir", "tr-fr-text": "Monsieur le Ministre,"}))
@@ -83,7 +84,7 @@ async def test_preview_as_on_mastodon_with_a_translation(site):
     assert await joint.list_actions(site.node) == []  # a preview stores nothing
 
 
-async def test_add_translation_button_and_csrf(site):
+async def test_add_translation_button_and_csrf(site):  # noqa: F811 - the imported fixture
     client = await site.login("boss", "admin")
     response = await post_form(client, "/admin/joint/new", propose_form(action="add_translation", new_translation="fr"))
     assert response.status_code == 200 and 'id="tr-fr-title"' in response.text and 'id="tr-fr-text"' in response.text
@@ -93,19 +94,19 @@ async def test_add_translation_button_and_csrf(site):
     assert await joint.list_actions(site.node) == []
 
 
-async def _received(site) -> str:
+async def _received(web) -> str:
     from node.storage.models import JointAction, JointInvitation
 
     row = await JointAction.create(
         id="r1", uri="http://elsewhere.test/joint/x", own=False, proposer_uri="http://elsewhere.test/actors/a",
         proposer_name="Elsewhere", title="Lift the ban", language="en", text="Dear Minister", addressed_to=[],
         asks=["Lift it"], state="invited", version=1, text_hash="sha256:0", published=datetime.now(UTC))
-    await JointInvitation.create(action=row, invitee_uri=site.node.urls.actor(site.node.org.username),
+    await JointInvitation.create(action=row, invitee_uri=web.node.urls.actor(web.node.org.username),
                                  inviter_uri=row.proposer_uri, invite_id="http://elsewhere.test/activities/1")
     return row.id
 
 
-async def test_only_those_given_the_right_sign(site):
+async def test_only_those_given_the_right_sign(site):  # noqa: F811 - the imported fixture
     action_id = await _received(site)
     editor = await site.login("ed", "editor")
     page = await editor.get(f"/admin/joint/{action_id}")
@@ -235,9 +236,9 @@ def test_a_changed_translation_reopens_signing(proposer, nodes, tmp_path):
     p = proposer
     a = nodes("a", username="alerts").init().start()
     path = joint_file(tmp_path, "s", invite=[a.handle])
-    text = open(path).read().replace("invite:", "translations:\n  fr:\n    title: Libérez les journalistes\n"
+    text = Path(path).read_text().replace("invite:", "translations:\n  fr:\n    title: Libérez les journalistes\n"
                                      "    text: Monsieur le Ministre, agissez.\ninvite:", 1)
-    open(path, "w").write(text)
+    Path(path).write_text(text)
     uri = p.cli("joint", "propose", path).stdout.strip()
     assert statement(uri)["contentMap"]["fr"].startswith("<p><strong>Libérez les journalistes</strong></p>")
     wait_for(lambda: invited(a, uri), message="the invitation")
