@@ -265,3 +265,40 @@ def test_a_changed_translation_reopens_signing(proposer, nodes, tmp_path):
     wait_for(lambda: invited(a, uri)["state"] == "invited" and invited(a, uri)["version"] == 2,
              message="signing reopened at a")
     assert "Signed an earlier version of this text" in boss.get(f"/admin/joint/{action_id}").text
+
+
+async def test_the_status_panel_shows_deliveries_still_on_their_way(site, monkeypatch):  # noqa: F811
+    from node.storage import jobs
+    from node.storage.models import Activity, Delivery, FanoutJob, RemoteActor
+
+    other = await RemoteActor.create(uri="http://other.test/actors/a", key_id="http://other.test/actors/a#main-key",
+                                     public_key_pem="", inbox="http://other.test/actors/a/inbox", name="Other org",
+                                     fetched_at=datetime.now(UTC))
+
+    async def resolve(node, handle_or_url):
+        assert handle_or_url == "@a@other.test"
+        return other
+
+    monkeypatch.setattr(joint, "_resolve", resolve)
+    admin = await site.login("boss", "admin")
+    response = await post_form(admin, "/admin/joint/new", propose_form(invite="@a@other.test"))
+    assert response.status_code == 303
+    action_id = response.headers["location"].split("?")[0].rsplit("/", 1)[1]
+
+    async def panel() -> str:
+        page = (await admin.get(f"/admin/joint/{action_id}")).text
+        row = re.search(rf'<tr data-invitee="{re.escape(other.uri)}">(.*?)</tr>', page, re.S)
+        assert row, page
+        return " ".join(re.sub(r"<[^>]+>", " ", row.group(1)).split())
+
+    # no worker runs here: the Invite's fan-out has not made its delivery yet
+    assert await panel() == "Other org Invited Pending delivery"
+    invite = await Activity.get(type="Invite", object_uri=site.node.urls.joint(action_id))
+    job = await FanoutJob.get(activity_id=invite.id)
+    await jobs.add_deliveries(invite.id, [(other.inbox, "other.test")], at=datetime.now(UTC), done_job=job.id)
+    assert await panel() == "Other org Invited Pending delivery"
+    delivery = await Delivery.get(activity_id=invite.id)
+    await jobs.finish("deliveries", [delivery.id])
+    assert await panel() == "Other org Invited Delivered"
+    await jobs.finish("deliveries", [delivery.id], status="failed")
+    assert await panel() == "Other org Invited Delivery failed"
