@@ -718,6 +718,14 @@ async def _our_invitation(row: JointAction) -> JointInvitation:
     return found
 
 
+async def _proposer(node: Node, row: JointAction) -> RemoteActor:
+    try:
+        return await _remotes(node).actor(row.proposer_uri)
+    except FetchError as exc:
+        raise errors.RemoteFailure(f"cannot read the proposer {row.proposer_uri}: {exc.reason}",
+                                   public="the proposer's server could not be reached") from None
+
+
 async def sign(node: Node, action_id: str) -> JointAction:
     """Sign a statement we were invited to: an ``Accept`` of the Invite with an integrity proof
     binding the statement's exact text, sent to the proposer. The proposer decides: a late
@@ -727,7 +735,7 @@ async def sign(node: Node, action_id: str) -> JointAction:
     if row.state == "signed":
         raise errors.Conflict(f"joint action {row.id} is already signed (version {row.version})",
                               public="already signed")
-    proposer = await _remotes(node).actor(row.proposer_uri)
+    proposer = await _proposer(node, row)
     actor, urls = node.org, node.urls
     activity_id = outbox.new_id()
     document = wire.accept(urls=urls, username=actor.username, activity_id=activity_id,
@@ -781,7 +789,7 @@ async def withdraw(node: Node, action_id: str) -> JointAction:
 
 
 async def _answer(node: Node, row: JointAction, kind: str, obj: dict) -> None:
-    proposer = await _remotes(node).actor(row.proposer_uri)
+    proposer = await _proposer(node, row)
     activity_id = outbox.new_id()
     activity = wire.answer(kind, urls=node.urls, username=node.org.username, activity_id=activity_id, obj=obj,
                            to=row.proposer_uri, published=_now())
