@@ -222,14 +222,26 @@ def test_web_propose_sign_decline_withdraw(proposer, nodes):
     wait_for(lambda: "a org" in ed.get(f"/admin/joint/{local}").text.split("Signed so far")[1],
              message="the signers at a")
 
-    b_admin = login(b, "boss", role="admin")
-    assert post(b_admin, f"/admin/joint/{invited(b, uri)['id']}/decline").status_code == 303
+    # the right given at the command line
+    b.cli("user", "can-sign", "plain", "yes")
+    assert re.search(r"^plain\s+editor\s+created \S+  can sign$", b.cli("user", "list").stdout, re.M)
+    assert post(plain, f"/admin/joint/{invited(b, uri)['id']}/decline").status_code == 303
     wait_for(lambda: invitee_state(boss, action_id, b.actor).startswith("b org Declined"), message="b declined")
 
     assert post(ed, f"/admin/joint/{local}/withdraw").status_code == 303
     wait_for(lambda: signers(uri) == [], message="a's signature withdrawn")
     wait_for(lambda: invitee_state(boss, action_id, a.actor).startswith("a org Withdrawn"), message="withdrawn at p")
     assert [r["state"] for r in map(json.loads, a.cli("joint", "list", "--json").stdout.splitlines())] == ["withdrawn"]
+
+    # closed with the button; a signature sent afterwards comes back refused, and a's staff see why
+    assert post(boss, f"/admin/joint/{action_id}/close").status_code == 303
+    wait_for(lambda: statement(uri)["jointAction"]["state"] == "closed", message="closed")
+    wait_for(lambda: "closed by the proposer" in ed.get(f"/admin/joint/{local}").text, message="closed at a")
+    assert f'action="/admin/joint/{local}/sign"' not in ed.get(f"/admin/joint/{local}").text
+    a.cli("joint", "sign", local)
+    wait_for(lambda: invited(a, uri)["state"] == "refused: closed", message="the refusal at a")
+    page = ed.get(f"/admin/joint/{local}").text
+    assert "The proposer refused our signature" in page and "Reason: the statement was closed" in page
 
 
 def test_a_changed_translation_reopens_signing(proposer, nodes, tmp_path):
