@@ -314,3 +314,13 @@ async def test_the_status_panel_shows_deliveries_still_on_their_way(site, monkey
     assert await panel() == "Other org Invited Delivered"
     await jobs.finish("deliveries", [delivery.id], status="failed")
     assert await panel() == "Other org Invited Delivery failed"
+
+
+async def test_live_preview_endpoint(site):  # noqa: F811
+    client = await site.login("boss", "admin")
+    form = propose_form(**{"tr-ar-title": "أطلقوا سراح الصحفيين", "tr-ar-text": "السيد الوزير"})
+    response = await client.post("/admin/joint/preview", data=form, headers={"X-CSRF-Token": client.csrf})
+    assert response.status_code == 200
+    assert '<div id="preview-content">' in response.text
+    assert '<div class="toot" lang="ar" dir="rtl">' in response.text and "السيد الوزير" in response.text
+    assert (await client.post("/admin/joint/preview", data=form)).status_code == 403  # no CSRF token

@@ -61,6 +61,7 @@ def routes() -> list:
         Route("/admin/media/{media_id:str}", lazy(_compose, "media_endpoint"), methods=GET),
         Route("/admin/joint", lazy(_joint, "list_endpoint"), methods=GET),
         Route("/admin/joint/new", lazy(_joint, "propose_endpoint"), methods=BOTH),
+        Route("/admin/joint/preview", lazy(_joint, "preview_endpoint"), methods=POST),
         Route("/admin/joint/{action_id:str}", lazy(_joint, "action_endpoint"), methods=GET),
         Route("/admin/joint/{action_id:str}/edit", lazy(_joint, "edit_endpoint"), methods=BOTH),
         Route("/admin/joint/{action_id:str}/{answer:str}", lazy(_joint, "answer_endpoint"), methods=POST),

@@ -15,12 +15,12 @@ from typing import Any
 
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from node import errors, i18n
 from node.render import markdown_to_page_html
 from node.services import joint, profile, users
-from node.webui.web import redirect, render, staff, translator
+from node.webui.web import TEMPLATES, redirect, render, staff, translator
 
 MAX_ROWS = 50
 _ADDRESSEE_RE = re.compile(r"^addressee-(\d{1,2})-(name|role|contact)$")
@@ -215,6 +215,17 @@ async def propose_endpoint(request: Request) -> Response:
     return redirect(request, f"/admin/joint/{row.id}", "joint_proposed")
 
 
+@staff(json=True)
+async def preview_endpoint(request: Request) -> Response:
+    """The preview panel for the posted form (the live preview of admin.js)."""
+    t = translator(request)
+    node = request.app.state.node
+    data, letter = parse_form(request.state.form)
+    html = TEMPLATES.get_template("admin_joint_preview.html").render(
+        t=t, preview=_preview(request, data, letter), node=node.config, urls=node.urls, org=node.org)
+    return HTMLResponse(html)
+
+
 @staff()
 async def edit_endpoint(request: Request) -> Response:
     t = translator(request)
@@ -307,4 +318,4 @@ async def answer_endpoint(request: Request) -> Response:
     return redirect(request, f"/admin/joint/{row.id}", ANSWERS[answer])
 
 
-__all__ = ["propose_endpoint", "edit_endpoint", "list_endpoint", "action_endpoint", "answer_endpoint"]
+__all__ = ["preview_endpoint", "propose_endpoint", "edit_endpoint", "list_endpoint", "action_endpoint", "answer_endpoint"]
