@@ -324,3 +324,19 @@ async def test_live_preview_endpoint(site):  # noqa: F811
     assert '<div id="preview-content">' in response.text
     assert '<div class="toot" lang="ar" dir="rtl">' in response.text and "السيد الوزير" in response.text
     assert (await client.post("/admin/joint/preview", data=form)).status_code == 403  # no CSRF token
+
+
+async def test_an_unknown_invitee_is_listed_with_the_other_errors(site, monkeypatch):  # noqa: F811
+    from node import errors
+
+    async def resolve(node, handle_or_url):
+        raise errors.RemoteFailure(f"no {handle_or_url}", public="the account could not be found")
+
+    monkeypatch.setattr(joint, "_resolve", resolve)
+    client = await site.login("boss", "admin")
+    response = await post_form(client, "/admin/joint/new", propose_form(title="", invite="@nobody@nowhere.test"))
+    assert response.status_code == 422
+    assert '<a href="#f-title">Title of the statement: missing</a>' in response.text
+    assert ('<a href="#f-invite">Invite: &#39;@nobody@nowhere.test&#39;: the account could not be found</a>'
+            in response.text)
+    assert await joint.list_actions(site.node) == []

@@ -393,15 +393,11 @@ async def our_clearinghouse(node: Node) -> RemoteActor | None:
 # --- proposing ----------------------------------------------------------------------------------
 
 
-async def propose(node: Node, proposal: Proposal) -> JointAction:
-    """Publish the statement (a ``Create`` to our followers) and send an ``Invite`` to each invitee.
-
-    Every invitee is resolved first: one that cannot be found (or ``network`` on a node that is
-    no member of a Clearing House) refuses the whole proposal, which then changes nothing.
-    """
+async def _invitees(node: Node, invite: list[str]) -> tuple[list[tuple[RemoteActor, bool]], dict[str, str]]:
+    """Each invitee resolved (``network``: our Clearing House), and the problems (field ``invite``)."""
     invitees: list[tuple[RemoteActor, bool]] = []
     problems: dict[str, str] = {}
-    for item in proposal.invite:
+    for item in invite:
         if item == "network":
             ch = await our_clearinghouse(node)
             if ch is None:
@@ -419,6 +415,33 @@ async def propose(node: Node, proposal: Proposal) -> JointAction:
             problems.setdefault("invite", f"'{item}' is this node's own actor")
             continue
         invitees.append((found, False))
+    return invitees, problems
+
+
+async def check(node: Node, data: dict[str, Any], letter: str) -> Proposal:
+    """:func:`check_proposal`, and each invitee looked up, every problem reported at once (the web
+    form's check before :func:`propose`, which looks them up again)."""
+    try:
+        proposal = check_proposal(data, letter)
+    except ProposalError as exc:
+        problems = dict(exc.fields)
+        invite = data.get("invite")
+        if "invite" not in problems and isinstance(invite, list) and all(isinstance(i, str) for i in invite):
+            problems.update((await _invitees(node, [i.strip() for i in invite if i.strip()]))[1])
+        raise ProposalError(fields=problems) if problems else exc from None
+    _, problems = await _invitees(node, proposal.invite)
+    if problems:
+        raise ProposalError(fields=problems)
+    return proposal
+
+
+async def propose(node: Node, proposal: Proposal) -> JointAction:
+    """Publish the statement (a ``Create`` to our followers) and send an ``Invite`` to each invitee.
+
+    Every invitee is resolved first: one that cannot be found (or ``network`` on a node that is
+    no member of a Clearing House) refuses the whole proposal, which then changes nothing.
+    """
+    invitees, problems = await _invitees(node, proposal.invite)
     if problems:
         raise ProposalError(fields=problems)
     actor = node.org

@@ -208,7 +208,7 @@ async def propose_endpoint(request: Request) -> Response:
     if action != "propose":
         return await _form(request, t, data, letter, focus=focus)
     try:
-        proposal = joint.check_proposal(data, letter)
+        proposal = await joint.check(node, data, letter)  # every problem, the invitees looked up too
         row = await joint.propose(node, proposal)
     except joint.ProposalError as exc:
         return await _form(request, t, data, letter, status_code=422, problems=explain(exc, t))
