@@ -541,6 +541,14 @@ PHRASES: dict[str, Term] = {
     "email": Term("Email"),
     "fax": Term("Fax"),
     "act_before": Term("Please act before {date}."),
+    # a joint statement's Note (node.activitypub.joint), in each of its languages
+    "joint_to": Term("To:"),
+    "joint_we_ask": Term("We ask:"),
+    "joint_about": Term("About:"),
+    "joint_until": Term("Signatures until {date}."),
+    "joint_signed_none": Term("Signed by 0 organisations."),
+    "joint_signed_one": Term("Signed by 1 organisation:"),
+    "joint_signed_many": Term("Signed by {n} organisations:"),
 }
 
 MONTHS: tuple[str, ...] = (

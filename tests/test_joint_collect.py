@@ -136,3 +136,27 @@ def test_the_example_proposal_parses():
     # the hash is over the JCS form of exactly these fields
     assert wire.content_hash(proposal.fields()).startswith("sha256:")
     assert wire.content_hash(proposal.fields()) != wire.content_hash({**proposal.fields(), "text": "other"})
+    # every language version is bound: a changed translation changes the hash; without
+    # translations the object has no "translations" member (the hash statements always had)
+    fields = proposal.fields()
+    assert fields["translations"]["fr"]["title"] == "Libérez les journalistes détenus à Izmir"
+    assert fields["translations"]["fr"]["text"].endswith("à agir sans délai.")
+    changed = {**fields, "translations": {"fr": {**fields["translations"]["fr"], "text": "Autre chose."}}}
+    assert wire.content_hash(changed) != wire.content_hash(fields)
+    bare = {k: v for k, v in fields.items() if k != "translations"}
+    proposal.translations = {}
+    assert proposal.fields() == bare and wire.content_hash(proposal.fields()) == wire.content_hash(bare)
+
+
+def test_translations_in_the_front_matter_are_checked():
+    text = (ROOT / "node" / "examples" / "joint-action.md").read_text()
+    broken = text.replace("  fr:\n    title: Libérez les journalistes détenus à Izmir\n",
+                          "  en:\n    title: Same\n  xx-yyy:\n    titel: x\n  fr:\n    title: Libérez\n")
+    broken = broken.replace("    text: |", "    txt: |", 1)
+    with pytest.raises(joint.ProposalError) as refused:
+        joint.parse_proposal(broken, now=datetime(2026, 12, 1, tzinfo=UTC))
+    problems = refused.value.fields
+    assert problems["translations.en"] == "repeats the statement's own language"
+    assert "translations.xx-yyy" in problems
+    assert problems["translations.fr.txt"].startswith("unknown field")
+    assert problems["translations.fr.text"] == "missing"

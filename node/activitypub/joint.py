@@ -20,7 +20,7 @@ import hashlib
 from html import escape
 from typing import Any
 
-from node import errors
+from node import errors, vocab
 from node.activitypub.actors import iso
 from node.activitypub.notes import AAN_CONTEXT
 from node.render import is_safe_link, markdown_to_html
@@ -81,10 +81,18 @@ def extension(document: dict, name: str) -> Any:
 
 
 def text_fields(*, title: str, language: str, text: str, addressed_to: list, asks: list,
-                about: str | None) -> dict[str, Any]:
-    """The statement's text as signatures bind it (the deadline is not part of it)."""
-    return {"title": title, "language": language, "text": text, "addressedTo": addressed_to,
-            "asks": asks, "about": about}
+                about: str | None, translations: dict | None = None) -> dict[str, Any]:
+    """The statement's text as signatures bind it (the deadline is not part of it).
+
+    ``translations`` (language tag -> ``{"title", "text"}``) is a member only when there is at
+    least one, so that the hash of a statement without translations is what it always was; with
+    translations, every language version is bound: changing one changes the hash.
+    """
+    fields = {"title": title, "language": language, "text": text, "addressedTo": addressed_to,
+              "asks": asks, "about": about}
+    if translations:
+        fields["translations"] = translations
+    return fields
 
 
 def content_hash(fields: dict[str, Any]) -> str:
@@ -107,7 +115,8 @@ def statement_note(*, urls: Urls, username: str, action_id: str, fields: dict[st
     order they arrived; ``earlier`` those given for an earlier version of the text.
     """
     url = urls.joint(action_id)
-    content = _content(fields, deadline, signatures)
+    content_map = contents(fields, deadline, signatures)
+    content = content_map[fields["language"]]
     note: dict[str, Any] = {
         "@context": JOINT_CONTEXT,
         "id": url,
@@ -122,7 +131,7 @@ def statement_note(*, urls: Urls, username: str, action_id: str, fields: dict[st
         "to": [AS_PUBLIC],
         "cc": [urls.followers(username)],
         "content": content,
-        "contentMap": {fields["language"]: content},
+        "contentMap": content_map,
         "jointAction": {
             **fields,
             "deadline": iso(deadline) if deadline else None,
@@ -136,33 +145,51 @@ def statement_note(*, urls: Urls, username: str, action_id: str, fields: dict[st
     return note
 
 
-def signed_line(signatures: list[dict[str, Any]]) -> str:
+def contents(fields: dict[str, Any], deadline: dt.datetime | None,
+             signatures: list[dict[str, Any]]) -> dict[str, str]:
+    """The ``contentMap``: the original language first (Mastodon reads the language from the first
+    key), then each translation (its title and text; the addressees and asks as in the original)."""
+    out = {fields["language"]: _content(fields, fields["language"], deadline, signatures)}
+    for lang, version in (fields.get("translations") or {}).items():
+        if isinstance(version, dict) and lang not in out:
+            out[lang] = _content({**fields, "title": str(version.get("title") or fields["title"]),
+                                  "text": str(version.get("text") or fields["text"])}, lang, deadline, signatures)
+    return out
+
+
+def _phrase(code: str, language: str, **values: object) -> str:
+    text = vocab.label(vocab.PHRASES, code, language)
+    return text.format(**values) if values else text
+
+
+def signed_line(signatures: list[dict[str, Any]], language: str = "en") -> str:
     """``Signed by N organisations: A, B`` (HTML, each name linked to the signer's actor)."""
     n = len(signatures)
-    noun = "organisation" if n == 1 else "organisations"
     if not n:
-        return f"<p>Signed by 0 {noun}.</p>"
+        return f"<p>{escape(_phrase('joint_signed_none', language))}</p>"
     names = ", ".join(f'<a href="{escape(s["signer"])}">{escape(s["name"] or s["signer"])}</a>'
                       for s in signatures)
-    return f"<p>Signed by {n} {noun}: {names}</p>"
+    line = _phrase("joint_signed_one", language) if n == 1 else _phrase("joint_signed_many", language, n=n)
+    return f"<p>{escape(line)} {names}</p>"
 
 
-def _content(fields: dict[str, Any], deadline: dt.datetime | None, signatures: list[dict[str, Any]]) -> str:
+def _content(fields: dict[str, Any], language: str, deadline: dt.datetime | None,
+             signatures: list[dict[str, Any]]) -> str:
     parts = [f"<p><strong>{escape(fields['title'])}</strong></p>"]
     if fields["addressedTo"]:
         to = "; ".join(escape(", ".join(p for p in (a.get("name"), a.get("role")) if p))
                        for a in fields["addressedTo"])
-        parts.append(f"<p>To: {to}</p>")
+        parts.append(f"<p>{escape(_phrase('joint_to', language))} {to}</p>")
     parts.append(markdown_to_html(fields["text"]))
     if fields["asks"]:
-        parts.append("<p><strong>We ask:</strong></p><ul>"
+        parts.append(f"<p><strong>{escape(_phrase('joint_we_ask', language))}</strong></p><ul>"
                      + "".join(f"<li>{escape(ask)}</li>" for ask in fields["asks"]) + "</ul>")
     if fields.get("about") and is_safe_link(fields["about"]):
         link = escape(fields["about"])
-        parts.append(f'<p>About: <a href="{link}">{link}</a></p>')
+        parts.append(f'<p>{escape(_phrase("joint_about", language))} <a href="{link}">{link}</a></p>')
     if deadline:
-        parts.append(f"<p>Signatures until {iso(deadline)}.</p>")
-    parts.append(signed_line(signatures))
+        parts.append(f"<p>{escape(_phrase('joint_until', language, date=iso(deadline)))}</p>")
+    parts.append(signed_line(signatures, language))
     return "".join(parts)
 
 

@@ -72,6 +72,10 @@ async def cmd_show(args: argparse.Namespace) -> None:
                       f"{invitation.state}")
         print()
         print(row.text)
+        for lang, version in (row.translations or {}).items():
+            if isinstance(version, dict):
+                print(f"\n--- translation {lang}: {version.get('title', '')}\n")
+                print(version.get("text", ""))
 
 
 def _answer(name: str):

@@ -83,6 +83,14 @@ class Addressee:
     contact: str | None = None
 
 
+@dataclass
+class Version:
+    """The statement in another language: its title and its text (Markdown)."""
+
+    title: str
+    text: str
+
+
 @dataclass(kw_only=True)
 class Proposal:
     title: str
@@ -93,27 +101,36 @@ class Proposal:
     deadline: dt.datetime | None = None
     about: str | None = None
     invite: list[str] = field(default_factory=list)  # handles, actor URLs and/or "network"
+    translations: dict[str, Version] = field(default_factory=dict)  # language tag -> title and text
 
     def fields(self) -> dict[str, Any]:
-        """The text fields a signature binds (:func:`node.activitypub.joint.text_fields`)."""
+        """The text fields a signature binds (:func:`node.activitypub.joint.text_fields`), every
+        language version included."""
         return wire.text_fields(title=self.title, language=self.language, text=self.text,
                                 addressed_to=[_addressee_dict(a) for a in self.addressed_to],
-                                asks=list(self.asks), about=self.about)
+                                asks=list(self.asks), about=self.about,
+                                translations=_translations_dict(self.translations))
+
+
+def _translations_dict(translations: dict[str, Version]) -> dict[str, dict[str, str]]:
+    return {lang: {"title": v.title, "text": v.text} for lang, v in translations.items()}
 
 
 def _addressee_dict(a: Addressee) -> dict[str, str]:
     return {k: v for k, v in dataclasses.asdict(a).items() if v is not None}
 
 
-_FIELDS = ("type", "title", "language", "addressed_to", "asks", "deadline", "about", "invite")
+_FIELDS = ("type", "title", "language", "addressed_to", "asks", "deadline", "about", "invite", "translations")
 _ADDRESSEE_FIELDS = ("name", "role", "contact")
+_VERSION_FIELDS = ("title", "text")
 _LANGUAGE_RE = re.compile(r"^([A-Za-z]{2,3})(?:-([A-Za-z]{2}|[0-9]{3}))?$")
 _HANDLE_RE = re.compile(r"^@?[^@\s/]+@[^@\s/]+$")
 
 
 def parse_proposal(text: str, *, now: dt.datetime | None = None) -> Proposal:
     """Read a joint action file (front matter, then the letter); raises :class:`ProposalError`
-    naming every problem at once (``fields``: field -> message)."""
+    naming every problem at once (``fields``: field -> message). The fields are checked by
+    :func:`check_proposal`, as those of the web form."""
     import yaml  # imported by the first proposal (an idle node parses none)
 
     header, body = _split_front_matter(text)
@@ -125,6 +142,14 @@ def parse_proposal(text: str, *, now: dt.datetime | None = None) -> Proposal:
         data = {}
     if not isinstance(data, dict):
         raise ProposalError("front matter must be a list of 'field: value' lines")
+    return check_proposal(data, body, now=now)
+
+
+def check_proposal(data: dict[str, Any], letter: str, *, now: dt.datetime | None = None) -> Proposal:
+    """The one check of a proposal, from a file's front matter or from the web form: ``data`` has
+    the front matter's fields (``type`` must be ``joint_action``), ``letter`` is the Markdown text.
+    Raises :class:`ProposalError` naming every problem at once (``fields``: field path -> message,
+    e.g. ``addressed_to[1].name``, ``translations.fr.text``, ``body`` for the letter)."""
     problems: dict[str, str] = {}
 
     def problem(name: str, message: str) -> None:
@@ -136,15 +161,8 @@ def parse_proposal(text: str, *, now: dt.datetime | None = None) -> Proposal:
             problem(str(key), "unknown field" + (f" (did you mean '{hint[0]}'?)" if hint else ""))
     if data.get("type") != "joint_action":
         problem("type", "must be 'joint_action'")
-    title = _text(data.get("title"), "title", problem, required=True)
-    if title and ("\n" in title or len(title) > 512):
-        problem("title", "must be a single line of at most 512 characters")
-    language = _text(data.get("language"), "language", problem, required=True)
-    match = _LANGUAGE_RE.match(language or "")
-    if language and not match:
-        problem("language", "expected a BCP 47 tag such as 'en' or 'pt-BR'")
-    elif match:
-        language = match.group(1).lower() + (f"-{match.group(2).upper()}" if match.group(2) else "")
+    title = _title(data.get("title"), "title", problem)
+    language = _language(data.get("language"), "language", problem)
     addressees = _addressees(data.get("addressed_to"), problem)
     asks = _texts(data.get("asks"), "asks", problem)
     if not asks and "asks" not in problems:
@@ -161,13 +179,73 @@ def parse_proposal(text: str, *, now: dt.datetime | None = None) -> Proposal:
             problem("invite", f"'{item}' is not a user@host handle, an actor URL or 'network'")
     if not invite and "invite" not in problems:
         problem("invite", "missing (user@host handles, actor URLs and/or 'network')")
-    letter = body.strip("\n").rstrip()
+    letter = _letter(letter)
     if not letter.strip():
         problem("body", "missing (write the letter after the closing '---' line)")
+    translations = _versions(data.get("translations"), language, problem)
     if problems:
         raise ProposalError(fields=problems)
     return Proposal(title=title or "", language=language or "", text=letter, addressed_to=addressees,
-                    asks=asks, deadline=deadline, about=about, invite=list(dict.fromkeys(invite)))
+                    asks=asks, deadline=deadline, about=about, invite=list(dict.fromkeys(invite)),
+                    translations=translations)
+
+
+def _letter(text: Any) -> str:
+    if not isinstance(text, str):
+        return ""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip()
+
+
+def _title(value: Any, name: str, problem) -> str | None:
+    title = _text(value, name, problem, required=True)
+    if title and ("\n" in title or len(title) > 512):
+        problem(name, "must be a single line of at most 512 characters")
+    return title
+
+
+def _language(value: Any, name: str, problem) -> str | None:
+    language = _text(value, name, problem, required=True)
+    match = _LANGUAGE_RE.match(language or "")
+    if language and not match:
+        problem(name, "expected a BCP 47 tag such as 'en' or 'pt-BR'")
+        return None
+    if match:
+        return match.group(1).lower() + (f"-{match.group(2).upper()}" if match.group(2) else "")
+    return None
+
+
+def _versions(value: Any, language: str | None, problem) -> dict[str, Version]:
+    """``translations``: language tag -> ``{title, text}``, both required (a signature binds them)."""
+    if value is None or value == {}:
+        return {}
+    if not isinstance(value, dict):
+        problem("translations", "must be a mapping of language tags to title and text")
+        return {}
+    found: dict[str, Version] = {}
+    for raw, item in value.items():
+        lang = _language(str(raw), f"translations.{raw}", problem)
+        if lang is None:
+            continue
+        path = f"translations.{lang}"
+        if lang == language:
+            problem(path, "repeats the statement's own language")
+            continue
+        if lang in found:
+            problem(path, "appears twice")
+            continue
+        if not isinstance(item, dict):
+            problem(path, "must be a mapping with title and text")
+            continue
+        unknown = [k for k in item if k not in _VERSION_FIELDS]
+        if unknown:
+            problem(f"{path}.{unknown[0]}", "unknown field (expected title, text)")
+        title = _title(item.get("title"), f"{path}.title", problem)
+        text = _letter(item.get("text"))
+        if not text.strip():
+            problem(f"{path}.text", "missing")
+        if title and text.strip():
+            found[lang] = Version(title=title, text=text)
+    return found
 
 
 def _text(value: Any, name: str, problem, *, required: bool = False) -> str | None:
@@ -267,7 +345,8 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
 
 def _row_fields(row: JointAction) -> dict[str, Any]:
     return wire.text_fields(title=row.title, language=row.language, text=row.text,
-                            addressed_to=list(row.addressed_to or []), asks=list(row.asks or []), about=row.about)
+                            addressed_to=list(row.addressed_to or []), asks=list(row.asks or []), about=row.about,
+                            translations=dict(row.translations or {}))
 
 
 async def get_action(node: Node, action_id: str, *, own: bool | None = None) -> JointAction:
@@ -314,15 +393,11 @@ async def our_clearinghouse(node: Node) -> RemoteActor | None:
 # --- proposing ----------------------------------------------------------------------------------
 
 
-async def propose(node: Node, proposal: Proposal) -> JointAction:
-    """Publish the statement (a ``Create`` to our followers) and send an ``Invite`` to each invitee.
-
-    Every invitee is resolved first: one that cannot be found (or ``network`` on a node that is
-    no member of a Clearing House) refuses the whole proposal, which then changes nothing.
-    """
+async def _invitees(node: Node, invite: list[str]) -> tuple[list[tuple[RemoteActor, bool]], dict[str, str]]:
+    """Each invitee resolved (``network``: our Clearing House), and the problems (field ``invite``)."""
     invitees: list[tuple[RemoteActor, bool]] = []
     problems: dict[str, str] = {}
-    for item in proposal.invite:
+    for item in invite:
         if item == "network":
             ch = await our_clearinghouse(node)
             if ch is None:
@@ -340,6 +415,33 @@ async def propose(node: Node, proposal: Proposal) -> JointAction:
             problems.setdefault("invite", f"'{item}' is this node's own actor")
             continue
         invitees.append((found, False))
+    return invitees, problems
+
+
+async def check(node: Node, data: dict[str, Any], letter: str) -> Proposal:
+    """:func:`check_proposal`, and each invitee looked up, every problem reported at once (the web
+    form's check before :func:`propose`, which looks them up again)."""
+    try:
+        proposal = check_proposal(data, letter)
+    except ProposalError as exc:
+        problems = dict(exc.fields)
+        invite = data.get("invite")
+        if "invite" not in problems and isinstance(invite, list) and all(isinstance(i, str) for i in invite):
+            problems.update((await _invitees(node, [i.strip() for i in invite if i.strip()]))[1])
+        raise ProposalError(fields=problems) if problems else exc from None
+    _, problems = await _invitees(node, proposal.invite)
+    if problems:
+        raise ProposalError(fields=problems)
+    return proposal
+
+
+async def propose(node: Node, proposal: Proposal) -> JointAction:
+    """Publish the statement (a ``Create`` to our followers) and send an ``Invite`` to each invitee.
+
+    Every invitee is resolved first: one that cannot be found (or ``network`` on a node that is
+    no member of a Clearing House) refuses the whole proposal, which then changes nothing.
+    """
+    invitees, problems = await _invitees(node, proposal.invite)
     if problems:
         raise ProposalError(fields=problems)
     actor = node.org
@@ -357,6 +459,7 @@ async def propose(node: Node, proposal: Proposal) -> JointAction:
             proposer_name=actor.name, title=proposal.title, language=proposal.language, text=proposal.text,
             addressed_to=fields["addressedTo"], asks=fields["asks"], deadline=proposal.deadline,
             about=proposal.about, invite=proposal.invite, state="open", version=1, text_hash=digest,
+            translations=fields.get("translations") or {},
             published=published, using_db=conn)
         create_id = outbox.new_id()
         create = outbox.envelope("Create", urls, actor, create_id, note, published)
@@ -390,6 +493,7 @@ async def edit(node: Node, action_id: str, proposal: Proposal) -> JointAction:
             await JointInvitation.filter(action=row, state="signed").using_db(conn).update(state="invited")
         row.title, row.language, row.text = proposal.title, proposal.language, proposal.text
         row.addressed_to, row.asks, row.about = fields["addressedTo"], fields["asks"], proposal.about
+        row.translations = fields.get("translations") or {}
         row.deadline = proposal.deadline
         row.update_due = _now()
         await row.save(using_db=conn)
@@ -406,6 +510,38 @@ async def close(node: Node, action_id: str) -> JointAction:
     await row.save(update_fields=["state", "closed_at", "update_due"])
     node.poke()
     return row
+
+
+def preview(node: Node, data: dict[str, Any], letter: str) -> dict[str, Any]:
+    """The statement's ``Note`` as it would be published now, built from whatever ``data`` and
+    ``letter`` hold (complete or not: the composer's preview; nothing is checked or stored)."""
+    language = data.get("language") if isinstance(data.get("language"), str) else ""
+    addressees = [dict(a) for a in data.get("addressed_to") or [] if isinstance(a, dict) and a.get("name")]
+    versions = {lang: {"title": str(v.get("title") or ""), "text": _letter(v.get("text"))}
+                for lang, v in (data.get("translations") or {}).items()
+                if isinstance(v, dict) and (v.get("title") or v.get("text")) and lang != language}
+    fields = wire.text_fields(title=str(data.get("title") or ""), language=language or "und",
+                              text=_letter(letter), addressed_to=addressees,
+                              asks=[a for a in data.get("asks") or [] if isinstance(a, str) and a.strip()],
+                              about=data.get("about") or None, translations=versions)
+    deadline = None
+    if data.get("deadline"):
+        found: dict[str, str] = {}
+        deadline = _deadline(data["deadline"], found.setdefault, dt.datetime.now(dt.UTC))
+    now = _now()
+    return wire.statement_note(urls=node.urls, username=node.org.username, action_id="preview", fields=fields,
+                               version=1, digest=wire.content_hash(fields), state="open", deadline=deadline,
+                               published=now, updated=None, signatures=[], earlier=[])
+
+
+def proposal_data(row: JointAction) -> tuple[dict[str, Any], str]:
+    """(front matter fields, letter) of one of our statements: what its edit form starts from."""
+    data = {"type": "joint_action", "title": row.title, "language": row.language,
+            "addressed_to": [dict(a) for a in row.addressed_to or []], "asks": list(row.asks or []),
+            "deadline": _aware(row.deadline).isoformat() if row.deadline else "",  # type: ignore[union-attr]
+            "about": row.about or "", "invite": list(row.invite or []),
+            "translations": {lang: dict(v) for lang, v in (row.translations or {}).items()}}
+    return data, row.text
 
 
 # --- listing ------------------------------------------------------------------------------------
@@ -535,6 +671,66 @@ async def _schedule_update(row: JointAction, *, conn=None) -> None:
     await JointAction.filter(id=row.id).using_db(conn).update(update_due=Coalesce(F("update_due"), due))
 
 
+@dataclass
+class InviteeStatus:
+    invitation: JointInvitation
+    delivery: str  # pending | failed | delivered | unknown: the Invite and Updates sent to the invitee
+
+
+async def invitee_statuses(node: Node, row: JointAction) -> list[InviteeStatus]:
+    """Each invitee of one of our statements, its answer, and whether what we sent it (its Invite,
+    the statement's Updates) is still on its way: ``pending`` while a delivery to its inbox is queued
+    or retried (or the fan-out that makes them has not run), ``failed`` if one was given up."""
+    from node.storage import jobs
+
+    rows = await invitations(node, row)
+    actors = {a.uri: a for a in await RemoteActor.filter(uri__in=[i.invitee_uri for i in rows])}
+    activities = await Activity.filter(object_uri=row.uri, type__in=["Invite", "Update"]).order_by("created_at")
+    deliveries: dict[str, list] = {}
+    preparing: dict[str, bool] = {}
+    for activity in activities:
+        deliveries[activity.uri] = await jobs.deliveries_of(activity.id)
+        preparing[activity.uri] = await jobs.fanout_pending(activity.id)
+    out = []
+    for invitation in rows:
+        actor = actors.get(invitation.invitee_uri)
+        inboxes = {actor.inbox, actor.shared_inbox} - {None} if actor else set()
+        states = []
+        for activity in activities:
+            if activity.type == "Invite" and activity.uri != invitation.invite_id:
+                continue
+            if activity.type == "Invite" and invitation.inviter_uri != row.proposer_uri:
+                continue  # forwarded by a Clearing House: not ours to deliver
+            if preparing[activity.uri]:
+                states.append("pending")
+            states += [{"done": "delivered", "failed": "failed"}.get(d.status, "pending")
+                       for d in deliveries[activity.uri] if d.inbox in inboxes]
+        delivery = next((s for s in ("pending", "failed", "delivered") if s in states), "unknown")
+        out.append(InviteeStatus(invitation, delivery))
+    return out
+
+
+@dataclass
+class Received:
+    """An invitation we received, as its page shows it (the statement as last read)."""
+
+    action: JointAction
+    invitation: JointInvitation | None
+    statement_state: str  # open | closed: the proposer's word, as last read
+    signatures: list[dict[str, Any]]  # {"signer", "name", "signature"} as the statement lists them
+    earlier: list[dict[str, Any]]
+
+
+async def received(node: Node, action_id: str) -> Received:
+    row = await get_action(node, action_id, own=False)
+    invitation = await JointInvitation.filter(action=row).order_by("-created_at", "-id").first()
+    action = wire.extension(row.document or {}, "jointAction") or {}
+    listed = [s for s in action.get("signatures") or [] if isinstance(s, dict) and isinstance(s.get("signer"), str)]
+    earlier = [s for s in action.get("earlierSignatures") or []
+               if isinstance(s, dict) and isinstance(s.get("signer"), str)]
+    return Received(row, invitation, "closed" if action.get("state") == "closed" else "open", listed, earlier)
+
+
 # --- answering an invitation --------------------------------------------------------------------
 
 
@@ -543,6 +739,14 @@ async def _our_invitation(row: JointAction) -> JointInvitation:
     if found is None:
         raise errors.NotFound(f"no invitation for joint action {row.id}")
     return found
+
+
+async def _proposer(node: Node, row: JointAction) -> RemoteActor:
+    try:
+        return await _remotes(node).actor(row.proposer_uri)
+    except FetchError as exc:
+        raise errors.RemoteFailure(f"cannot read the proposer {row.proposer_uri}: {exc.reason}",
+                                   public="the proposer's server could not be reached") from None
 
 
 async def sign(node: Node, action_id: str) -> JointAction:
@@ -554,7 +758,7 @@ async def sign(node: Node, action_id: str) -> JointAction:
     if row.state == "signed":
         raise errors.Conflict(f"joint action {row.id} is already signed (version {row.version})",
                               public="already signed")
-    proposer = await _remotes(node).actor(row.proposer_uri)
+    proposer = await _proposer(node, row)
     actor, urls = node.org, node.urls
     activity_id = outbox.new_id()
     document = wire.accept(urls=urls, username=actor.username, activity_id=activity_id,
@@ -608,7 +812,7 @@ async def withdraw(node: Node, action_id: str) -> JointAction:
 
 
 async def _answer(node: Node, row: JointAction, kind: str, obj: dict) -> None:
-    proposer = await _remotes(node).actor(row.proposer_uri)
+    proposer = await _proposer(node, row)
     activity_id = outbox.new_id()
     activity = wire.answer(kind, urls=node.urls, username=node.org.username, activity_id=activity_id, obj=obj,
                            to=row.proposer_uri, published=_now())
@@ -641,7 +845,8 @@ async def verify(node: Node, url: str) -> tuple[dict[str, Any], list[Checked]]:
         raise errors.Invalid(f"{url} is not a joint statement (no jointAction)", public="not a joint statement")
     try:
         fields = wire.text_fields(title=action["title"], language=action["language"], text=action["text"],
-                                  addressed_to=action["addressedTo"], asks=action["asks"], about=action.get("about"))
+                                  addressed_to=action["addressedTo"], asks=action["asks"], about=action.get("about"),
+                                  translations=action.get("translations"))
         version = action["version"]
     except KeyError as exc:
         raise errors.Invalid(f"{url}: jointAction lacks {exc}", public="not a joint statement") from None
@@ -741,6 +946,7 @@ async def _store_received(node: Node, note: dict, proposer: str, *, state: str =
             "title": str(action["title"])[:512], "language": str(action["language"])[:16],
             "text": str(action["text"]), "addressed_to": list(action.get("addressedTo") or []),
             "asks": list(action.get("asks") or []), "about": action.get("about"),
+            "translations": _received_versions(action.get("translations")),
             "version": int(action["version"]), "text_hash": str(action.get("contentHash") or "")[:80],
             "deadline": dt.datetime.fromisoformat(action["deadline"]) if action.get("deadline") else None,
         }
@@ -764,6 +970,14 @@ async def _store_received(node: Node, note: dict, proposer: str, *, state: str =
     row.updated = _now()
     await row.save()
     return row
+
+
+def _received_versions(value: Any) -> dict[str, dict[str, str]]:
+    """The translations of a received statement, kept as published (so that our signature's hash
+    is the proposer's); a malformed member is kept too and makes the hashes differ (refused)."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(lang): dict(item) if isinstance(item, dict) else {} for lang, item in value.items()}
 
 
 async def keep_network_statement(node: Node, statement_id: str) -> JointAction | None:

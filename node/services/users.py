@@ -99,7 +99,7 @@ def valid_username(name: str) -> bool:
     return bool(name) and len(name) <= 64 and all(c.isalnum() or c in "._-" for c in name) and name.isascii()
 
 
-async def add(username: str, password: str, role: str = "editor") -> User:
+async def add(username: str, password: str, role: str = "editor", *, can_sign: bool = False) -> User:
     """A new staff account (its password hashed)."""
     if not valid_username(username):
         message = f"invalid username {username!r} (letters, digits, . _ -)"
@@ -110,7 +110,8 @@ async def add(username: str, password: str, role: str = "editor") -> User:
     check_password_strength(password, username)
     if await User.filter(username=username).exists():
         raise errors.Conflict(f"user {username!r} already exists", public="there is already a user with this name")
-    return await User.create(username=username, password_hash=await hash_password_async(password), role=role)
+    return await User.create(username=username, password_hash=await hash_password_async(password), role=role,
+                             can_sign=can_sign)
 
 
 async def get(user_id: int) -> User:
@@ -158,6 +159,18 @@ async def reset_password(user: User) -> str:
     password = generate_password()
     await set_password(user, password)
     return password
+
+
+def may_sign(user: User) -> bool:
+    """Whether ``user`` may sign, decline or withdraw joint statements in the organisation's name:
+    administrators always, editors given the right (``aan user can-sign NAME yes``, the users page)."""
+    return user.role == "admin" or bool(user.can_sign)
+
+
+async def set_can_sign(user: User, allowed: bool) -> None:
+    """Give an editor the right to sign joint statements, or take it back (admins always have it)."""
+    user.can_sign = bool(allowed)
+    await user.save(update_fields=["can_sign"])
 
 
 async def _last_admin(user: User) -> bool:

@@ -334,6 +334,7 @@ class User(Model):
     username = fields.CharField(max_length=64, unique=True)
     password_hash = fields.CharField(max_length=512)
     role = fields.CharField(max_length=16, default="editor")  # admin | editor
+    can_sign = fields.BooleanField(default=False)  # an editor may sign joint statements (admins always may)
     session_epoch = fields.IntField(default=0)  # bumped by "log out everywhere"
     failed_logins = fields.IntField(default=0)
     locked_until = fields.DatetimeField(null=True)
@@ -449,6 +450,7 @@ class JointAction(Model):
     title = fields.CharField(max_length=512)
     language = fields.CharField(max_length=16)
     text = fields.TextField()  # Markdown
+    translations: fields.JSONField[dict] = fields.JSONField(default=dict)  # {lang: {title, text}}
     addressed_to: fields.JSONField[list] = fields.JSONField(default=list)  # [{name, role?, contact?}]
     asks: fields.JSONField[list] = fields.JSONField(default=list)
     deadline = fields.DatetimeField(null=True)

@@ -6,9 +6,10 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from node import errors
+from node import errors, i18n
 from node.services import joint
 from node.web.pages import _base, _render
+from node.web.public import ui_language
 
 AP_MEDIA_TYPE = "application/activity+json"
 
@@ -31,9 +32,33 @@ async def statement_endpoint(request: Request) -> Response:
     if _wants_activitypub(request):
         return joint_json(note)
     action = note["jointAction"]
-    response = _render("joint.html", note=note, action=action, content=Markup(note["content"]), **_base(request))
-    response.headers["Vary"] = "Accept"
+    contents = note.get("contentMap") or {action["language"]: note["content"]}
+    display = display_language(list(contents), request.query_params.get("lang"),
+                               request.headers.get("accept-language", ""))
+    base = _base(request, ui_language(display, request))
+    title = (action.get("translations") or {}).get(display, {}).get("title") or action["title"]
+    versions = [(tag, i18n.native_language_name(tag)) for tag in contents]
+    response = _render("joint.html", note=note, action=action, content=Markup(contents[display]), title=title,
+                       language=display, text_dir=i18n.text_direction(display), versions=versions, **base)
+    response.headers["Vary"] = "Accept, Accept-Language"
     return response
+
+
+def display_language(available: list[str], requested: str | None, accept_language: str = "") -> str:
+    """The version to show: the one asked for (``?lang=``) if the statement has it, else the reader's
+    (Accept-Language), else the original (the first)."""
+    if requested:
+        for tag in available:
+            if tag.lower() == requested.lower():
+                return tag
+        for tag in available:
+            if i18n.primary(tag) == i18n.primary(requested):
+                return tag
+    if accept_language:
+        match = i18n.best_match(accept_language, tuple(available))
+        if match:
+            return match
+    return available[0]
 
 
 def joint_json(document: dict | str) -> Response:

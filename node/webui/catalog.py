@@ -25,10 +25,10 @@ from node.i18n import DOMAIN, LOCALES_DIR, TEMPLATE, po_path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "web" / "templates"
-PUBLIC_TEMPLATES = ("base.html", "alert.html", "index.html", "profile.html", "message.html",
+PUBLIC_TEMPLATES = ("base.html", "alert.html", "index.html", "profile.html", "message.html", "joint.html",
                     "webui_alert_article.html", "webui_follow_form.html", "webui_remote_follow.html", "webui_case.html")
 PYTHON = [ROOT / "webui" / name for name in ("views_auth.py", "views_compose.py", "views_alerts.py", "web.py",
-                                            "forms.py", "auth.py")]
+                                            "forms.py", "auth.py", "views_joint.py")]
 PYTHON += [ROOT / "services" / name for name in ("media.py", "drafts.py")]  # their errors' messages are msgids
 PUBLIC_PYTHON = [ROOT / "web" / "public.py"]
 PYTHON += PUBLIC_PYTHON
@@ -38,7 +38,7 @@ DYNAMIC_ADMIN = ("Delivered", "Pending", "Retrying", "Failed", "Waiting for mode
                  "Hidden", "Publication", "Update sent", "Deletion sent",
                  # field messages of node.services.profile.update, shown translated beside their fields
                  "The organisation needs a name.", "Choose at least one language.")
-DYNAMIC_PUBLIC = ("Not found", "There is no such alert.", "Alert withdrawn", "This alert was deleted by its publisher.",
+DYNAMIC_PUBLIC = ("Not found", "There is no such alert.", "There is no such statement.", "Alert withdrawn", "This alert was deleted by its publisher.",
                   "No such account.")
 MESSAGE_CLASSES = {"MediaError", "PublishError"}
 # The Clearing House's pages (public: Arabic covers them too).
@@ -92,7 +92,7 @@ def vocab_msgids() -> set[str]:
 def extract() -> tuple[set[str], set[str]]:
     """(every msgid, the msgids of the public pages)."""
     from node.web import clearinghouse
-    from node.webui import forms, web
+    from node.webui import forms, views_joint, web
 
     public: set[str] = set(DYNAMIC_PUBLIC) | vocab_msgids() | set(clearinghouse.DYNAMIC)
     for name in (*PUBLIC_TEMPLATES, *CLEARINGHOUSE_TEMPLATES):
@@ -106,6 +106,9 @@ def extract() -> tuple[set[str], set[str]]:
         everything |= _python_msgids(path)
     everything |= set(web.MESSAGES.values()) | set(forms.FIELD_LABELS.values()) | set(forms.GROUP_LABELS.values())
     everything |= {msgid for _, msgid in forms._PATTERNS}
+    everything |= set(views_joint.FIELD_LABELS.values()) | set(views_joint.MESSAGES)
+    for labels in views_joint.LABELS.values():
+        everything |= set(labels.values())
     everything.discard("")
     return everything, public
 

@@ -35,6 +35,12 @@ def _compose():
     return views_compose
 
 
+def _joint():
+    from node.webui import views_joint
+
+    return views_joint
+
+
 def routes() -> list:
     return [
         Route("/login", lazy(_auth, "login_endpoint"), methods=BOTH),
@@ -53,6 +59,12 @@ def routes() -> list:
         Route("/admin/drafts/{draft_id:str}/autosave", lazy(_compose, "draft_autosave_endpoint"), methods=POST),
         Route("/admin/drafts/{draft_id:str}/discard", lazy(_compose, "discard_endpoint"), methods=BOTH),
         Route("/admin/media/{media_id:str}", lazy(_compose, "media_endpoint"), methods=GET),
+        Route("/admin/joint", lazy(_joint, "list_endpoint"), methods=GET),
+        Route("/admin/joint/new", lazy(_joint, "propose_endpoint"), methods=BOTH),
+        Route("/admin/joint/preview", lazy(_joint, "preview_endpoint"), methods=POST),
+        Route("/admin/joint/{action_id:str}", lazy(_joint, "action_endpoint"), methods=GET),
+        Route("/admin/joint/{action_id:str}/edit", lazy(_joint, "edit_endpoint"), methods=BOTH),
+        Route("/admin/joint/{action_id:str}/{answer:str}", lazy(_joint, "answer_endpoint"), methods=POST),
         Route("/admin/replies", lazy(_alerts, "replies_endpoint"), methods=GET),
         Route("/admin/replies/{reply_id:int}", lazy(_alerts, "reply_endpoint"), methods=POST),
         Route("/admin/users", lazy(_auth, "users_endpoint"), methods=BOTH),

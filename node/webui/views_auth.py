@@ -166,7 +166,7 @@ async def users_endpoint(request: Request) -> Response:
         role = str(form.get("role") or "editor")
         password = str(form.get("password") or "") or users.generate_password()
         try:
-            await users.add(username, password, role)
+            await users.add(username, password, role, can_sign=form.get("can_sign") == "yes")
         except (errors.Invalid, errors.Conflict) as exc:
             error = _account_error(t, exc)
         else:
@@ -201,6 +201,9 @@ async def user_endpoint(request: Request) -> Response:
             await users.set_role(target, str(form.get("role") or ""))
         except (errors.Invalid, errors.Conflict):
             pass  # nothing changes (an unknown role, or the last administrator)
+        return redirect(request, "/admin/users", "user_saved")
+    if action == "can_sign":
+        await users.set_can_sign(target, form.get("can_sign") == "yes")
         return redirect(request, "/admin/users", "user_saved")
     if action == "reset":
         password = await users.reset_password(target)

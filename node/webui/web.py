@@ -49,6 +49,13 @@ MESSAGES = {
     "reply_rejected": "Reply rejected: it stays hidden.",
     "pinned": "Alert pinned to the profile.",
     "unpinned": "Alert unpinned.",
+    "joint_proposed": "The statement is published and the invitations are on their way.",
+    "joint_edited": "Changes saved. If the text changed, earlier signatures count for the earlier version "
+                    "and signing is open again.",
+    "joint_signed": "Signed: the signature is on its way to the proposer.",
+    "joint_declined": "Invitation declined: the proposer is told.",
+    "joint_withdrawn": "Signature withdrawn: the proposer is told.",
+    "joint_closed": "The statement takes no more signatures.",
 }
 
 

@@ -35,6 +35,33 @@
     errors.focus();
   }
 
+  // The joint statement form: focus, and a live preview through the same server code.
+  var jointForm = document.getElementById("joint-form");
+  if (jointForm) {
+    var jointFocus = jointForm.getAttribute("data-focus");
+    if (!errors && jointFocus && document.getElementById(jointFocus)) {
+      document.getElementById(jointFocus).focus();
+    }
+    var jointTicket = 0;
+    var jointPreview = debounce(function () {
+      var ticket = ++jointTicket;
+      post(jointForm.getAttribute("data-preview"), formPayload(jointForm)).then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.text();
+      }).then(function (html) {
+        if (ticket !== jointTicket) { return; }
+        var holder = document.createElement("div");
+        holder.innerHTML = html;  // rendered and sanitised by the server
+        var fresh = holder.querySelector("#preview-content");
+        var current = document.getElementById("preview-content");
+        if (fresh && current) { current.replaceWith(fresh); }
+      }).catch(function () { /* keep the last preview */ });
+    }, 700);
+    jointForm.addEventListener("input", jointPreview);
+    jointForm.addEventListener("change", jointPreview);
+    return;
+  }
+
   var form = document.getElementById("composer");
   if (!form) {
     return;
