@@ -20,13 +20,18 @@ AP = {"Accept": "application/activity+json"}
 
 
 def joint_file(tmp_path, name: str, *, invite: list[str], title: str = "Free the journalists of Izmir",
-               deadline: str | None = None, text: str = "Dear Minister,\n\nWe, the undersigned, ask you to act.") -> str:
+               deadline: str | None = None, text: str = "Dear Minister,\n\nWe, the undersigned, ask you to act.",
+               translations: dict[str, tuple[str, str]] | None = None) -> str:
     lines = ["---", "type: joint_action", f"title: {title}", "language: en", "addressed_to:",
              "  - name: Minister of Justice", "    role: Minister", "    contact: minister@example.org",
              "asks:", "  - Release the journalists", "  - Drop the charges", "invite:"]
     lines += [f"  - \"{item}\"" for item in invite]
     if deadline:
         lines.append(f"deadline: \"{deadline}\"")
+    if translations:
+        lines.append("translations:")
+        for lang, (t_title, t_text) in translations.items():
+            lines += [f"  {lang}:", f"    title: \"{t_title}\"", f"    text: \"{t_text}\""]
     path = tmp_path / f"{name}.md"
     path.write_text("\n".join([*lines, "---", "", text, ""]))
     return str(path)
@@ -322,7 +327,9 @@ def test_network_invitation_through_the_clearinghouse(db_url, nodes, tmp_path):
         return sum(r["state"] == "active" for r in rows) == 3
 
     wait_for(active, message="members active")
-    uri = m1.cli("joint", "propose", joint_file(tmp_path, "n", invite=["network"])).stdout.strip()
+    french = ("Libérez les journalistes d'Izmir", "Monsieur le Ministre, nous vous demandons d'agir.")
+    uri = m1.cli("joint", "propose", joint_file(tmp_path, "n", invite=["network"],
+                                                translations={"fr": french})).stdout.strip()
     for member in (m2, m3):
         wait_for(lambda member=member: invited(member, uri), message=f"the network invitation at {member.name}")
     m2.cli("joint", "sign", invited(m2, uri)["id"])
@@ -331,7 +338,14 @@ def test_network_invitation_through_the_clearinghouse(db_url, nodes, tmp_path):
     # the Clearing House lists the open statement with its live count (kept current by the Updates)
     wait_for(lambda: '<strong class="joint-count">1</strong>' in httpx.get(f"{ch.base}/joint", timeout=10).text,
              message="the live count on the Clearing House's website")
-    assert "m2 org" in httpx.get(f"{ch.base}/joint", timeout=10).text
+    listed = httpx.get(f"{ch.base}/joint", timeout=10).text
+    assert "m2 org" in listed and '<article class="card" lang="en"' in listed
+    assert "Free the journalists of Izmir" in listed and "Libérez" not in listed
+    # a French reader sees the title of the French version, linked to that version of the statement
+    french_page = httpx.get(f"{ch.base}/joint?lang=fr", timeout=10).text
+    assert '<article class="card" lang="fr"' in french_page and f'href="{uri}?lang=fr"' in french_page
+    assert "Libérez les journalistes d&#39;Izmir" in french_page and "Free the journalists" not in french_page
+    assert french in [(v["title"], v["text"]) for v in [statement(uri)["jointAction"]["translations"]["fr"]]]
     # and boosted the statement once, at its first publication
     assert asyncio.run(_announces(ch.database_url(), uri)) == 1
     assert "1 valid signature(s)" in m3.cli("joint", "verify", uri).stdout

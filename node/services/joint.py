@@ -1002,6 +1002,11 @@ class NetworkAction:
     proposer_name: str
     deadline: dt.datetime | None
     signatures: list[dict[str, Any]]
+    titles: dict[str, str]  # language tag -> title: the original's and each translation's
+
+    def in_language(self, lang: str) -> tuple[str, str]:
+        """(language, title) to show a reader of ``lang``: its translation if there is one, else the original."""
+        return (lang, self.titles[lang]) if lang in self.titles else (self.language, self.title)
 
 
 async def network_actions(node: Node, *, open_only: bool = True) -> list[NetworkAction]:
@@ -1014,8 +1019,10 @@ async def network_actions(node: Node, *, open_only: bool = True) -> list[Network
         if open_only and (action.get("state") != "open" or (deadline is not None and deadline < _now())):
             continue
         listed = [s for s in action.get("signatures") or [] if isinstance(s, dict)]
+        titles = {lang: str(version["title"]) for lang, version in (row.translations or {}).items()
+                  if isinstance(version, dict) and version.get("title")}
         out.append(NetworkAction(row.uri, row.title, row.language, row.proposer_uri, row.proposer_name,
-                                 deadline, listed))
+                                 deadline, listed, {**titles, row.language: row.title}))
     return out
 
 
