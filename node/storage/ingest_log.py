@@ -22,7 +22,9 @@ at most ``KEEP`` entries (older ones are dropped first if the database cannot ke
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -103,17 +105,34 @@ async def flush() -> int:
     global _since_trim
     if not _buffer:
         return 0
-    entries = list(_buffer)
-    _buffer.clear()
-    try:
-        await IngestLogEntry.bulk_create([IngestLogEntry(**entry) for entry in entries])
-        _since_trim += len(entries)
-        if _since_trim >= max(1, KEEP // 10):
-            await trim()
-    except Exception:  # noqa: BLE001 - the log must never break the inbox
-        log.warning("could not write %d ingest log entries", len(entries), exc_info=True)
-        return 0
-    return len(entries)
+    async with _writing():  # one flush at a time: rows get their ids in the order they were recorded
+        entries = list(_buffer)
+        _buffer.clear()
+        if not entries:
+            return 0
+        try:
+            await IngestLogEntry.bulk_create([IngestLogEntry(**entry) for entry in entries])
+            _since_trim += len(entries)
+            if _since_trim >= max(1, KEEP // 10):
+                await trim()
+        except Exception:  # noqa: BLE001 - the log must never break the inbox
+            log.warning("could not write %d ingest log entries", len(entries), exc_info=True)
+            return 0
+        return len(entries)
+
+
+_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _writing() -> asyncio.Lock:
+    """The flush lock of the running event loop. The inbox writer and the inbox worker both
+    flush; unserialised, the later flush's INSERT could take its ids first on PostgreSQL's pool
+    (seen under load), and the log's order (by id) would no longer be the order of events."""
+    loop = asyncio.get_running_loop()
+    lock = _locks.get(loop)
+    if lock is None:
+        lock = _locks[loop] = asyncio.Lock()
+    return lock
 
 
 async def trim(keep: int | None = None) -> None:
