@@ -155,6 +155,24 @@ def accepted_languages(header: str) -> list[str]:
     return [tag for _, _, tag in sorted(ranked)]
 
 
+def choose_version(available: list[str], requested: str | None, accept_language: str = "") -> str:
+    """Which language version of a text to show: the one asked for (``?lang=``, exact tag, then
+    the same primary language) if there is one, else the reader's (Accept-Language), else the
+    original (the first of ``available``)."""
+    if requested:
+        for tag in available:
+            if tag.lower() == requested.lower():
+                return tag
+        for tag in available:
+            if primary(tag) == primary(requested):
+                return tag
+    if accept_language:
+        match = best_match(accept_language, tuple(available))
+        if match:
+            return match
+    return available[0]
+
+
 def best_match(header: str, available: Iterable[str]) -> str | None:
     """The ``available`` tag the Accept-Language ``header`` prefers most, negotiated with Babel.
 

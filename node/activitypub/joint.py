@@ -199,16 +199,9 @@ def invite(*, urls: Urls, username: str, activity_id: str, statement: str, invit
 
     ``network``: sent to our Clearing House (the invitee), asking it to invite every active member.
     """
-    activity: dict[str, Any] = {
-        "@context": JOINT_CONTEXT,
-        "id": urls.activity(activity_id),
-        "type": "Invite",
-        "actor": urls.actor(username),
-        "object": statement,
-        "target": invitee,
-        "to": [invitee],
-        "published": iso(published),
-    }
+    activity = _activity("Invite", urls=urls, username=username, activity_id=activity_id, obj=statement,
+                         to=invitee, published=published)
+    activity["target"] = invitee
     if network:
         activity["jointNetwork"] = True
     return activity
@@ -217,33 +210,27 @@ def invite(*, urls: Urls, username: str, activity_id: str, statement: str, invit
 def accept(*, urls: Urls, username: str, activity_id: str, invite_id: str, proposer: str, statement: str,
            version: int, digest: str, published: dt.datetime) -> dict[str, Any]:
     """The signer's ``Accept`` of the Invite, binding the statement's exact text (unsigned)."""
-    return {
-        "@context": JOINT_CONTEXT,
-        "id": urls.activity(activity_id),
-        "type": "Accept",
-        "actor": urls.actor(username),
-        "object": invite_id,
-        "to": [proposer],
-        "published": iso(published),
-        "jointSignature": {"statement": statement, "version": version, "contentHash": digest},
-    }
+    activity = _activity("Accept", urls=urls, username=username, activity_id=activity_id, obj=invite_id,
+                         to=proposer, published=published)
+    activity["jointSignature"] = {"statement": statement, "version": version, "contentHash": digest}
+    return activity
 
 
 def answer(kind: str, *, urls: Urls, username: str, activity_id: str, obj: Any, to: str,
            published: dt.datetime, refusal: str | None = None) -> dict[str, Any]:
     """A ``Reject`` (of an Invite: declined; of an Accept: refused, ``refusal`` says why) or an ``Undo``."""
-    activity: dict[str, Any] = {
-        "@context": JOINT_CONTEXT,
-        "id": urls.activity(activity_id),
-        "type": kind,
-        "actor": urls.actor(username),
-        "object": obj,
-        "to": [to],
-        "published": iso(published),
-    }
+    activity = _activity(kind, urls=urls, username=username, activity_id=activity_id, obj=obj, to=to,
+                         published=published)
     if refusal:
         activity["jointRefusal"] = refusal
     return activity
+
+
+def _activity(kind: str, *, urls: Urls, username: str, activity_id: str, obj: Any, to: str,
+              published: dt.datetime) -> dict[str, Any]:
+    """The members every joint-action activity has: addressed to one actor, ``to``."""
+    return {"@context": JOINT_CONTEXT, "id": urls.activity(activity_id), "type": kind,
+            "actor": urls.actor(username), "object": obj, "to": [to], "published": iso(published)}
 
 
 # --- proofs (the seam) --------------------------------------------------------------------------

@@ -68,6 +68,21 @@ def envelope(kind: str, urls: Urls, actor: models.LocalActor, activity_id: str, 
     return activity
 
 
+def announce(urls: Urls, actor: models.LocalActor, *, obj, cc: list[str]) -> tuple[str, dict]:
+    """A new public Announce (a boost) of ``obj`` by ``actor``, addressed ``cc``: (activity id, activity)."""
+    activity_id = new_id()
+    return activity_id, {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": urls.activity(activity_id),
+        "type": "Announce",
+        "actor": urls.actor(actor.username),
+        "published": iso(now()),
+        "to": [AS_PUBLIC],
+        "cc": cc,
+        "object": obj,
+    }
+
+
 @contextlib.asynccontextmanager
 async def _transaction(conn=None):
     """The caller's transaction if it passes one, else a new one."""

@@ -293,9 +293,8 @@ def _wire_bytes(text: str) -> bytes:
         return text.encode("utf-8")
 
 
-def _check_window(timestamp: float, now: float, too_far: SignatureError) -> None:
-    if now - timestamp > MAX_AGE or timestamp - now > MAX_FUTURE:
-        raise too_far
+def _outside_window(timestamp: float, now: float) -> bool:
+    return now - timestamp > MAX_AGE or timestamp - now > MAX_FUTURE
 
 
 def _check_expires(expires: float, now: float) -> None:
@@ -397,11 +396,10 @@ def _numeric_param(params: dict[str, str], name: str) -> float:
 def _check_cavage_times(
     covered: list[str], params: dict[str, str], fields: dict[str, str], now: float
 ) -> None:
-    if "date" in covered:
-        _check_window(_parse_http_date(fields.get("date")), now, SignatureError("Date outside the acceptable window"))
-    if "(created)" in covered:
-        _check_window(_numeric_param(params, "created"), now,
-                      SignatureError("(created) outside the acceptable window"))
+    if "date" in covered and _outside_window(_parse_http_date(fields.get("date")), now):
+        raise SignatureError("Date outside the acceptable window")
+    if "(created)" in covered and _outside_window(_numeric_param(params, "created"), now):
+        raise SignatureError("(created) outside the acceptable window")
     if "(expires)" in covered or "expires" in params:
         _check_expires(_numeric_param(params, "expires"), now)
 
@@ -543,7 +541,8 @@ def _check_rfc9421_params(params: dict[str, Any], now: float) -> str:
         raise SignatureError("created parameter missing")
     if params.get("alg", RFC9421_ALGORITHM) != RFC9421_ALGORITHM:
         raise SignatureError("unsupported algorithm", detail=repr(params['alg']))
-    _check_window(created, now, SignatureError("created outside the acceptable window"))
+    if _outside_window(created, now):
+        raise SignatureError("created outside the acceptable window")
     if "expires" in params:
         if type(params["expires"]) is not int:
             raise SignatureError("invalid expires parameter")

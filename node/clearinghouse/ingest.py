@@ -22,7 +22,6 @@ import orjson
 from tortoise.transactions import in_transaction
 
 from node.activitypub import outbox
-from node.activitypub.actors import iso
 from node.activitypub.normalize import Unintelligible, embedded, ids, ignored, string
 from node.activitypub.notes import note_to_alert
 from node.activitypub.remote import get_id, same_origin
@@ -43,7 +42,6 @@ from node.storage.models import (
     LocalActor,
     Member,
 )
-from node.urls import AS_PUBLIC
 
 if TYPE_CHECKING:
     from node.service import Node
@@ -174,11 +172,11 @@ async def on_create_batch(node: Node, activities: list[dict]) -> None:
         if boost:
             member = row.member
             ch = node.org
-            announces.append((row, ch, *_announce_doc(node, ch, row, obj=row.uri,
-                                                      cc=[member.actor_uri, node.urls.followers(ch.username)])))
+            announces.append((row, ch, *outbox.announce(node.urls, ch, obj=row.uri,
+                                                        cc=[member.actor_uri, node.urls.followers(ch.username)])))
             for actor in _matching(groups, row):
-                announces.append((row, actor, *_announce_doc(node, actor, row, obj=row.create_activity or row.uri,
-                                                             cc=[node.urls.followers(actor.username)])))
+                announces.append((row, actor, *outbox.announce(node.urls, actor, obj=row.create_activity or row.uri,
+                                                               cc=[node.urls.followers(actor.username)])))
         row.boost = "boosted" if boost else "attached"
         if verbose:
             with logs.activity(row.create_activity.get("id")):
@@ -282,27 +280,11 @@ async def announce(node: Node, row: IndexedAlert) -> None:
     await jobs.queue_fanouts([[activity_id for activity_id in queued if activity_id]])
 
 
-def _announce_doc(node: Node, actor, row: IndexedAlert, *, obj, cc: list[str]) -> tuple[str, dict]:
-    """A new Announce of ``obj`` by ``actor``: (activity id, activity)."""
-    activity_id = outbox.new_id()
-    activity = {
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": node.urls.activity(activity_id),
-        "type": "Announce",
-        "actor": node.urls.actor(actor.username),
-        "published": iso(outbox.now()),
-        "to": [AS_PUBLIC],
-        "cc": cc,
-        "object": obj,
-    }
-    return activity_id, activity
-
-
 async def _announce_as(node: Node, actor, row: IndexedAlert, *, obj, cc: list[str]) -> str | None:
     """Store ``actor``'s Announce of ``row`` and its boost (unless there is one); return its id to fan out."""
     if await Boost.filter(alert=row, announcer=actor).exists():
         return None
-    activity_id, activity = _announce_doc(node, actor, row, obj=obj, cc=cc)
+    activity_id, activity = outbox.announce(node.urls, actor, obj=obj, cc=cc)
     record = await Activity.create(id=activity_id, uri=activity["id"], actor=actor, type=activity["type"],
                                    object_uri=row.uri, body=orjson.dumps(activity).decode())
     await Boost.create(alert=row, announcer=actor, activity=record)

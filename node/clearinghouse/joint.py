@@ -14,11 +14,9 @@ import logging
 
 from node.activitypub import joint as wire
 from node.activitypub import outbox
-from node.activitypub.actors import iso
 from node.activitypub.normalize import embedded, ids, ignored
 from node.activitypub.remote import get_id, same_origin
 from node.storage.models import Activity, Member, RemoteActor
-from node.urls import AS_PUBLIC
 
 log = logging.getLogger("aan.clearinghouse")
 
@@ -80,16 +78,6 @@ async def boost_statements(node, activities: list[dict], members: dict) -> None:
             continue
         if await Activity.filter(type="Announce", object_uri=uri, actor=ch).exists():
             continue
-        activity_id = outbox.new_id()
-        announce = {
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": node.urls.activity(activity_id),
-            "type": "Announce",
-            "actor": node.urls.actor(ch.username),
-            "published": iso(outbox.now()),
-            "to": [AS_PUBLIC],
-            "cc": [actor, node.urls.followers(ch.username)],
-            "object": uri,
-        }
+        activity_id, announce = outbox.announce(node.urls, ch, obj=uri, cc=[actor, node.urls.followers(ch.username)])
         await outbox.queue_activity(ch, node.urls, announce, activity_id=activity_id, object_uri=uri)
         log.info("joint statement %s of %s boosted", uri, actor)

@@ -33,7 +33,7 @@ async def statement_endpoint(request: Request) -> Response:
         return joint_json(note)
     action = note["jointAction"]
     contents = note.get("contentMap") or {action["language"]: note["content"]}
-    display = display_language(list(contents), request.query_params.get("lang"),
+    display = i18n.choose_version(list(contents), request.query_params.get("lang"),
                                request.headers.get("accept-language", ""))
     base = _base(request, ui_language(display, request))
     title = (action.get("translations") or {}).get(display, {}).get("title") or action["title"]
@@ -42,23 +42,6 @@ async def statement_endpoint(request: Request) -> Response:
                        language=display, text_dir=i18n.text_direction(display), versions=versions, **base)
     response.headers["Vary"] = "Accept, Accept-Language"
     return response
-
-
-def display_language(available: list[str], requested: str | None, accept_language: str = "") -> str:
-    """The version to show: the one asked for (``?lang=``) if the statement has it, else the reader's
-    (Accept-Language), else the original (the first)."""
-    if requested:
-        for tag in available:
-            if tag.lower() == requested.lower():
-                return tag
-        for tag in available:
-            if i18n.primary(tag) == i18n.primary(requested):
-                return tag
-    if accept_language:
-        match = i18n.best_match(accept_language, tuple(available))
-        if match:
-            return match
-    return available[0]
 
 
 def joint_json(document: dict | str) -> Response:

@@ -33,19 +33,7 @@ SUBSCRIBE_REL = "http://ostatus.org/schema/1.0/subscribe"
 
 def display_language(alert: Alert, requested: str | None, accept_language: str = "") -> str:
     """The language to show: the one asked for if the alert has it, else the reader's, else the original."""
-    available = [alert.language, *alert.translations]
-    if requested:
-        for tag in available:
-            if tag.lower() == requested.lower():
-                return tag
-        for tag in available:
-            if i18n.primary(tag) == i18n.primary(requested):
-                return tag
-    if accept_language:
-        match = i18n.best_match(accept_language, tuple(available))
-        if match:
-            return match
-    return alert.language
+    return i18n.choose_version([alert.language, *alert.translations], requested, accept_language)
 
 
 def ui_language(display: str, request: Request) -> str:

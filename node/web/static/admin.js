@@ -29,6 +29,26 @@
     });
   }
 
+  // A live preview: POST the form to its data-preview URL, put the server's rendering in place
+  // (rendered and sanitised there, by the same code as the preview button); a newer request wins.
+  function previewer(previewForm) {
+    var ticket = 0;
+    return function () {
+      var mine = ++ticket;
+      post(previewForm.getAttribute("data-preview"), formPayload(previewForm)).then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.text();
+      }).then(function (html) {
+        if (mine !== ticket) { return; }  // a newer preview is on its way
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var fresh = holder.querySelector("#preview-content");
+        var current = document.getElementById("preview-content");
+        if (fresh && current) { current.replaceWith(fresh); }
+      }).catch(function () { /* keep the last preview */ });
+    };
+  }
+
   // Focus: the first error, or the row just added with an "add another" button.
   var errors = document.getElementById("errors");
   if (errors) {
@@ -42,21 +62,7 @@
     if (!errors && jointFocus && document.getElementById(jointFocus)) {
       document.getElementById(jointFocus).focus();
     }
-    var jointTicket = 0;
-    var jointPreview = debounce(function () {
-      var ticket = ++jointTicket;
-      post(jointForm.getAttribute("data-preview"), formPayload(jointForm)).then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.text();
-      }).then(function (html) {
-        if (ticket !== jointTicket) { return; }
-        var holder = document.createElement("div");
-        holder.innerHTML = html;  // rendered and sanitised by the server
-        var fresh = holder.querySelector("#preview-content");
-        var current = document.getElementById("preview-content");
-        if (fresh && current) { current.replaceWith(fresh); }
-      }).catch(function () { /* keep the last preview */ });
-    }, 700);
+    var jointPreview = debounce(previewer(jointForm), 700);
     jointForm.addEventListener("input", jointPreview);
     jointForm.addEventListener("change", jointPreview);
     return;
@@ -138,22 +144,7 @@
   }
 
   var preview = document.getElementById("preview");
-  var previewing = 0;
-  function refreshPreview() {
-    if (!preview) { return; }
-    var ticket = ++previewing;
-    post(form.getAttribute("data-preview"), formPayload(form)).then(function (response) {
-      if (!response.ok) { throw new Error("HTTP " + response.status); }
-      return response.text();
-    }).then(function (html) {
-      if (ticket !== previewing) { return; }  // a newer preview is on its way
-      var holder = document.createElement("div");
-      holder.innerHTML = html;  // rendered and sanitised by the server
-      var fresh = holder.querySelector("#preview-content");
-      var current = document.getElementById("preview-content");
-      if (fresh && current) { current.replaceWith(fresh); }
-    }).catch(function () { /* keep the last preview */ });
-  }
+  var refreshPreview = preview ? previewer(form) : function () {};
 
   var saveSoon = debounce(autosave, 2000);
   var previewSoon = debounce(refreshPreview, 700);
